@@ -1,0 +1,161 @@
+// Features in one set-based statement: aggregates over a customer's signals as of a
+// moment, for one customer, a list, or a whole workspace. Order of arrival and repeats do
+// not matter: every feature is recomputed from the stored signals, which are unique per id.
+import type postgres from "postgres";
+import type { WorkspaceSettings } from "../schema.ts";
+
+export type FeatureScope = { workspaceId: string; customerIds?: readonly string[]; asOf: Date };
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * A `select` producing one row per customer with every customer_features column,
+ * usable on its own (backtests as of a past date) or as the source of an upsert.
+ */
+export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
+  const trusted = settings.trustedProviders;
+  const customerFilter = scope.customerIds ? sql`and c.id = any(${scope.customerIds as string[]}::text[])` : sql``;
+  return sql`
+    with c as (
+      select c.workspace_id, c.id
+      from customers c
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter}
+    ),
+    s as (
+      select s.*,
+        -- Third-party evidence counts only from trusted providers, while fresh, and when confident enough.
+        (s.type not in ('competitor_app_usage', 'competitor_purchase') or (
+          (${trusted === null}::boolean or s.source = any(${trusted ?? []}::text[]))
+          and coalesce(s.confidence, 1) >= ${settings.minConfidence}::float8
+          and coalesce(s.period_end, s.occurred_at) > ${scope.asOf}::timestamptz - make_interval(days =>
+            coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
+                     (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int))
+        )) as counts,
+        -- An external signal covers a period; an own signal an instant.
+        coalesce(s.period_start, s.occurred_at) as p_start,
+        coalesce(s.period_end, s.occurred_at) as p_end,
+        ${scope.asOf}::timestamptz - s.occurred_at as age
+      from signals s
+      join c on c.workspace_id = s.workspace_id and c.id = s.customer_id
+      where s.occurred_at <= ${scope.asOf}::timestamptz
+    ),
+    purchase_days as (
+      select customer_id, count(distinct date_trunc('day', occurred_at)) as days,
+        min(occurred_at) as first_at, max(occurred_at) as last_at
+      from s where type = 'purchase' group by customer_id
+    ),
+    categories as (
+      select distinct on (customer_id) customer_id, data ->> 'category' as category, count(*)::int as n
+      from s
+      where type = 'purchase' and data ? 'category' and age <= interval '180 days'
+      group by customer_id, data ->> 'category'
+      order by customer_id, n desc, category
+    ),
+    agg as (
+      select c.id as customer_id,
+        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '30 days'), 0) as spend_30d,
+        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '90 days'), 0) as spend_90d,
+        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '180 days'), 0) as spend_180d,
+        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '30 days')::int as orders_30d,
+        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '90 days')::int as orders_90d,
+        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '180 days')::int as orders_180d,
+        coalesce(sum(s.amount) filter (where s.type = 'refund' and s.age <= interval '90 days'), 0) as refunds_90d,
+        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase')::int as orders_total,
+        coalesce(sum(s.amount) filter (where s.type = 'purchase'), 0) as spend_total,
+        count(*) filter (where s.type = 'session' and s.age <= interval '7 days')::int as sessions_7d,
+        count(*) filter (where s.type = 'session' and s.age <= interval '30 days')::int as sessions_30d,
+        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
+        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
+        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days')::int as competitor_apps_30d,
+        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '90 days')::int as competitor_apps_90d,
+        coalesce(array_agg(distinct s.data ->> 'app') filter (where s.type = 'competitor_app_usage' and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_app_names_30d,
+        coalesce(array_agg(distinct s.competitor) filter (where s.competitor is not null and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
+        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
+        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
+        coalesce(sum((s.data ->> 'minutes')::float8) filter (where s.type = 'competitor_app_usage' and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), 0) as competitor_minutes_30d,
+        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days')::int as support_tickets_30d,
+        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
+          and s.data ->> 'severity' in ('high', 'critical'))::int as high_severity_tickets_30d,
+        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
+          and s.data ->> 'sentiment' = 'negative')::int as negative_tickets_30d,
+        count(*) filter (where s.type = 'campaign_response' and s.age <= interval '30 days'
+          and s.data ->> 'event' = 'clicked')::int as campaign_clicks_30d,
+        coalesce(bool_or(s.type = 'campaign_response' and s.data ->> 'event' = 'unsubscribed'), false) as unsubscribed,
+        -- Baseline: the customer's own normal, per 30 days over the 180 days before the last 30.
+        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
+        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
+        count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
+        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
+        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+          and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline
+      from c
+      left join s on s.customer_id = c.id
+      group by c.id
+    ),
+    marks as (
+      select customer_id, max(received_at) as watermark from signals
+      where workspace_id = ${scope.workspaceId} and customer_id in (select id from c)
+      group by customer_id
+    )
+    select
+      ${scope.workspaceId}::text as workspace_id, a.customer_id,
+      ${scope.asOf}::timestamptz as as_of, m.watermark,
+      a.spend_30d, a.spend_90d, a.spend_180d, a.orders_30d, a.orders_90d, a.orders_180d,
+      a.spend_30d / nullif(a.orders_30d, 0) as aov_30d,
+      a.spend_90d / nullif(a.orders_90d, 0) as aov_90d,
+      a.spend_180d / nullif(a.orders_180d, 0) as aov_180d,
+      a.refunds_90d, a.orders_total, a.spend_total,
+      pd.first_at as first_purchase_at, pd.last_at as last_purchase_at,
+      extract(epoch from ${scope.asOf}::timestamptz - pd.last_at) / 86400 as days_since_last_purchase,
+      case when pd.days >= 2 then extract(epoch from pd.last_at - pd.first_at) / 86400 / (pd.days - 1) end as purchase_interval_days,
+      a.sessions_7d, a.sessions_30d, a.active_days_7d, a.active_days_30d,
+      coalesce(cat.n, 0) as category_repeat_max_180d, cat.category as top_category_180d,
+      a.competitor_apps_30d, a.competitor_apps_90d, a.competitor_app_names_30d, a.competitor_names_30d,
+      a.competitor_spend_30d, a.competitor_spend_90d, a.competitor_minutes_30d,
+      a.support_tickets_30d, a.high_severity_tickets_30d, a.negative_tickets_30d, a.campaign_clicks_30d, a.unsubscribed,
+      a.spend_30d_baseline, a.orders_30d_baseline, a.sessions_30d_baseline,
+      a.competitor_spend_30d_baseline, a.competitor_apps_30d_baseline,
+      (a.spend_30d - a.spend_30d_baseline) / nullif(a.spend_30d_baseline, 0) as spend_30d_change,
+      (a.orders_30d - a.orders_30d_baseline) / nullif(a.orders_30d_baseline, 0) as orders_30d_change,
+      (a.sessions_30d - a.sessions_30d_baseline) / nullif(a.sessions_30d_baseline, 0) as sessions_30d_change,
+      (a.competitor_spend_30d - a.competitor_spend_30d_baseline) / nullif(a.competitor_spend_30d_baseline, 0) as competitor_spend_30d_change
+    from agg a
+    left join purchase_days pd on pd.customer_id = a.customer_id
+    left join categories cat on cat.customer_id = a.customer_id
+    left join marks m on m.customer_id = a.customer_id
+  `;
+}
+
+const featureColumns = [
+  "as_of", "watermark", "spend_30d", "spend_90d", "spend_180d", "orders_30d", "orders_90d", "orders_180d",
+  "aov_30d", "aov_90d", "aov_180d", "refunds_90d", "orders_total", "spend_total", "first_purchase_at",
+  "last_purchase_at", "days_since_last_purchase", "purchase_interval_days", "sessions_7d", "sessions_30d",
+  "active_days_7d", "active_days_30d", "category_repeat_max_180d", "top_category_180d", "competitor_apps_30d",
+  "competitor_apps_90d", "competitor_app_names_30d", "competitor_names_30d", "competitor_spend_30d",
+  "competitor_spend_90d", "competitor_minutes_30d", "support_tickets_30d", "high_severity_tickets_30d",
+  "negative_tickets_30d", "campaign_clicks_30d", "unsubscribed", "spend_30d_baseline", "orders_30d_baseline",
+  "sessions_30d_baseline", "competitor_spend_30d_baseline", "competitor_apps_30d_baseline", "spend_30d_change",
+  "orders_30d_change", "sessions_30d_change", "competitor_spend_30d_change",
+] as const;
+
+/**
+ * Recomputes and stores features. A slower, older computation never overwrites a newer
+ * one (`as_of` only moves forward), so concurrent or repeated jobs are harmless.
+ * Returns the number of customers written.
+ */
+export async function upsertFeatures(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings): Promise<number> {
+  const cols = sql.unsafe(["workspace_id", "customer_id", ...featureColumns].join(", "));
+  const updates = sql.unsafe(featureColumns.map((c) => `${c} = excluded.${c}`).join(", "));
+  const result = await sql`
+    insert into customer_features (${cols})
+    select ${cols} from (${featuresSelect(sql, scope, settings)}) f
+    on conflict (workspace_id, customer_id) do update set ${updates}, updated_at = now()
+    where customer_features.as_of <= excluded.as_of
+  `;
+  return result.count;
+}

@@ -1,0 +1,256 @@
+// Storage: one drizzle table per concept. Every row carries its workspace and every
+// primary key starts with workspace_id, so a query that forgets the workspace cannot
+// use an index and stands out in review.
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = ts("created_at").notNull().defaultNow();
+
+export type WorkspaceSettings = {
+  /** ISO 4217 code all amounts are reported in. */
+  currency: string;
+  /** Rates to convert a signal's currency into the workspace currency (1 unit = rate base units). */
+  fxRates: Record<string, number>;
+  /** Which third-party providers are trusted; null trusts every provider. */
+  trustedProviders: string[] | null;
+  /** How many days a provider's external signals count; `default` for unnamed providers. */
+  freshnessDays: Record<string, number> & { default: number };
+  /** External signals below this confidence are stored but not counted in features. */
+  minConfidence: number;
+};
+
+export const workspaces = pgTable("workspaces", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  settings: jsonb("settings").$type<WorkspaceSettings>().notNull(),
+  createdAt,
+});
+
+export const apiKeyRoles = ["ingest", "marketer", "manager", "admin"] as const;
+export type ApiKeyRole = (typeof apiKeyRoles)[number];
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    role: text("role").$type<ApiKeyRole>().notNull(),
+    /** SHA-256 of the key; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** The first characters of the key, to tell keys apart in listings. */
+    prefix: text("prefix").notNull(),
+    createdAt,
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_key").on(t.keyHash), index("api_keys_workspace_idx").on(t.workspaceId)],
+);
+
+/** A CRM platform that signs its webhooks (Standard Webhooks) instead of sending a key. */
+export const webhookSources = pgTable(
+  "webhook_sources",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** `whsec_…`; kept because verifying an HMAC needs the shared secret itself. */
+    secret: text("secret").notNull(),
+    createdAt,
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const customers = pgTable(
+  "customers",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** The customer's id in the brand's CRM: the id used in every URL. */
+    id: text("id").notNull(),
+    name: text("name"),
+    email: text("email"),
+    managerId: text("manager_id"),
+    timezone: text("timezone"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    /** Set when this customer was merged into another; its history moved there. */
+    mergedInto: text("merged_into"),
+    /** Newest `received_at` of the customer's signals; features older than this are stale. */
+    lastSignalAt: ts("last_signal_at"),
+    createdAt,
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const identityKinds = ["crm_id", "email_hash", "device_id", "external_id"] as const;
+export type IdentityKind = (typeof identityKinds)[number];
+
+/** Identifiers that point to one customer; every customer has at least its own crm_id. */
+export const customerIdentities = pgTable(
+  "customer_identities",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    kind: text("kind").$type<IdentityKind>().notNull(),
+    value: text("value").notNull(),
+    customerId: text("customer_id").notNull(),
+    createdAt,
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
+    index("customer_identities_customer_idx").on(t.workspaceId, t.customerId),
+  ],
+);
+
+export const competitors = pgTable(
+  "competitors",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    apps: text("apps").array().notNull().default(sql`'{}'::text[]`),
+    categories: text("categories").array().notNull().default(sql`'{}'::text[]`),
+    /** True when the registry learnt of it from a signal rather than from a person. */
+    autoRegistered: boolean("auto_registered").notNull().default(false),
+    createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const signalTypes = [
+  "purchase",
+  "refund",
+  "session",
+  "support_ticket",
+  "campaign_response",
+  "competitor_app_usage",
+  "competitor_purchase",
+] as const;
+export type SignalType = (typeof signalTypes)[number];
+export const externalSignalTypes = ["competitor_app_usage", "competitor_purchase"] as const satisfies readonly SignalType[];
+
+export const signals = pgTable(
+  "signals",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    /** The sender's id: its idempotency key. */
+    id: text("id").notNull(),
+    /** The customer the signal landed on (after identity resolution and merges). */
+    customerId: text("customer_id").notNull(),
+    /** The identifier the sender used, as sent. */
+    identityKind: text("identity_kind").$type<IdentityKind>().notNull(),
+    identityValue: text("identity_value").notNull(),
+    type: text("type").$type<SignalType>().notNull(),
+    occurredAt: ts("occurred_at").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    /** Amount converted to the workspace currency (purchases, refunds, competitor purchases). */
+    amount: doublePrecision("amount"),
+    /** Competitor id for external signals. */
+    competitor: text("competitor"),
+    /** The provider the signal came from; required for external signals. */
+    source: text("source"),
+    confidence: doublePrecision("confidence"),
+    periodStart: ts("period_start"),
+    periodEnd: ts("period_end"),
+    consentBasis: text("consent_basis"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index("signals_customer_time_idx").on(t.workspaceId, t.customerId, t.occurredAt),
+  ],
+);
+
+/**
+ * Rolling-window aggregates of a customer's signals as of `asOf`. Column names are the
+ * rule facts (camelCase in the API, snake_case here). `*Baseline` columns are the same
+ * measure per 30 days over the 180 days before the last 30, the customer's own normal;
+ * `*Change` is (recent − baseline) / baseline, null when the baseline is zero.
+ */
+export const customerFeatures = pgTable(
+  "customer_features",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    asOf: ts("as_of").notNull(),
+    /** Newest `received_at` among the signals these features were computed from. */
+    watermark: ts("watermark"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+
+    spend30d: doublePrecision("spend_30d").notNull(),
+    spend90d: doublePrecision("spend_90d").notNull(),
+    spend180d: doublePrecision("spend_180d").notNull(),
+    orders30d: integer("orders_30d").notNull(),
+    orders90d: integer("orders_90d").notNull(),
+    orders180d: integer("orders_180d").notNull(),
+    aov30d: doublePrecision("aov_30d"),
+    aov90d: doublePrecision("aov_90d"),
+    aov180d: doublePrecision("aov_180d"),
+    refunds90d: doublePrecision("refunds_90d").notNull(),
+    ordersTotal: integer("orders_total").notNull(),
+    spendTotal: doublePrecision("spend_total").notNull(),
+    firstPurchaseAt: ts("first_purchase_at"),
+    lastPurchaseAt: ts("last_purchase_at"),
+    daysSinceLastPurchase: doublePrecision("days_since_last_purchase"),
+    purchaseIntervalDays: doublePrecision("purchase_interval_days"),
+
+    sessions7d: integer("sessions_7d").notNull(),
+    sessions30d: integer("sessions_30d").notNull(),
+    activeDays7d: integer("active_days_7d").notNull(),
+    activeDays30d: integer("active_days_30d").notNull(),
+
+    categoryRepeatMax180d: integer("category_repeat_max_180d").notNull(),
+    topCategory180d: text("top_category_180d"),
+
+    competitorApps30d: integer("competitor_apps_30d").notNull(),
+    competitorApps90d: integer("competitor_apps_90d").notNull(),
+    competitorAppNames30d: text("competitor_app_names_30d").array().notNull(),
+    competitorNames30d: text("competitor_names_30d").array().notNull(),
+    competitorSpend30d: doublePrecision("competitor_spend_30d").notNull(),
+    competitorSpend90d: doublePrecision("competitor_spend_90d").notNull(),
+    competitorMinutes30d: doublePrecision("competitor_minutes_30d").notNull(),
+
+    supportTickets30d: integer("support_tickets_30d").notNull(),
+    highSeverityTickets30d: integer("high_severity_tickets_30d").notNull(),
+    negativeTickets30d: integer("negative_tickets_30d").notNull(),
+    campaignClicks30d: integer("campaign_clicks_30d").notNull(),
+    unsubscribed: boolean("unsubscribed").notNull(),
+
+    spend30dBaseline: doublePrecision("spend_30d_baseline").notNull(),
+    orders30dBaseline: doublePrecision("orders_30d_baseline").notNull(),
+    sessions30dBaseline: doublePrecision("sessions_30d_baseline").notNull(),
+    competitorSpend30dBaseline: doublePrecision("competitor_spend_30d_baseline").notNull(),
+    competitorApps30dBaseline: doublePrecision("competitor_apps_30d_baseline").notNull(),
+    spend30dChange: doublePrecision("spend_30d_change"),
+    orders30dChange: doublePrecision("orders_30d_change"),
+    sessions30dChange: doublePrecision("sessions_30d_change"),
+    competitorSpend30dChange: doublePrecision("competitor_spend_30d_change"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+);
+
+export type Workspace = typeof workspaces.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Customer = typeof customers.$inferSelect;
+export type Signal = typeof signals.$inferSelect;
+export type CustomerFeatures = typeof customerFeatures.$inferSelect;

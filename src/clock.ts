@@ -1,0 +1,3 @@
+/** Time is a dependency so tests can pin it. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

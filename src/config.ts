@@ -1,0 +1,63 @@
+// The environment, parsed once at start-up. A wrong value stops the process with a
+// message naming the variable, before anything connects anywhere.
+import { z } from "zod";
+
+const roles = ["api", "worker", "scheduler"] as const;
+export type ProcessRole = (typeof roles)[number];
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  /** Unset: an embedded PostgreSQL in EMBEDDED_PG_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** Unset: BullMQ runs on its PostgreSQL backend in the same database. */
+  REDIS_URL: optionalUrl,
+  EMBEDDED_PG_DIR: z.string().default(".data/postgres"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Comma-separated process roles; `all` runs api, worker and scheduler in one process. */
+  ROLES: z
+    .string()
+    .default("all")
+    .transform((v, ctx) => {
+      const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
+      if (parts.includes("all")) return [...roles];
+      for (const p of parts) {
+        if (!(roles as readonly string[]).includes(p)) {
+          ctx.addIssue({ code: "custom", message: `unknown role "${p}"; use api, worker, scheduler or all` });
+          return z.NEVER;
+        }
+      }
+      return parts as ProcessRole[];
+    }),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Largest request body accepted, in bytes (a batch of 1,000 signals fits in 1 MiB). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  /** How long a burst of signals for one customer is gathered before features are refreshed. */
+  FEATURES_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
+  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,121 @@
+// The HTTP application: middleware, the error mapping, docs, and the route files.
+// Routes only validate, authorise and call a domain function.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { Deps } from "../deps.ts";
+import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
+import type { AppEnv } from "./env.ts";
+import { problemFromError, problemResponse } from "./problem.ts";
+import { registerApiKeyRoutes } from "./routes/api-keys.ts";
+import { registerCompetitorRoutes } from "./routes/competitors.ts";
+import { registerCustomerRoutes } from "./routes/customers.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
+import { registerSignalRoutes } from "./routes/signals.ts";
+import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
+import { registerWorkspaceRoutes } from "./routes/workspace.ts";
+
+export type App = OpenAPIHono<AppEnv>;
+
+export function createApp(deps: Deps): App {
+  const app = new OpenAPIHono<AppEnv>({
+    // One shape for every validation failure, naming each wrong field.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const prefix = result.target === "json" ? [] : [result.target === "param" ? "path" : result.target];
+        return problemResponse(c, "validation_failed", "the request is not valid", zodIssuesToFieldErrors(result.error.issues, prefix));
+      }
+    },
+  });
+
+  app.use("*", requestId({ headerName: "x-request-id" }));
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, "payload_too_large", `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    const type = c.req.header("content-type");
+    if (["POST", "PUT", "PATCH"].includes(c.req.method) && type !== undefined) {
+      if (!/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
+        return problemResponse(c, "unsupported_media_type", `send JSON with content-type application/json, not "${type || "nothing"}"`);
+      }
+    }
+    await next();
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return problemFromError(c, err);
+    if (err instanceof HTTPException) {
+      if (err.status === 400) return problemResponse(c, "malformed_json", "the body is not valid JSON");
+      if (err.status === 413) return problemResponse(c, "payload_too_large", err.message);
+      if (err.status === 401) return problemResponse(c, "unauthorized", err.message);
+      if (err.status === 415) return problemResponse(c, "unsupported_media_type", "send JSON with content-type application/json");
+    }
+    if (err && typeof err === "object" && "issues" in err && Array.isArray((err as { issues: unknown }).issues)) {
+      const issues = (err as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+      return problemResponse(c, "validation_failed", "the request is not valid", zodIssuesToFieldErrors(issues));
+    }
+    deps.log.error("request failed", { err, path: c.req.path, requestId: c.get("requestId") });
+    return problemResponse(c, "internal", "something went wrong on our side; the request id identifies it in our logs");
+  });
+  app.notFound((c) => problemResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: `Authorization: Bearer rw_live_…`. Roles: ingest, marketer, manager, admin.",
+  });
+
+  registerHealthRoutes(app);
+  registerSignalRoutes(app);
+  registerWebhookSourceRoutes(app);
+  registerCustomerRoutes(app);
+  registerCompetitorRoutes(app);
+  registerApiKeyRoutes(app);
+  registerWorkspaceRoutes(app);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Rivalwatch API",
+      version: "1",
+      description: "Competitor-aware churn alerts: push signals, read profiles, features and alerts.",
+    },
+  });
+  registerDocsPage(app);
+  return app;
+}
+
+// Swagger UI from the installed package, so the docs work without internet.
+function registerDocsPage(app: App) {
+  const dist = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  const assets: Record<string, string> = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+  };
+  app.get("/docs", (c) =>
+    c.html(`<!doctype html><html><head><meta charset="utf-8"><title>Rivalwatch API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui", presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });</script>
+</body></html>`),
+  );
+  app.get("/docs/:asset", async (c) => {
+    const name = c.req.param("asset");
+    const type = assets[name];
+    if (!type) return problemResponse(c, "not_found", `no docs asset ${name}`);
+    return c.body(await readFile(path.join(dist, name)), 200, { "content-type": type, "cache-control": "public, max-age=86400" });
+  });
+}

@@ -1,0 +1,101 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  customerUpsertSchema,
+  getCustomerProfile,
+  listCustomerSignals,
+  mergeCustomers,
+  signalTimelineQuerySchema,
+  upsertCustomer,
+} from "../../customers/customers.ts";
+import type { App } from "../app.ts";
+import { bearerSecurity, requireRole } from "../auth.ts";
+import { problemResponses } from "../problem.ts";
+
+const customerParams = z.object({ customerId: z.string().min(1).max(200) });
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const profile = z.looseObject({ id: z.string() }).meta({ id: "CustomerProfile" });
+
+export function registerCustomerRoutes(app: App) {
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/customers/{customerId}",
+      summary: "Create or update a customer and attach identities",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole("ingest", "manager")] as const,
+      request: { params: customerParams, body: { required: true, content: { "application/json": { schema: customerUpsertSchema } } } },
+      responses: { 200: json(profile, "The customer's profile"), ...problemResponses(400, 401, 403, 409, 415, 422) },
+    }),
+    async (c) => {
+      const result = await upsertCustomer(c.get("deps"), {
+        workspaceId: c.get("principal").workspaceId,
+        customerId: c.req.valid("param").customerId,
+        customer: c.req.valid("json"),
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}",
+      summary: "A customer's profile, identities and features",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams },
+      responses: { 200: json(profile, "The customer's profile"), ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const result = await getCustomerProfile(c.get("deps").database.db, c.get("principal").workspaceId, c.req.valid("param").customerId);
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/signals",
+      summary: "A customer's signal timeline, newest first",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams, query: signalTimelineQuerySchema },
+      responses: { 200: json(z.looseObject({ signals: z.array(z.unknown()), nextCursor: z.string().nullable() }), "One page of signals"), ...problemResponses(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const result = await listCustomerSignals(c.get("deps"), {
+        workspaceId: c.get("principal").workspaceId,
+        customerId: c.req.valid("param").customerId,
+        ...c.req.valid("query"),
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/customers/{customerId}/merge",
+      summary: "Merge another customer into this one; both histories are kept",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole("ingest", "manager")] as const,
+      request: {
+        params: customerParams,
+        body: { required: true, content: { "application/json": { schema: z.strictObject({ sourceCustomerId: z.string().min(1).max(200) }) } } },
+      },
+      responses: { 200: json(profile, "The merged customer's profile"), ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+    }),
+    async (c) => {
+      const result = await mergeCustomers(c.get("deps"), {
+        workspaceId: c.get("principal").workspaceId,
+        targetId: c.req.valid("param").customerId,
+        sourceId: c.req.valid("json").sourceCustomerId,
+      });
+      return c.json(result, 200);
+    },
+  );
+}

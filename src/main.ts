@@ -1,0 +1,73 @@
+// The service: api, worker and scheduler roles in one process or apart (ROLES=api, …).
+import { serve } from "@hono/node-server";
+import { registerSchedules, startWorkers } from "../jobs/handlers.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createApp } from "./http/app.ts";
+import { createRuntime } from "./runtime.ts";
+
+async function main() {
+  const config = loadConfig();
+  const runtime = await createRuntime(config);
+  const { log } = runtime;
+  const stops: (() => Promise<void>)[] = [];
+
+  if (config.ROLES.includes("worker")) {
+    const workers = startWorkers(runtime, runtime.jobs);
+    stops.push(async () => void (await Promise.allSettled(workers.map((w) => w.close()))));
+    log.info("workers started", { concurrency: config.WORKER_CONCURRENCY });
+  }
+  if (config.ROLES.includes("scheduler")) {
+    await registerSchedules(runtime.jobs);
+    log.info("schedules registered");
+  }
+  if (config.ROLES.includes("api")) {
+    const app = createApp(runtime);
+    const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.PORT;
+    const base = `http://${config.HOST}:${port}`;
+    // Stop accepting first; requests in flight finish before the database closes.
+    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    process.stdout.write(
+      [
+        "",
+        `Rivalwatch is running (roles: ${config.ROLES.join(", ")}).`,
+        `  API:      ${base}/v1`,
+        `  Docs:     ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+        `  Health:   ${base}/readyz`,
+        `  Database: ${runtime.embedded ? `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}` : "DATABASE_URL"};  queue: ${runtime.jobs.backendKind}`,
+        "",
+        "Get an API key:  npm run cli -- workspace create --name \"My brand\"",
+        "Demo data:       npm run cli -- demo load --workspace <id>",
+        "",
+      ].join("\n") + "\n",
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    const timer = setTimeout(() => {
+      log.error("shutdown timed out; exiting", { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    for (const stop of stops) await stop().catch((err: unknown) => log.error("stop failed", { err }));
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.message + "\n");
+  } else {
+    process.stderr.write(`Rivalwatch failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

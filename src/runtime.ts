@@ -1,0 +1,48 @@
+// Builds the process's dependencies from the configuration: the database (a URL or the
+// embedded one), migrations, and the queues (Redis or BullMQ's PostgreSQL backend).
+import { connectDatabase } from "../db/client.ts";
+import { applyMigrations } from "../db/migrate.ts";
+import { JobQueues } from "../jobs/runtime.ts";
+import { systemClock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Deps } from "./deps.ts";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./infra/embedded-postgres.ts";
+import { createLogger, type Logger } from "./log.ts";
+
+export type Runtime = Deps & { embedded: EmbeddedDatabase | null; close(): Promise<void> };
+
+export async function createRuntime(config: Config, opts: { log?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    log.info("DATABASE_URL is unset: starting the embedded PostgreSQL", { dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT });
+    embedded = await startEmbeddedPostgres({
+      dir: config.EMBEDDED_PG_DIR,
+      port: config.EMBEDDED_PG_PORT,
+      log: (m) => log.debug(m, { component: "embedded-postgres" }),
+    });
+    url = embedded.url;
+  }
+  const database = connectDatabase(url, { max: 20 });
+  if (opts.migrate !== false) await applyMigrations(database);
+  const jobs = new JobQueues({
+    backend: config.REDIS_URL ? { kind: "redis", url: config.REDIS_URL } : { kind: "postgres", url },
+    prefix: config.QUEUE_PREFIX,
+    onError: (err) => log.warn("queue error", { err: err.message }),
+  });
+  if (!config.REDIS_URL) log.info("REDIS_URL is unset: BullMQ runs on its PostgreSQL backend");
+  return {
+    database,
+    jobs,
+    clock: systemClock,
+    log,
+    config,
+    embedded,
+    async close() {
+      await jobs.close();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
