@@ -9,7 +9,7 @@ export const customerIdForNewIdentity = (ref: IdentityRef) => (ref.kind === "crm
 
 /**
  * Maps identifiers to customers, creating customers seen for the first time. Set-based:
- * three statements whatever the batch size; safe when two batches race on a new customer.
+ * one statement whatever the batch size; safe when two batches race on a new customer.
  */
 export async function resolveIdentities(
   sql: Sql,
@@ -22,22 +22,32 @@ export async function resolveIdentities(
   const values = [...unique.values()].map((r) => r.value);
   const newIds = [...unique.values()].map(customerIdForNewIdentity);
 
-  await sql`
-    insert into customers (workspace_id, id)
-    select ${workspaceId}, n.id
-    from unnest(${kinds}::text[], ${values}::text[], ${newIds}::text[]) as n(kind, value, id)
-    where not exists (select 1 from customer_identities i where i.workspace_id = ${workspaceId} and i.kind = n.kind and i.value = n.value)
-    on conflict do nothing`;
-  await sql`
-    insert into customer_identities (workspace_id, kind, value, customer_id)
-    select ${workspaceId}, n.kind, n.value, n.id
-    from unnest(${kinds}::text[], ${values}::text[], ${newIds}::text[]) as n(kind, value, id)
-    on conflict do nothing`;
-  const rows = await sql<{ kind: string; value: string; customer_id: string }[]>`
-    select i.kind, i.value, i.customer_id
-    from customer_identities i
-    join unnest(${kinds}::text[], ${values}::text[]) as n(kind, value) on n.kind = i.kind and n.value = i.value
-    where i.workspace_id = ${workspaceId}`;
+  // One round trip in the common case: existing identities, plus the ones this statement creates.
+  let rows = await sql<{ kind: string; value: string; customer_id: string }[]>`
+    with n as (select * from unnest(${kinds}::text[], ${values}::text[], ${newIds}::text[]) as n(kind, value, id)),
+    existing as (
+      select i.kind, i.value, i.customer_id from customer_identities i
+      join n on n.kind = i.kind and n.value = i.value
+      where i.workspace_id = ${workspaceId}
+    ),
+    missing as (select n.* from n where not exists (select 1 from existing e where e.kind = n.kind and e.value = n.value)),
+    new_customers as (
+      insert into customers (workspace_id, id) select ${workspaceId}, id from missing on conflict do nothing
+    ),
+    new_identities as (
+      insert into customer_identities (workspace_id, kind, value, customer_id)
+      select ${workspaceId}, kind, value, id from missing on conflict do nothing
+      returning kind, value, customer_id
+    )
+    select * from existing union all select * from new_identities`;
+  if (rows.length < unique.size) {
+    // Another batch created some of them concurrently; they are committed now, read them.
+    rows = await sql<{ kind: string; value: string; customer_id: string }[]>`
+      select i.kind, i.value, i.customer_id
+      from customer_identities i
+      join unnest(${kinds}::text[], ${values}::text[]) as n(kind, value) on n.kind = i.kind and n.value = i.value
+      where i.workspace_id = ${workspaceId}`;
+  }
   const map = new Map(rows.map((r) => [key(r.kind, r.value), r.customer_id]));
   return (kind, value) => {
     const id = map.get(key(kind, value));

@@ -3,6 +3,7 @@
 // is queued after the commit; if the queue is away, the stale-features sweep finds the
 // customers again from PostgreSQL, so nothing accepted is ever lost.
 import type postgres from "postgres";
+import type { WorkspaceSettings } from "../../db/schema.ts";
 import { competitorIdFor } from "../competitors/competitors.ts";
 import type { Deps } from "../deps.ts";
 import { zodIssuesToFieldErrors } from "../errors.ts";
@@ -16,9 +17,9 @@ type Accepted = { index: number; signal: ParsedSignal; amount: number | null };
 
 export async function ingestSignals(
   deps: Deps,
-  input: { workspaceId: string; items: readonly unknown[] },
+  input: { workspaceId: string; items: readonly unknown[]; settings?: WorkspaceSettings },
 ): Promise<SignalBatchResult> {
-  const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
+  const settings = input.settings ?? (await getWorkspace(deps.database.db, input.workspaceId)).settings;
   const results: SignalBatchResult["results"] = [];
   const valid: Accepted[] = [];
   const seen = new Set<string>();
@@ -77,21 +78,24 @@ export async function ingestSignals(
         consent_basis: signal.consentBasis ?? null,
         data: signal.data as Record<string, unknown>,
       }));
+      // Insert and mark the customers' newest signal in one statement.
       const inserted = await tx<{ id: string }[]>`
-        insert into signals ${tx(rows as unknown as Record<string, postgres.ParameterOrJSON<never>>[])}
-        on conflict (workspace_id, id) do nothing
-        returning id`;
+        with inserted as (
+          insert into signals ${tx(rows as unknown as Record<string, postgres.ParameterOrJSON<never>>[])}
+          on conflict (workspace_id, id) do nothing
+          returning id, customer_id
+        ),
+        marked as (
+          update customers set last_signal_at = greatest(coalesce(last_signal_at, '-infinity'), ${receivedAt}::timestamptz)
+          where workspace_id = ${input.workspaceId} and id in (select customer_id from inserted)
+        )
+        select id from inserted`;
       const insertedIds = new Set(inserted.map((r) => r.id));
       for (const [i, v] of valid.entries()) {
         const customerId = rows[i]!.customer_id;
         const accepted = insertedIds.has(v.signal.id);
         if (accepted) touched.add(customerId);
         results[v.index] = { index: v.index, id: v.signal.id, status: accepted ? "accepted" : "duplicate", customerId };
-      }
-      if (touched.size > 0) {
-        await tx`
-          update customers set last_signal_at = greatest(coalesce(last_signal_at, '-infinity'), ${receivedAt}::timestamptz)
-          where workspace_id = ${input.workspaceId} and id = any(${[...touched]}::text[])`;
       }
     });
   }

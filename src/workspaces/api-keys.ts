@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.ts";
-import { apiKeys, workspaces, type ApiKeyRole } from "../../db/schema.ts";
+import { apiKeys, workspaces, type ApiKeyRole, type WorkspaceSettings } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 
@@ -64,12 +64,12 @@ export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; key
   }
 }
 
-export type Principal = { workspaceId: string; role: ApiKeyRole; keyId: string };
+export type Principal = { workspaceId: string; role: ApiKeyRole; keyId: string; settings: WorkspaceSettings };
 
 /** The workspace and role behind a presented key, or null for an unknown or revoked key. */
 export async function authenticateApiKey(db: DbOrTx, key: string): Promise<Principal | null> {
   const [row] = await db
-    .select({ keyId: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role })
+    .select({ keyId: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role, settings: workspaces.settings })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));

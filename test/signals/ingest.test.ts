@@ -117,6 +117,16 @@ describe("POST /v1/signals", () => {
     expect(await storedIds(ws.id)).toHaveLength(0);
   });
 
+  it("resolves one customer when concurrent batches first name it together", async () => {
+    const ws = await ctx.workspace();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => push(ws.keys.ingest, [signal.purchase("racer", daysAgo(1))]).then(readJson)),
+    );
+    expect(results.every((r) => r.accepted === 1)).toBe(true);
+    const rows = await ctx.database.sql`select id from customers where workspace_id = ${ws.id}`;
+    expect(rows.map((r) => r.id)).toEqual(["racer"]);
+  });
+
   it("creates customers on first sight", async () => {
     const ws = await ctx.workspace();
     await push(ws.keys.ingest, [signal.purchase("new-customer", daysAgo(1))]);

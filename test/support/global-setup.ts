@@ -34,10 +34,12 @@ function withDatabase(url: string, db: string) {
 let embedded: EmbeddedDatabase | null = null;
 
 export async function setup(project: TestProject) {
-  let pgUrl = process.env.TEST_DATABASE_URL ?? null;
-  if (!pgUrl && (await reachable("127.0.0.1", 5432))) pgUrl = "postgres://postgres@127.0.0.1:5432/postgres";
-  let redisUrl = process.env.TEST_REDIS_URL ?? null;
-  if (!redisUrl && (await reachable("127.0.0.1", 6379))) redisUrl = "redis://127.0.0.1:6379";
+  // TEST_EMBEDDED=1 behaves as if neither server were there (to check that path on a CI machine).
+  const forceEmbedded = process.env.TEST_EMBEDDED === "1";
+  let pgUrl = forceEmbedded ? null : (process.env.TEST_DATABASE_URL ?? null);
+  if (!pgUrl && !forceEmbedded && (await reachable("127.0.0.1", 5432))) pgUrl = "postgres://postgres@127.0.0.1:5432/postgres";
+  let redisUrl = forceEmbedded ? null : (process.env.TEST_REDIS_URL ?? null);
+  if (!redisUrl && !forceEmbedded && (await reachable("127.0.0.1", 6379))) redisUrl = "redis://127.0.0.1:6379";
 
   if (!pgUrl) {
     process.stdout.write("Tests use the embedded defaults: no PostgreSQL on 127.0.0.1:5432, starting an embedded one" +

@@ -33,7 +33,8 @@ export function registerSignalRoutes(app: App) {
     }),
     async (c) => {
       const items = parseSignalBatch(c.req.valid("json"));
-      const result = await ingestSignals(c.get("deps"), { workspaceId: c.get("principal").workspaceId, items });
+      const { workspaceId, settings } = c.get("principal");
+      const result = await ingestSignals(c.get("deps"), { workspaceId, settings, items });
       return c.json(result, 200);
     },
   );

@@ -1,0 +1,107 @@
+// Ingest: many concurrent clients POST batches of 100 signals over real HTTP for a fixed
+// time; beside it, the same rows inserted straight with postgres.js (the ceiling).
+import { serve } from "@hono/node-server";
+import { Redis } from "ioredis";
+import { JobQueues } from "../jobs/runtime.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Deps } from "../src/deps.ts";
+import { createApp } from "../src/http/app.ts";
+import { createLogger } from "../src/log.ts";
+import { systemClock } from "../src/clock.ts";
+import { createWorkspace } from "../src/workspaces/workspaces.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, peakRssMiB, percentile } from "./support.ts";
+
+export type IngestBenchOptions = { seconds?: number; concurrency?: number; batch?: number; customers?: number };
+
+function makeBatch(prefix: string, n: number, batch: number, customers: number) {
+  const now = Date.now();
+  return Array.from({ length: batch }, (_, i) => {
+    const k = n * batch + i;
+    const customerId = `c-${(k * 7919) % customers}`;
+    return k % 3 === 0
+      ? { id: `${prefix}-${k}`, customerId, type: "purchase", occurredAt: new Date(now - (k % 90) * 86_400_000).toISOString(), data: { orderId: `o-${k}`, amount: 10_000 + (k % 50) * 1_000, currency: "KRW", category: "skincare" } }
+      : { id: `${prefix}-${k}`, customerId, type: "session", occurredAt: new Date(now - (k % 30) * 86_400_000).toISOString(), data: { durationSeconds: 120, channel: "app" } };
+  });
+}
+
+async function loop(seconds: number, concurrency: number, work: (n: number) => Promise<number>) {
+  const until = Date.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let total = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const n = next++;
+        const t0 = performance.now();
+        const count = await work(n);
+        total += count;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { signals: total, perSecond: Math.round(total / elapsed), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1), requests: latencies.length };
+}
+
+export async function runIngestBench(opts: IngestBenchOptions = {}) {
+  const seconds = opts.seconds ?? 10;
+  const concurrency = opts.concurrency ?? 16;
+  const batch = opts.batch ?? 100;
+  const customers = opts.customers ?? 20_000;
+  const { database, drop } = await freshDatabase("ingest");
+  const redisUrl = benchRedisUrl();
+  const redisUp = await new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }).connect().then(() => true, () => false);
+  const jobs = new JobQueues({
+    backend: redisUp ? { kind: "redis", url: redisUrl } : { kind: "postgres", url: database.url },
+    prefix: `{rwbench-${Date.now()}}`,
+  });
+  const config = loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url });
+  const deps: Deps = { database, jobs, config, log: createLogger("warn"), clock: systemClock };
+  const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((r) => server.once("listening", () => r()));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const { apiKey } = await createWorkspace(database.db, { name: "bench" });
+    const { workspace: raw } = await createWorkspace(database.db, { name: "raw" });
+    const headers = { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json" };
+
+    const api = await loop(seconds, concurrency, async (n) => {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/signals`, { method: "POST", headers, body: JSON.stringify({ signals: makeBatch("api", n, batch, customers) }) });
+      const body = (await res.json()) as { accepted?: number };
+      if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
+      return body.accepted ?? 0;
+    });
+
+    // The ceiling: the same rows, straight into the signals table, same concurrency.
+    await database.sql`insert into customers (workspace_id, id) select ${raw.id}, 'c-' || g from generate_series(0, ${customers - 1}) g`;
+    const rawRun = await loop(seconds, concurrency, async (n) => {
+      const rows = makeBatch("raw", n, batch, customers).map((s) => ({
+        workspace_id: raw.id, id: s.id, customer_id: s.customerId, identity_kind: "crm_id", identity_value: s.customerId,
+        type: s.type, occurred_at: new Date(s.occurredAt), amount: "amount" in s.data ? s.data.amount : null, data: s.data,
+      }));
+      const r = await database.sql`insert into signals ${database.sql(rows)} on conflict do nothing`;
+      return r.count;
+    });
+    const result = {
+      name: "ingest",
+      sizes: { seconds, concurrency, batch, customers },
+      queue: jobs.backendKind,
+      api,
+      rawInsert: rawRun,
+      ratio: +(api.perSecond / rawRun.perSecond).toFixed(2),
+      goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
+      peakRssMiB: peakRssMiB(),
+      machine: await machineFacts(database),
+      notes: "client, API and PostgreSQL share the machine; feature workers not running",
+    };
+    return result;
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    if (jobs.backendKind === "redis") await jobs.queue("features").obliterate({ force: true }).catch(() => {});
+    await jobs.close();
+    await drop();
+  }
+}

@@ -1,0 +1,42 @@
+// `npm run bench` runs every benchmark at a quick size; `npm run bench -- <name> [--size N]
+// [--seconds S]` one. Each prints a table and writes bench/results/<name>.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runIngestBench } from "./ingest.ts";
+import { runModelBench } from "./model.ts";
+import { machineFacts } from "./support.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { size: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" } },
+});
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  ingest: () => runIngestBench({ seconds: num(values.seconds), concurrency: num(values.concurrency) }),
+  model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
+};
+
+const names = positionals.length > 0 ? positionals : Object.keys(benches);
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(", ")}\n`);
+    process.exit(2);
+  }
+  const result = await bench();
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + "\n");
+  process.stdout.write(`\n== ${name} ==\n`);
+  console.table(flatten(result));
+}
+process.exit(0);
+
+function flatten(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === "object" && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = Array.isArray(v) ? JSON.stringify(v) : v;
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+// Shared by the benchmarks: a fresh database on the configured server, and the facts of
+// the machine a figure was measured on.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import postgres from "postgres";
+import { connectDatabase, type Database } from "../db/client.ts";
+import { applyMigrations } from "../db/migrate.ts";
+
+export const benchDatabaseUrl = () => process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const benchRedisUrl = () => process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export async function freshDatabase(label: string): Promise<{ database: Database; drop(): Promise<void> }> {
+  const base = benchDatabaseUrl();
+  const name = `rw_bench_${label}_${randomBytes(3).toString("hex")}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const database = connectDatabase(u.toString(), { max: 40 });
+  await applyMigrations(database);
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const a = postgres(base, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists "${name}" with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export async function machineFacts(database?: Database) {
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {}
+  const pg = database ? ((await database.sql`show server_version`)[0]?.server_version as string) : undefined;
+  return { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: pg, commit, at: new Date().toISOString() };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
