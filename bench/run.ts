@@ -3,17 +3,21 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runIngestBench } from "./ingest.ts";
+import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
+import { runRescoreBench } from "./rescore.ts";
 import { machineFacts } from "./support.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { size: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" } },
+  options: { size: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => runIngestBench({ seconds: num(values.seconds), concurrency: num(values.concurrency) }),
+  latency: () => runLatencyBench({ seconds: num(values.seconds), rate: num(values.rate) }),
+  rescore: () => runRescoreBench({ customers: num(values.size) ?? 200_000 }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 

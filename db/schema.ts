@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -14,6 +15,9 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+
+import type { ScoringSettings } from "../src/scores/settings.ts";
+import type { TierSettings } from "../src/tiers/settings.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = ts("created_at").notNull().defaultNow();
@@ -29,6 +33,12 @@ export type WorkspaceSettings = {
   freshnessDays: Record<string, number> & { default: number };
   /** External signals below this confidence are stored but not counted in features. */
   minConfidence: number;
+  /** Tier weights, cut-offs and schedule; defaults when absent (src/tiers/settings.ts). */
+  tiers?: TierSettings;
+  /** Alert threshold and score formula; defaults when absent (src/scores/settings.ts). */
+  scoring?: ScoringSettings;
+  /** The customer-base model's settings; absent or partial means the defaults (src/workspaces/settings.ts). */
+  model?: Partial<ModelSettings>;
 };
 
 export const workspaces = pgTable("workspaces", {
@@ -254,3 +264,113 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
 export type Signal = typeof signals.$inferSelect;
 export type CustomerFeatures = typeof customerFeatures.$inferSelect;
+
+/** How the workspace's BG/NBD + Gamma-Gamma model is fitted and read. */
+export type ModelSettings = {
+  /** Horizon of the churn probability (no purchase within it), in days. */
+  horizonDays: number;
+  /** How many months of future purchases the CLV counts. */
+  clvMonths: number;
+  /** Discount rate per month applied to future purchases in the CLV. */
+  monthlyDiscountRate: number;
+  /** L2 penaliser of the BG/NBD fit (`lifetimes`' penalizer_coef); 0 for plain maximum likelihood. */
+  penalizer: number;
+  /** Fewer customers with a purchase than this: no fit, status insufficient_data. */
+  minCustomers: number;
+  /** Fewer customers with a repeat purchase (on another day) than this: no fit either. */
+  minRepeatCustomers: number;
+};
+
+export const modelFitStatuses = ["fitted", "insufficient_data", "failed"] as const;
+export type ModelFitStatus = (typeof modelFitStatuses)[number];
+
+/**
+ * One fit of the workspace's model per period (the UTC day of its as-of moment): the
+ * parameters, the data it saw and how it went. A fit run again within the period replaces
+ * the period's row, keeping its id.
+ */
+export const modelFits = pgTable(
+  "model_fits",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    period: date("period", { mode: "string" }).notNull(),
+    status: text("status").$type<ModelFitStatus>().notNull(),
+    /** Why there is no usable fit, or what to know about this one, in words. */
+    message: text("message"),
+    /** The failure, when status is failed. */
+    error: text("error"),
+    fittedAt: ts("fitted_at").notNull(),
+    /** Purchases up to this moment were used; T runs to its UTC day. */
+    asOf: ts("as_of").notNull(),
+    // The settings the fit ran with.
+    horizonDays: integer("horizon_days").notNull(),
+    clvMonths: integer("clv_months").notNull(),
+    monthlyDiscountRate: doublePrecision("monthly_discount_rate").notNull(),
+    penalizer: doublePrecision("penalizer").notNull(),
+    minCustomers: integer("min_customers").notNull(),
+    minRepeatCustomers: integer("min_repeat_customers").notNull(),
+    // The data.
+    customers: integer("customers").notNull(),
+    customersWithRepeat: integer("customers_with_repeat").notNull(),
+    customersScored: integer("customers_scored").notNull().default(0),
+    // BG/NBD (Fader, Hardie & Lee 2005), time in weeks.
+    r: doublePrecision("r"),
+    alpha: doublePrecision("alpha"),
+    a: doublePrecision("a"),
+    b: doublePrecision("b"),
+    logLikelihood: doublePrecision("log_likelihood"),
+    iterations: integer("iterations"),
+    converged: boolean("converged"),
+    // Gamma-Gamma, in the workspace currency; null when it could not be fitted.
+    p: doublePrecision("p"),
+    q: doublePrecision("q"),
+    gamma: doublePrecision("gamma"),
+    gammaGammaLogLikelihood: doublePrecision("gamma_gamma_log_likelihood"),
+    /** Optimiser time of both fits. */
+    fitMs: doublePrecision("fit_ms"),
+    /** The whole run: summary query, fits, scoring and writing the scores. */
+    runMs: doublePrecision("run_ms"),
+    createdAt,
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex("model_fits_period_key").on(t.workspaceId, t.period),
+    index("model_fits_latest_idx").on(t.workspaceId, t.status, t.fittedAt),
+  ],
+);
+
+/**
+ * Each customer's model values from the latest fit. Column names are what the rule engine's
+ * SQL reads (`m.churn_probability`, `m.clv`, …). x, t_x and t are the BG/NBD summary as of
+ * `scored_at`: repeat purchase days, weeks from the first purchase to the last repeat, and
+ * weeks from the first purchase to the as-of day (the papers' T).
+ */
+export const customerModelScores = pgTable(
+  "customer_model_scores",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    fitId: text("fit_id").notNull(),
+    scoredAt: ts("scored_at").notNull(),
+    x: integer("x").notNull(),
+    tX: doublePrecision("t_x").notNull(),
+    t: doublePrecision("t").notNull(),
+    /** Mean value of the repeat purchases (0 without one). */
+    zbar: doublePrecision("zbar").notNull(),
+    pAlive: doublePrecision("p_alive").notNull(),
+    expectedPurchases90d: doublePrecision("expected_purchases_90d").notNull(),
+    /** P(no purchase within the fit's horizon_days). */
+    churnProbability: doublePrecision("churn_probability").notNull(),
+    // Null when the fit has no usable Gamma-Gamma part.
+    expectedOrderValue: doublePrecision("expected_order_value"),
+    clv: doublePrecision("clv"),
+    valueAtRisk: doublePrecision("value_at_risk"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+);
+
+export type ModelFit = typeof modelFits.$inferSelect;
+export type CustomerModelScore = typeof customerModelScores.$inferSelect;

@@ -3,22 +3,31 @@
 import { z } from "zod";
 
 // Queue names are part of the stored state: never rename one, or waiting jobs stall.
-export const queueNames = ["features", "maintenance"] as const;
+export const queueNames = ["features", "maintenance", "scoring", "model"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 const id = z.string().min(1).max(200);
 
 export const jobDefinitions = {
-  refreshFeatures: {
+  /** Features, tier, model values, score and alert for every customer of the workspace waiting for a refresh. */
+  refreshCustomers: {
     queue: "features",
-    name: "refresh-features",
-    payload: z.object({ workspaceId: id, customerId: id }),
+    name: "refresh-customers",
+    payload: z.object({ workspaceId: id }),
   },
+  rescoreWorkspace: { queue: "scoring", name: "rescore-workspace", payload: z.object({ workspaceId: id }) },
+  rescoreAll: { queue: "scoring", name: "rescore-all", payload: z.object({}) },
+  reevaluateTiers: { queue: "scoring", name: "reevaluate-tiers", payload: z.object({ workspaceId: id }) },
+  reevaluateAllTiers: { queue: "scoring", name: "reevaluate-all-tiers", payload: z.object({}) },
   sweepStaleFeatures: {
     queue: "maintenance",
     name: "sweep-stale-features",
     payload: z.object({}),
   },
+  /** Fit the workspace's BG/NBD + Gamma-Gamma model and score every customer with it. */
+  fitModel: { queue: "model", name: "fit-model", payload: z.object({ workspaceId: id }) },
+  /** The weekly fan-out: one fitModel per workspace. */
+  fitAllModels: { queue: "maintenance", name: "fit-all-models", payload: z.object({}) },
 } as const satisfies Record<string, { queue: QueueName; name: string; payload: z.ZodType }>;
 
 export type JobKey = keyof typeof jobDefinitions;

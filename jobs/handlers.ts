@@ -1,25 +1,40 @@
 // Jobs are thin shells: parse (done by the runtime), call the domain function.
 import type { Deps } from "../src/deps.ts";
-import { refreshFeatures, sweepStaleFeatures } from "../src/features/refresh.ts";
+import { sweepStaleFeatures } from "../src/features/refresh.ts";
+import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
+import { fitAllModels, MODEL_FIT_SCHEDULE } from "../src/model-fits/request-model-fit.ts";
+import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { fanOutToWorkspaces } from "../src/scores/schedules.ts";
+import { reevaluateTiers } from "../src/tiers/evaluate.ts";
 import type { JobQueues } from "./runtime.ts";
 
 export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<void> }[] {
-  const workers: { close(): Promise<void> }[] = [
+  return [
     jobs.startWorker(
       "features",
-      { refreshFeatures: (p) => refreshFeatures(deps, { workspaceId: p.workspaceId, customerIds: [p.customerId] }) },
+      { refreshCustomers: (p) => refreshRequestedCustomers(deps, p) },
       deps.config.WORKER_CONCURRENCY,
     ),
-    jobs.startWorker("maintenance", { sweepStaleFeatures: () => sweepStaleFeatures(deps) }, 1),
+    jobs.startWorker("maintenance", { sweepStaleFeatures: () => sweepStaleFeatures(deps), fitAllModels: () => fitAllModels(deps) }, 1),
+    // Fits are CPU-bound and long next to everything else: a queue of their own, one at a time.
+    jobs.startWorker("model", { fitModel: (p) => fitWorkspaceModel(deps, p) }, 1),
+    jobs.startWorker(
+      "scoring",
+      {
+        rescoreWorkspace: (p) => rescoreWorkspace(deps, p),
+        rescoreAll: () => fanOutToWorkspaces(deps, "rescoreWorkspace"),
+        reevaluateTiers: (p) => reevaluateTiers(deps, p),
+        reevaluateAllTiers: () => fanOutToWorkspaces(deps, "reevaluateTiers"),
+      },
+      1,
+    ),
   ];
-  return workers;
 }
 
 /** Recurring work, registered idempotently: every scheduler process may call this. */
-export async function registerSchedules(jobs: JobQueues): Promise<void> {
-  await jobs.queue("maintenance").upsertJobScheduler(
-    "sweep-stale-features",
-    { every: 60_000 },
-    { name: "sweep-stale-features", data: {} },
-  );
+export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<void> {
+  await jobs.queue("maintenance").upsertJobScheduler("sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
+  await jobs.queue("scoring").upsertJobScheduler("rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
+  await jobs.queue("maintenance").upsertJobScheduler("fit-all-models", { pattern: MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
+  await jobs.queue("scoring").upsertJobScheduler("reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

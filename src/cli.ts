@@ -4,6 +4,10 @@ import { apiKeyRoles, type ApiKeyRole } from "../db/schema.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { loadDemoData } from "./demo/demo.ts";
+import { fitWorkspaceModel } from "./model-fits/fit-workspace-model.ts";
+import { importTransactions } from "./model-fits/import-transactions.ts";
+import { getModelOverview } from "./model-fits/model-views.ts";
+import { evaluateModel, isTransactionFormat, loadTransactions, TRANSACTION_FORMATS, type TransactionFormat } from "./model/index.ts";
 import { createLogger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { createApiKey } from "./workspaces/api-keys.ts";
@@ -16,6 +20,12 @@ const usage = `Usage: npm run cli -- <command> [options] [--json]
   api-key create --workspace <id> --role <role> [--name <name>]
                                                       create an API key (roles: ${apiKeyRoles.join(", ")})
   demo load --workspace <id> [--customers <n>]        load demo customers and signals
+  import transactions <file> --workspace <id> [--format <format>]
+                                                      load a purchase history as purchase signals (formats: ${TRANSACTION_FORMATS.join(", ")}; default csv)
+  model fit --workspace <id>                          fit the workspace's model now and score every customer
+  model evaluate --transactions <file> --format <format> --calibration-end <YYYY-MM-DD> --holdout-end <YYYY-MM-DD>
+                 [--horizon-days <n>] [--penalizer <x>]
+                                                      fit on the calibration period, check against the holdout (no database)
 `;
 
 type Out = { json: boolean; print(human: string, data: unknown): void };
@@ -48,6 +58,12 @@ async function run(argv: string[], out: Out): Promise<void> {
       workspace: { type: "string" },
       role: { type: "string" },
       customers: { type: "string" },
+      format: { type: "string" },
+      transactions: { type: "string" },
+      "calibration-end": { type: "string" },
+      "holdout-end": { type: "string" },
+      "horizon-days": { type: "string" },
+      penalizer: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -100,9 +116,94 @@ async function run(argv: string[], out: Out): Promise<void> {
       });
       return;
     }
+    case "model evaluate": {
+      // Pure computation on a file: no database, no runtime.
+      const file = required(values, "transactions");
+      const horizonDays = values["horizon-days"] === undefined ? undefined : Number(values["horizon-days"]);
+      const penalizer = values.penalizer === undefined ? undefined : Number(values.penalizer);
+      if (horizonDays !== undefined && !(Number.isInteger(horizonDays) && horizonDays > 0)) throw new UsageError("--horizon-days must be a positive whole number");
+      if (penalizer !== undefined && !(penalizer >= 0)) throw new UsageError("--penalizer must be a number ≥ 0");
+      const transactions = await loadTransactions(file, transactionFormat(values.format));
+      const e = evaluateModel({
+        transactions,
+        calibrationEnd: required(values, "calibration-end"),
+        holdoutEnd: required(values, "holdout-end"),
+        ...(horizonDays !== undefined ? { horizonDays } : {}),
+        ...(penalizer !== undefined ? { penalizer } : {}),
+      });
+      const f = (v: number, d = 3) => v.toFixed(d);
+      const bg = e.bgnbd.params;
+      const gg = e.gammaGamma?.params;
+      out.print(
+        [
+          `${e.customers} customers (${e.repeatCustomers} with a repeat purchase), calibration to ${e.calibrationEnd}, holdout to ${e.holdoutEnd} (${f(e.holdoutWeeks, 1)} weeks).`,
+          `BG/NBD: r=${f(bg.r)} alpha=${f(bg.alpha)} a=${f(bg.a)} b=${f(bg.b)}, log-likelihood ${f(e.bgnbd.logLikelihood, 1)}${e.bgnbd.converged ? "" : " (not converged)"}`,
+          gg ? `Gamma-Gamma: p=${f(gg.p)} q=${f(gg.q)} gamma=${f(gg.gamma)} on ${e.gammaGamma!.customers} customers` : "Gamma-Gamma: not fitted (no repeat purchase with a value)",
+          `Repeat purchases, calibration: predicted ${f(e.calibration.predictedRepeatPurchases, 0)}, actual ${e.calibration.actualRepeatPurchases}`,
+          `Repeat purchases, holdout: predicted ${f(e.holdout.predictedRepeatPurchases, 0)}, actual ${e.holdout.actualRepeatPurchases}, mean absolute error per customer ${f(e.holdout.meanAbsoluteError)}`,
+          `Churn (no purchase in ${e.churn.horizonDays} days): ${e.churn.churned} churned, ${e.churn.active} active; AUC ${f(e.churn.auc)} (recency alone ${f(e.churn.recencyBaselineAuc)})`,
+          `Fit ${f(e.fitMs, 0)} ms, total ${f(e.totalMs, 0)} ms.`,
+        ].join("\n"),
+        e,
+      );
+      return;
+    }
+    case "import transactions": {
+      const file = positionals[2];
+      if (!file) throw new UsageError("give the file: import transactions <file> --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      const format = values.format === undefined ? "csv" : transactionFormat(values.format);
+      const transactions = await loadTransactions(file, format);
+      await withRuntime(async (rt) => {
+        await getWorkspace(rt.database.db, workspaceId);
+        const result = await importTransactions(rt, {
+          workspaceId,
+          transactions,
+          onBatch: (done, total) => {
+            if (!out.json && process.stderr.isTTY) process.stderr.write(`\r${done} / ${total} rows`);
+          },
+        });
+        if (!out.json && process.stderr.isTTY) process.stderr.write("\n");
+        const errors = result.errors.map((e) => `  row ${e.row}: ${e.errors.map((x) => `${x.path} ${x.message}`).join("; ")}`);
+        out.print(
+          [
+            `Imported ${result.rows} rows for ${result.customers} customers into ${workspaceId} in ${result.ms} ms: ` +
+              `${result.accepted} new, ${result.duplicates} already there, ${result.rejected} rejected.`,
+            ...(errors.length > 0 ? ["First rejections:", ...errors] : []),
+            `Fit the model with: npm run cli -- model fit --workspace ${workspaceId}`,
+          ].join("\n"),
+          result,
+        );
+      });
+      return;
+    }
+    case "model fit": {
+      const workspaceId = required(values, "workspace");
+      await withRuntime(async (rt) => {
+        const outcome = await fitWorkspaceModel(rt, { workspaceId });
+        const model = await getModelOverview(rt.database.db, workspaceId);
+        const fit = model.fit!;
+        const lines = [
+          `Model ${outcome.reused ? "already fitted today from the same data" : fit.status} for ${workspaceId} (fit ${fit.id}, as of ${fit.asOf}):`,
+          `  ${fit.data.customers} customers, ${fit.data.customersWithRepeat} with a repeat purchase, ${fit.data.customersScored} scored`,
+          ...(fit.bgnbd ? [`  BG/NBD r=${fit.bgnbd.r.toFixed(4)} alpha=${fit.bgnbd.alpha.toFixed(4)} a=${fit.bgnbd.a.toFixed(4)} b=${fit.bgnbd.b.toFixed(4)}, log-likelihood ${fit.bgnbd.logLikelihood?.toFixed(1)}`] : []),
+          ...(fit.gammaGamma ? [`  Gamma-Gamma p=${fit.gammaGamma.p.toFixed(4)} q=${fit.gammaGamma.q.toFixed(4)} gamma=${fit.gammaGamma.gamma.toFixed(4)}`] : []),
+          ...(fit.message ? [`  ${fit.message}`] : []),
+          ...(fit.runMs !== null ? [`  ${Math.round(fit.runMs)} ms (fitting ${Math.round(fit.fitMs ?? 0)} ms)`] : []),
+        ];
+        out.print(lines.join("\n"), { reused: outcome.reused, ...model });
+      });
+      return;
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+function transactionFormat(value: string | undefined): TransactionFormat {
+  if (value === undefined) throw new UsageError(`--format is required (${TRANSACTION_FORMATS.join(", ")})`);
+  if (!isTransactionFormat(value)) throw new UsageError(`--format must be one of ${TRANSACTION_FORMATS.join(", ")}`);
+  return value;
 }
 
 const json = process.argv.includes("--json");

@@ -45,6 +45,9 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Cron patterns (UTC) of the scheduled work. */
+  RESCORE_SCHEDULE: z.string().min(9).default("0 4 * * *"),
+  TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),
   /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
 });

@@ -17,7 +17,7 @@ async function main() {
     log.info("workers started", { concurrency: config.WORKER_CONCURRENCY });
   }
   if (config.ROLES.includes("scheduler")) {
-    await registerSchedules(runtime.jobs);
+    await registerSchedules(runtime, runtime.jobs);
     log.info("schedules registered");
   }
   if (config.ROLES.includes("api")) {

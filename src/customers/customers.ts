@@ -1,10 +1,12 @@
 import { and, eq, sql as dsql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
+import { customerTiers } from "../../db/scoring-schema.ts";
 import { customerFeatures, customerIdentities, customers, identityKinds, signalTypes } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
-import { enqueueFeatureRefresh } from "../features/refresh.ts";
+import { enqueueRefresh, requestRefresh } from "../features/refresh.ts";
+import { getCustomerModel } from "../model-fits/model-views.ts";
 
 const timezone = z.string().refine(
   (tz) => {
@@ -108,13 +110,20 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
     .select()
     .from(customerFeatures)
     .where(and(eq(customerFeatures.workspaceId, workspaceId), eq(customerFeatures.customerId, id)));
+  const [tier] = await db
+    .select({ tier: customerTiers.tier, since: customerTiers.since, score: customerTiers.tierScore, parts: customerTiers.parts, evaluatedAt: customerTiers.evaluatedAt })
+    .from(customerTiers)
+    .where(and(eq(customerTiers.workspaceId, workspaceId), eq(customerTiers.customerId, id)));
   const { workspaceId: _w, mergedInto: _m, ...profile } = customer;
   const { workspaceId: _fw, customerId: _fc, ...featureValues } = features ?? {};
   return {
     ...profile,
     identities,
+    tier: tier ?? null,
     features: features ? featureValues : null,
     featuresStale: !features || (customer.lastSignalAt !== null && (features.watermark ?? new Date(0)) < customer.lastSignalAt),
+    // BG/NBD + Gamma-Gamma values, or null and why (no fit yet, not enough history, no purchase).
+    ...(await getCustomerModel(db, workspaceId, id)),
   };
 }
 
@@ -217,9 +226,9 @@ export async function mergeCustomers(deps: Deps, input: { workspaceId: string; t
     // Both feature rows are now wrong; without them the stale sweep recomputes the target
     // even if the refresh queued below is lost.
     await tx`delete from customer_features where workspace_id = ${ws} and customer_id = any(${[target, source]}::text[])`;
+    await tx`delete from refresh_requests where workspace_id = ${ws} and customer_id = ${source}`;
+    await requestRefresh(tx, ws, [target], deps.clock());
   });
-  await enqueueFeatureRefresh(deps, ws, [target]).catch((err: unknown) =>
-    deps.log.warn("feature refresh not queued after merge; the sweep will pick it up", { err }),
-  );
+  await enqueueRefresh(deps, ws).catch((err: unknown) => deps.log.warn("refresh not queued after merge; the sweep will pick it up", { err }));
   return getCustomerProfile(deps.database.db, ws, target);
 }

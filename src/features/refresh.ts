@@ -1,30 +1,36 @@
-import { createHash } from "node:crypto";
+// Refreshing customers after their signals change. Ingest records a refresh request per
+// customer in the same transaction as the signals and queues one job per workspace,
+// debounced; the job drains the workspace's requests a page at a time with set-based SQL.
+// A burst of signals for one customer — or for ten thousand — is handled in a few
+// statements, and nothing depends on the queue message arriving: the requests are rows.
+import type postgres from "postgres";
 import { upsertFeatures } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 
-/**
- * Queues one refresh per customer, debounced: a burst of signals for one customer within
- * the window replaces the waiting job instead of adding another. The key expires just
- * before the job runs, so a signal arriving while it runs queues a fresh one.
- */
-export async function enqueueFeatureRefresh(deps: Deps, workspaceId: string, customerIds: readonly string[]) {
-  const delay = deps.config.FEATURES_DEBOUNCE_MS;
-  await deps.jobs.addBulk(
-    "refreshFeatures",
-    customerIds.map((customerId) => ({
-      payload: { workspaceId, customerId },
-      opts: {
-        delay,
-        deduplication: { id: featureDedupId(workspaceId, customerId), ttl: Math.max(1, delay - 100), extend: true, replace: true },
-      },
-    })),
-  );
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** Records that these customers need a refresh (call inside the storing transaction). */
+export async function requestRefresh(sql: Sql, workspaceId: string, customerIds: readonly string[], at: Date) {
+  if (customerIds.length === 0) return;
+  await sql`
+    insert into refresh_requests (workspace_id, customer_id, requested_at)
+    select ${workspaceId}, id, ${at}::timestamptz from unnest(${customerIds as string[]}::text[]) as id
+    on conflict (workspace_id, customer_id) do update set requested_at = greatest(refresh_requests.requested_at, excluded.requested_at)`;
 }
 
-// Customer ids are the sender's and may hold ':', which BullMQ ids must not.
-const featureDedupId = (workspaceId: string, customerId: string) =>
-  `features-${createHash("sha1").update(`${workspaceId}\u0000${customerId}`).digest("hex")}`;
+/**
+ * Queues the workspace's refresh, debounced: signals within the window replace the waiting
+ * job. The key expires just before the job runs, so requests made while it runs queue a
+ * fresh one; the job itself also loops until no request is left.
+ */
+export async function enqueueRefresh(deps: Deps, workspaceId: string) {
+  const delay = deps.config.FEATURES_DEBOUNCE_MS;
+  await deps.jobs.add("refreshCustomers", { workspaceId }, {
+    delay,
+    deduplication: { id: `refresh-${workspaceId}`, ttl: Math.max(1, delay - 20), extend: true, replace: true },
+  });
+}
 
 export async function refreshFeatures(deps: Deps, input: { workspaceId: string; customerIds?: readonly string[] }) {
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
@@ -32,20 +38,56 @@ export async function refreshFeatures(deps: Deps, input: { workspaceId: string; 
 }
 
 /**
- * Finds customers whose features are older than their newest signal (a lost job, Redis
- * restarted) and queues them again, a bounded page at a time.
+ * Drains a workspace's refresh requests: claims a page, runs `refresh` on it, removes the
+ * requests it covered (a request renewed meanwhile stays), repeats. One drain per
+ * workspace at a time (advisory lock); a second job waits and then finds what is left.
+ */
+export async function drainRefreshRequests(
+  deps: Deps,
+  input: { workspaceId: string; pageSize?: number },
+  refresh: (customerIds: string[]) => Promise<unknown>,
+) {
+  const reserved = await deps.database.sql.reserve();
+  let customers = 0;
+  try {
+    await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${input.workspaceId}))`;
+    for (;;) {
+      const page = await reserved<{ customer_id: string; requested_at: Date }[]>`
+        select customer_id, requested_at from refresh_requests
+        where workspace_id = ${input.workspaceId}
+        order by requested_at limit ${input.pageSize ?? 2_000}`;
+      if (page.length === 0) break;
+      const ids = page.map((r) => r.customer_id);
+      await refresh(ids);
+      await reserved`
+        delete from refresh_requests r
+        using unnest(${ids}::text[], ${page.map((p) => p.requested_at.toISOString())}::timestamptz[]) as done(customer_id, requested_at)
+        where r.workspace_id = ${input.workspaceId} and r.customer_id = done.customer_id and r.requested_at <= done.requested_at`;
+      customers += ids.length;
+    }
+  } finally {
+    await reserved`select pg_advisory_unlock(hashtext('refresh'), hashtext(${input.workspaceId}))`.catch(() => {});
+    reserved.release();
+  }
+  return { customers };
+}
+
+/**
+ * The safety net, every minute: customers whose features are older than their newest
+ * signal get a request, and every workspace with requests waiting gets a job.
  */
 export async function sweepStaleFeatures(deps: Deps, input: { limit?: number } = {}) {
-  const stale = await deps.database.sql<{ workspace_id: string; id: string }[]>`
-    select c.workspace_id, c.id
+  const sql = deps.database.sql;
+  const added = await sql`
+    insert into refresh_requests (workspace_id, customer_id, requested_at)
+    select c.workspace_id, c.id, c.last_signal_at
     from customers c
     left join customer_features f on f.workspace_id = c.workspace_id and f.customer_id = c.id
     where c.last_signal_at is not null and c.merged_into is null
       and (f.watermark is null or f.watermark < c.last_signal_at)
-    order by c.last_signal_at
-    limit ${input.limit ?? 10_000}`;
-  const byWorkspace = new Map<string, string[]>();
-  for (const r of stale) byWorkspace.set(r.workspace_id, [...(byWorkspace.get(r.workspace_id) ?? []), r.id]);
-  for (const [ws, ids] of byWorkspace) await enqueueFeatureRefresh(deps, ws, ids);
-  return { queued: stale.length };
+    limit ${input.limit ?? 10_000}
+    on conflict do nothing`;
+  const waiting = await sql<{ workspace_id: string }[]>`select distinct workspace_id from refresh_requests`;
+  for (const w of waiting) await enqueueRefresh(deps, w.workspace_id);
+  return { requested: added.count, workspaces: waiting.length };
 }

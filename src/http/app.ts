@@ -11,10 +11,14 @@ import type { Deps } from "../deps.ts";
 import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
+import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
+import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCompetitorRoutes } from "./routes/competitors.ts";
 import { registerCustomerRoutes } from "./routes/customers.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerModelRoutes } from "./routes/model.ts";
+import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerSignalRoutes } from "./routes/signals.ts";
 import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
@@ -84,6 +88,10 @@ export function createApp(deps: Deps): App {
   registerCompetitorRoutes(app);
   registerApiKeyRoutes(app);
   registerWorkspaceRoutes(app);
+  registerModelRoutes(app);
+  registerAlertRoutes(app);
+  registerRuleRoutes(app);
+  registerAuditRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,14 +1,14 @@
 // Signals in: validate each item on its own, then store the accepted ones in one
-// transaction (identities, competitors, signals), and only then answer. Feature refresh
-// is queued after the commit; if the queue is away, the stale-features sweep finds the
-// customers again from PostgreSQL, so nothing accepted is ever lost.
+// transaction (identities, competitors, signals, refresh requests), and only then answer.
+// The refresh is queued after the commit; if the queue is away, the sweep finds the
+// requests again in PostgreSQL, so nothing accepted is ever lost.
 import type postgres from "postgres";
 import type { WorkspaceSettings } from "../../db/schema.ts";
 import { competitorIdFor } from "../competitors/competitors.ts";
 import type { Deps } from "../deps.ts";
 import { zodIssuesToFieldErrors } from "../errors.ts";
 import { resolveIdentities } from "../customers/identities.ts";
-import { enqueueFeatureRefresh } from "../features/refresh.ts";
+import { enqueueRefresh } from "../features/refresh.ts";
 import { toWorkspaceCurrency } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type ParsedSignal, type SignalBatchResult } from "./schema.ts";
@@ -88,6 +88,11 @@ export async function ingestSignals(
         marked as (
           update customers set last_signal_at = greatest(coalesce(last_signal_at, '-infinity'), ${receivedAt}::timestamptz)
           where workspace_id = ${input.workspaceId} and id in (select customer_id from inserted)
+        ),
+        requested as (
+          insert into refresh_requests (workspace_id, customer_id, requested_at)
+          select distinct ${input.workspaceId}, customer_id, ${receivedAt}::timestamptz from inserted
+          on conflict (workspace_id, customer_id) do update set requested_at = excluded.requested_at
         )
         select id from inserted`;
       const insertedIds = new Set(inserted.map((r) => r.id));
@@ -101,8 +106,8 @@ export async function ingestSignals(
   }
 
   if (touched.size > 0) {
-    await enqueueFeatureRefresh(deps, input.workspaceId, [...touched]).catch((err: unknown) =>
-      deps.log.warn("feature refresh not queued; the stale-features sweep will pick it up", { err }),
+    await enqueueRefresh(deps, input.workspaceId).catch((err: unknown) =>
+      deps.log.warn("refresh not queued; the sweep will pick it up", { err }),
     );
   }
 

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "../../db/client.ts";
 import { workspaces, type Workspace } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { installDefaultRules } from "../rules-service/default-rules.ts";
 import { createApiKey, type CreatedApiKey } from "./api-keys.ts";
 import { defaultWorkspaceSettings, mergeSettings, type workspaceSettingsPatchSchema } from "./settings.ts";
 import type { z } from "zod";
@@ -15,6 +16,7 @@ export async function createWorkspace(db: Db, input: { name: string }): Promise<
       .values({ id: newId("ws"), name: input.name, settings: defaultWorkspaceSettings })
       .returning();
     const apiKey = await createApiKey(tx, { workspaceId: workspace!.id, name: "first admin key", role: "admin" });
+    await installDefaultRules(tx, { workspaceId: workspace!.id, now: workspace!.createdAt });
     return { workspace: workspace!, apiKey };
   });
 }

@@ -152,11 +152,12 @@ describe("features", () => {
 
   it("finds customers whose features are older than their signals and queues them again", async () => {
     const ws = await ctx.workspace();
-    // Stored directly, as if the queue had been lost after the commit.
+    // As if both the queue message and the refresh request had been lost after the commit.
     await push(ws, [signal.purchase("lost", daysAgo(1))]);
     await ctx.database.sql`delete from customer_features where workspace_id = ${ws.id}`;
+    await ctx.database.sql`delete from refresh_requests where workspace_id = ${ws.id}`;
     const result = await sweepStaleFeatures(ctx);
-    expect(result.queued).toBeGreaterThanOrEqual(1);
+    expect(result.requested).toBeGreaterThanOrEqual(1);
     ctx.startWorkers();
     await eventually(async () => {
       const rows = await ctx.database.sql`select 1 from customer_features where workspace_id = ${ws.id} and customer_id = 'lost'`;

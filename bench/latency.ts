@@ -1,0 +1,104 @@
+// Signal-to-alert latency: API and workers in one process on the real stores, signals
+// streaming in at a fixed rate; some of them complete a defection pattern for a Gold
+// customer. Latency = the alert's opened_at − the moment the request was sent.
+import { serve } from "@hono/node-server";
+import { startWorkers } from "../jobs/handlers.ts";
+import { JobQueues } from "../jobs/runtime.ts";
+import { systemClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Deps } from "../src/deps.ts";
+import { createApp } from "../src/http/app.ts";
+import { createLogger } from "../src/log.ts";
+import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { createWorkspace } from "../src/workspaces/workspaces.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, peakRssMiB, percentile } from "./support.ts";
+
+export async function runLatencyBench(opts: { rate?: number; seconds?: number; defectors?: number; customers?: number } = {}) {
+  const rate = opts.rate ?? 2_000;
+  const seconds = opts.seconds ?? 20;
+  const defectors = opts.defectors ?? 200;
+  const customers = opts.customers ?? 20_000;
+  const { database, drop } = await freshDatabase("latency");
+  const jobs = new JobQueues({ backend: { kind: "redis", url: benchRedisUrl() }, prefix: `{rwlat-${Date.now()}}` });
+  const config = loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url, WORKER_CONCURRENCY: "16" });
+  const deps: Deps = { database, jobs, config, log: createLogger("warn"), clock: systemClock };
+  const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((r) => server.once("listening", () => r()));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const { workspace, apiKey } = await createWorkspace(database.db, { name: "latency" });
+    const ws = workspace.id;
+    // Gold histories for the defectors, loaded and scored before the clock starts.
+    await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'd-' || g, now() from generate_series(1, ${defectors}) g`;
+    await database.sql`
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, amount, data)
+      select ${ws}, 'h-' || g || '-' || k, 'd-' || g, 'crm_id', 'd-' || g, 'purchase', now() - ((20 + k * 30) || ' days')::interval, 80000,
+        jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 80000, 'currency', 'KRW')
+      from generate_series(1, ${defectors}) g, generate_series(0, 3) k`;
+    await rescoreWorkspace(deps, { workspaceId: ws });
+    startWorkers(deps, jobs);
+
+    const headers = { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json" };
+    const sentAt = new Map<string, number>();
+    const tickMs = 50;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const ticks = Math.round((seconds * 1000) / tickMs);
+    const defectEvery = Math.max(1, Math.floor(ticks / defectors));
+    let seq = 0;
+    let sent = 0;
+    const inflight: Promise<unknown>[] = [];
+    const start = Date.now();
+    for (let t = 0; t < ticks; t++) {
+      const batch: unknown[] = [];
+      const now = new Date().toISOString();
+      let defector: string | null = null;
+      if (t % defectEvery === 0 && sentAt.size < defectors) {
+        defector = `d-${sentAt.size + 1}`;
+        for (const [i, app] of ["rival-beauty", "glowmall", "skinnow"].entries()) {
+          batch.push({ id: `u-${defector}-${i}`, customerId: defector, type: "competitor_app_usage", occurredAt: now, source: "panel", consentBasis: "consent", data: { competitor: app, app, sessions: 10 } });
+        }
+        batch.push({ id: `r-${defector}`, customerId: defector, type: "competitor_purchase", occurredAt: now, source: "panel", consentBasis: "consent", data: { competitor: "rival-beauty", amount: 120000, currency: "KRW" } });
+      }
+      while (batch.length < perTick) {
+        const c = `c-${(seq * 7919) % customers}`;
+        batch.push({ id: `s-${seq++}`, customerId: c, type: "session", occurredAt: now, data: { durationSeconds: 60, channel: "app" } });
+      }
+      const sendTime = Date.now();
+      if (defector) sentAt.set(defector, sendTime);
+      sent += batch.length;
+      inflight.push(fetch(`http://127.0.0.1:${port}/v1/signals`, { method: "POST", headers, body: JSON.stringify({ signals: batch }) }).then((r) => r.arrayBuffer()));
+      const next = start + (t + 1) * tickMs;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+    }
+    await Promise.all(inflight);
+    const elapsed = (Date.now() - start) / 1000;
+    // Wait for the queue to drain (bounded).
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      const counts = await jobs.queue("features").getJobCounts("waiting", "active", "delayed");
+      if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const rows = await database.sql<{ customer_id: string; opened_at: Date }[]>`select customer_id, opened_at from alerts where workspace_id = ${ws}`;
+    const latencies = rows.filter((r) => sentAt.has(r.customer_id)).map((r) => r.opened_at.getTime() - sentAt.get(r.customer_id)!).sort((a, b) => a - b);
+    return {
+      name: "latency",
+      sizes: { targetRate: rate, seconds, defectors: sentAt.size, backgroundCustomers: customers },
+      achievedRate: Math.round(sent / elapsed),
+      alerts: latencies.length,
+      missed: sentAt.size - latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: latencies.at(-1) ?? null,
+      goal: "p99 signal-to-alert under 2,000 ms at 2,000 signals per second",
+      peakRssMiB: peakRssMiB(),
+      machine: await machineFacts(database),
+      notes: "client, API, workers, PostgreSQL and Redis share the machine",
+    };
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    await jobs.queue("features").obliterate({ force: true }).catch(() => {});
+    await jobs.close();
+    await drop();
+  }
+}

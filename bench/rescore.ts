@@ -1,0 +1,63 @@
+// Scheduled re-score: N customers with half a year of history (generated in SQL, like a
+// bulk load), then the daily pass timed: features for all in one statement, tiers and
+// scores a page at a time.
+import { JobQueues } from "../jobs/runtime.ts";
+import { systemClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Deps } from "../src/deps.ts";
+import { createLogger } from "../src/log.ts";
+import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { createWorkspace } from "../src/workspaces/workspaces.ts";
+import { freshDatabase, machineFacts, peakRssMiB } from "./support.ts";
+
+export async function runRescoreBench(opts: { customers?: number } = {}) {
+  const n = opts.customers ?? 200_000;
+  const { database, drop } = await freshDatabase("rescore");
+  const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: "{rwbench}" });
+  const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
+  try {
+    const { workspace } = await createWorkspace(database.db, { name: "rescore" });
+    const ws = workspace.id;
+    const t0 = performance.now();
+    await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'c-' || g, now() from generate_series(1, ${n}) g`;
+    // ~8 purchases, ~6 sessions per customer over 180 days; one in five uses rival apps.
+    await database.sql`
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, amount, data)
+      select ${ws}, 'p-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g, 'purchase',
+        now() - ((k * 22 + (g % 19)) || ' days')::interval, now(), 20000 + (g * 7 + k * 13) % 90000,
+        jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 20000 + (g * 7 + k * 13) % 90000, 'currency', 'KRW', 'category', (array['skincare','makeup','hair'])[1 + (g + k) % 3])
+      from generate_series(1, ${n}) g, generate_series(0, 7) k where (g + k) % 5 <> 0`;
+    await database.sql`
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, data)
+      select ${ws}, 's-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g, 'session', now() - ((k * 9 + g % 7) || ' days')::interval, now(),
+        jsonb_build_object('durationSeconds', 300, 'channel', 'app')
+      from generate_series(1, ${n}) g, generate_series(0, 5) k`;
+    await database.sql`
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, amount, competitor, source, consent_basis, data)
+      select ${ws}, 'r-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g,
+        case when k = 3 then 'competitor_purchase' else 'competitor_app_usage' end, now() - (k || ' days')::interval, now(),
+        case when k = 3 then 40000 + g % 100000 end, (array['rival-beauty','glowmall','skinnow','rival-beauty'])[k + 1], 'panel', 'consent',
+        case when k = 3 then jsonb_build_object('competitor', 'rival-beauty', 'amount', 40000 + g % 100000, 'currency', 'KRW')
+             else jsonb_build_object('competitor', (array['rival-beauty','glowmall','skinnow'])[k + 1], 'app', (array['rival-beauty','glowmall','skinnow'])[k + 1], 'sessions', 5) end
+      from generate_series(1, ${n}) g, generate_series(0, 3) k where g % 5 = 0`;
+    await database.sql`analyze`;
+    const loadMs = performance.now() - t0;
+    const [{ count: signalCount }] = (await database.sql`select count(*)::int as count from signals`) as unknown as [{ count: number }];
+    const first = await rescoreWorkspace(deps, { workspaceId: ws });
+    const alerts = Number((await database.sql`select count(*)::int as n from alerts`)[0]!.n);
+    return {
+      name: "rescore",
+      sizes: { customers: n, signals: signalCount },
+      loadSeconds: +(loadMs / 1000).toFixed(1),
+      rescoreSeconds: +(first.ms / 1000).toFixed(1),
+      customersPerSecond: Math.round(n / (first.ms / 1000)),
+      alertsOpened: alerts,
+      goal: "at least 20,000 customers per second",
+      peakRssMiB: peakRssMiB(),
+      machine: await machineFacts(database),
+    };
+  } finally {
+    await jobs.close();
+    await drop();
+  }
+}

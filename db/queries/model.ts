@@ -1,0 +1,190 @@
+// The model's storage in set-based statements: every customer's purchase summary in one
+// query, the scores of a page of customers in one insert, and the fit row. Raw postgres.js:
+// these take Date parameters and arrays, which the drizzle pool would not serialise.
+import { getTableColumns } from "drizzle-orm";
+import type postgres from "postgres";
+import { modelFits, type ModelFit } from "../schema.ts";
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+export type SummaryScope = { workspaceId: string; asOf: Date; customerIds?: readonly string[] };
+
+/**
+ * Per-customer BG/NBD summary, columnar, in the conventions of `buildSummary`
+ * (src/model/summary.ts) with calibration end = the UTC day of `asOf`.
+ */
+export type PurchaseSummary = {
+  ids: string[];
+  /** Repeat transactions: purchase days after the first (same-day purchases are one). */
+  x: Float64Array;
+  /** Weeks from the first purchase day to the last. */
+  tx: Float64Array;
+  /** Weeks from the first purchase day to the as-of day. */
+  T: Float64Array;
+  /** Mean value of the repeat transactions (a day's purchases summed), 0 without one. */
+  zbar: Float64Array;
+  size: number;
+  /** Customers with x > 0. */
+  repeatCustomers: number;
+};
+
+/**
+ * One statement over the workspace's purchase signals up to `asOf`: calendar days in UTC
+ * (days since 1970-01-01, the model library's day numbers), a day's purchases merged into
+ * one transaction, then x, t_x, T and z̄ per customer, ordered by customer id.
+ */
+export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Promise<PurchaseSummary> {
+  const customerFilter = scope.customerIds ? sql`and customer_id = any(${scope.customerIds as string[]}::text[])` : sql``;
+  const rows = await sql`
+    with days as (
+      select customer_id,
+        (occurred_at at time zone 'UTC')::date - date '1970-01-01' as day,
+        sum(coalesce(amount, 0)) as value
+      from signals
+      where workspace_id = ${scope.workspaceId} and type = 'purchase' and occurred_at <= ${scope.asOf}::timestamptz
+        ${customerFilter}
+      group by 1, 2
+    ),
+    marked as (
+      select customer_id, day, value, min(day) over (partition by customer_id) as first_day from days
+    )
+    select customer_id,
+      (count(*) - 1)::float8 as x,
+      (max(day) - min(day))::float8 / 7 as t_x,
+      ((${scope.asOf}::timestamptz at time zone 'UTC')::date - date '1970-01-01' - min(day))::float8 / 7 as t,
+      coalesce(sum(value) filter (where day > first_day) / nullif(count(*) - 1, 0), 0)::float8 as zbar
+    from marked
+    group by customer_id
+    order by customer_id
+  `.values();
+  const n = rows.length;
+  const out: PurchaseSummary = {
+    ids: new Array<string>(n),
+    x: new Float64Array(n),
+    tx: new Float64Array(n),
+    T: new Float64Array(n),
+    zbar: new Float64Array(n),
+    size: n,
+    repeatCustomers: 0,
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    out.ids[i] = r[0] as string;
+    out.x[i] = r[1] as number;
+    out.tx[i] = r[2] as number;
+    out.T[i] = r[3] as number;
+    out.zbar[i] = r[4] as number;
+    if ((r[1] as number) > 0) out.repeatCustomers++;
+  }
+  return out;
+}
+
+/** Scores of customers [from, to) of a summary, columnar; the CLV part may be null. */
+export type ScoreColumns = {
+  pAlive: Float64Array;
+  expectedPurchases90d: Float64Array;
+  churnProbability: Float64Array;
+  expectedOrderValue: Float64Array | null;
+  clv: Float64Array | null;
+  valueAtRisk: Float64Array | null;
+};
+
+const slice = (a: Float64Array, from: number, to: number) => Array.from(a.subarray(from, to));
+const sliceOrNulls = (a: Float64Array | null, from: number, to: number) => (a ? slice(a, from, to) : new Array<null>(to - from).fill(null));
+
+/**
+ * Writes the scores of customers [from, to) in one statement. A row from a fit created later
+ * than `fitId` is kept (fit ids sort by creation time), and within one fit the newer scoring wins.
+ */
+export async function writeModelScores(
+  sql: Sql,
+  input: { workspaceId: string; fitId: string; scoredAt: Date; summary: PurchaseSummary; scores: ScoreColumns; from: number; to: number },
+): Promise<number> {
+  const { summary: s, scores: o, from, to } = input;
+  if (to <= from) return 0;
+  const result = await sql`
+    insert into customer_model_scores (workspace_id, customer_id, fit_id, scored_at, x, t_x, t, zbar,
+      p_alive, expected_purchases_90d, churn_probability, expected_order_value, clv, value_at_risk)
+    select ${input.workspaceId}, u.customer_id, ${input.fitId}, ${input.scoredAt}::timestamptz, u.x::int, u.t_x, u.t, u.zbar,
+      u.p_alive, u.e90, u.churn, u.eov, u.clv, u.var
+    from unnest(
+      ${s.ids.slice(from, to)}::text[], ${slice(s.x, from, to)}::float8[], ${slice(s.tx, from, to)}::float8[],
+      ${slice(s.T, from, to)}::float8[], ${slice(s.zbar, from, to)}::float8[], ${slice(o.pAlive, from, to)}::float8[],
+      ${slice(o.expectedPurchases90d, from, to)}::float8[], ${slice(o.churnProbability, from, to)}::float8[],
+      ${sliceOrNulls(o.expectedOrderValue, from, to)}::float8[], ${sliceOrNulls(o.clv, from, to)}::float8[],
+      ${sliceOrNulls(o.valueAtRisk, from, to)}::float8[]
+    ) as u(customer_id, x, t_x, t, zbar, p_alive, e90, churn, eov, clv, var)
+    on conflict (workspace_id, customer_id) do update set
+      fit_id = excluded.fit_id, scored_at = excluded.scored_at, x = excluded.x, t_x = excluded.t_x, t = excluded.t,
+      zbar = excluded.zbar, p_alive = excluded.p_alive, expected_purchases_90d = excluded.expected_purchases_90d,
+      churn_probability = excluded.churn_probability, expected_order_value = excluded.expected_order_value,
+      clv = excluded.clv, value_at_risk = excluded.value_at_risk
+    where customer_model_scores.fit_id collate "C" < excluded.fit_id collate "C"
+      or (customer_model_scores.fit_id = excluded.fit_id and customer_model_scores.scored_at <= excluded.scored_at)
+  `;
+  return result.count;
+}
+
+/** Drops the scores a workspace-wide pass did not write (customers without a purchase now). */
+export async function deleteScoresBefore(sql: Sql, input: { workspaceId: string; scoredAt: Date }): Promise<number> {
+  const result = await sql`delete from customer_model_scores where workspace_id = ${input.workspaceId} and scored_at < ${input.scoredAt}::timestamptz`;
+  return result.count;
+}
+
+export async function deleteCustomerScore(sql: Sql, input: { workspaceId: string; customerId: string }): Promise<number> {
+  const result = await sql`delete from customer_model_scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}`;
+  return result.count;
+}
+
+export type ModelFitRow = Omit<typeof modelFits.$inferInsert, "createdAt">;
+
+const fitColumns = getTableColumns(modelFits);
+const keepOnConflict = new Set(["workspaceId", "id", "period", "createdAt"]);
+
+/**
+ * Stores the period's fit: the first of the period inserts, a later one replaces its values
+ * and keeps its id. Returns the stored row's id.
+ */
+export async function upsertModelFit(sql: Sql, fit: ModelFitRow): Promise<string> {
+  const entries = Object.entries(fit).filter(([, v]) => v !== undefined) as [keyof typeof fitColumns, unknown][];
+  const row = Object.fromEntries(entries.map(([k, v]) => [fitColumns[k].name, v]));
+  const updates = entries
+    .filter(([k]) => !keepOnConflict.has(k))
+    .map(([k]) => `${fitColumns[k].name} = excluded.${fitColumns[k].name}`)
+    .join(", ");
+  const [stored] = await sql<{ id: string }[]>`
+    insert into model_fits ${sql(row as Record<string, postgres.ParameterOrJSON<never>>)}
+    on conflict (workspace_id, period) do update set ${sql.unsafe(updates)}
+    returning id`;
+  return stored!.id;
+}
+
+const fitSelectList = Object.values(fitColumns)
+  .map((c) => (c.name === "period" ? `period::text as period` : c.name))
+  .join(", ");
+
+function toModelFit(row: Record<string, unknown>): ModelFit {
+  return Object.fromEntries(Object.entries(fitColumns).map(([key, col]) => [key, row[col.name]])) as ModelFit;
+}
+
+/** The fit stored for a period, if any. */
+export async function findPeriodFit(sql: Sql, input: { workspaceId: string; period: string }): Promise<ModelFit | null> {
+  const [row] = await sql`
+    select ${sql.unsafe(fitSelectList)} from model_fits where workspace_id = ${input.workspaceId} and period = ${input.period}::date`;
+  return row ? toModelFit(row) : null;
+}
+
+/** The newest fit with status fitted: the one customers are scored with. */
+export async function findLatestFittedFit(sql: Sql, workspaceId: string): Promise<ModelFit | null> {
+  const [row] = await sql`
+    select ${sql.unsafe(fitSelectList)} from model_fits where workspace_id = ${workspaceId} and status = 'fitted'
+    order by fitted_at desc, id desc limit 1`;
+  return row ? toModelFit(row) : null;
+}
+
+/** Whether any signal reached the workspace after `since` (the data a fit saw may have changed). */
+export async function signalsArrivedSince(sql: Sql, input: { workspaceId: string; since: Date }): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`
+    select exists(select 1 from customers where workspace_id = ${input.workspaceId} and last_signal_at > ${input.since}::timestamptz) as any`;
+  return row!.any;
+}

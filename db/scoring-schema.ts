@@ -1,0 +1,223 @@
+// Storage for churn-risk scoring: tiers, rules (versioned), scores, alerts, the outbox
+// the actions issue drains, and the audit log.
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+import { tierNames, type TierName } from "../rules/vocabulary.ts";
+
+export { tierNames };
+export type Tier = TierName;
+/** Bronze = 1 … Diamond = 5; rules compare tiers by rank. */
+export const tierRank = (tier: Tier) => tierNames.indexOf(tier) + 1;
+
+/**
+ * Customers whose picture may have changed and who wait to be refreshed (features, tier,
+ * model, score). Written in the transaction that stores their signals, so a lost queue
+ * message loses nothing: the row stays until a refresh has covered it.
+ */
+export const refreshRequests = pgTable(
+  "refresh_requests",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    requestedAt: ts("requested_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] }), index("refresh_requests_age_idx").on(t.requestedAt)],
+);
+
+/** Each customer's current tier and the score parts behind it. */
+export const customerTiers = pgTable(
+  "customer_tiers",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    tier: text("tier").$type<Tier>().notNull(),
+    tierRank: integer("tier_rank").notNull(),
+    tierScore: doublePrecision("tier_score").notNull(),
+    parts: jsonb("parts").$type<Record<string, number>>().notNull(),
+    since: ts("since").notNull(),
+    evaluatedAt: ts("evaluated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] }), index("customer_tiers_score_idx").on(t.workspaceId, t.tierScore)],
+);
+
+/** Every change of tier with its reason, so the tier as of any date can be reproduced. */
+export const tierHistory = pgTable(
+  "tier_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    fromTier: text("from_tier").$type<Tier>(),
+    toTier: text("to_tier").$type<Tier>().notNull(),
+    tierScore: doublePrecision("tier_score").notNull(),
+    parts: jsonb("parts").$type<Record<string, number>>().notNull(),
+    reason: text("reason").notNull(),
+    changedAt: ts("changed_at").notNull(),
+  },
+  (t) => [index("tier_history_customer_idx").on(t.workspaceId, t.customerId, t.changedAt)],
+);
+
+export const rules = pgTable(
+  "rules",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    id: text("id").notNull(),
+    /** The version in force; an edit adds a version and moves this, a rollback moves it back. */
+    currentVersion: integer("current_version").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    deletedAt: ts("deleted_at"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/** Immutable: every version of every rule, as the RuleDefinition JSON it was saved with. */
+export const ruleVersions = pgTable(
+  "rule_versions",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    ruleId: text("rule_id").notNull(),
+    version: integer("version").notNull(),
+    definition: jsonb("definition").$type<Record<string, unknown>>().notNull(),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.ruleId, t.version] })],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    at: ts("at").notNull(),
+    /** The API key id (or `system`) that made the change. */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("audit_log_workspace_idx").on(t.workspaceId, t.at)],
+);
+
+export type ScoreReason = {
+  ruleId: string;
+  version: number;
+  name: string;
+  points: number;
+  severity: string;
+  mode: string;
+  sentences: string[];
+};
+
+/** Every score a customer had, with its reasons; (customer, featuresAsOf) makes re-runs no-ops. */
+export const scores = pgTable(
+  "scores",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    featuresAsOf: ts("features_as_of").notNull(),
+    scoredAt: ts("scored_at").notNull(),
+    score: integer("score").notNull(),
+    rulePoints: integer("rule_points").notNull(),
+    modelPoints: integer("model_points").notNull(),
+    tier: text("tier").$type<Tier>(),
+    reasons: jsonb("reasons").$type<ScoreReason[]>().notNull(),
+    /** Shadow rules that matched: recorded, raising nothing. */
+    shadowHits: jsonb("shadow_hits").$type<ScoreReason[]>().notNull().default(sql`'[]'::jsonb`),
+    model: jsonb("model").$type<Record<string, unknown> | null>(),
+    /** `ruleId@version` of every rule behind the score, sorted: tells whether a new score differs. */
+    signature: text("signature").notNull(),
+    /** Newest signal behind the features scored; a new signal always makes a new score. */
+    watermark: ts("watermark"),
+  },
+  (t) => [
+    uniqueIndex("scores_customer_asof_key").on(t.workspaceId, t.customerId, t.featuresAsOf),
+    index("scores_customer_time_idx").on(t.workspaceId, t.customerId, t.scoredAt),
+  ],
+);
+
+export const alertStatuses = ["open", "acknowledged", "snoozed", "resolved"] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+export const severities = ["low", "medium", "high", "critical"] as const;
+export type Severity = (typeof severities)[number];
+
+export const alerts = pgTable(
+  "alerts",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    status: text("status").$type<AlertStatus>().notNull(),
+    severity: text("severity").$type<Severity>().notNull(),
+    score: integer("score").notNull(),
+    tier: text("tier").$type<Tier>(),
+    valueAtRisk: doublePrecision("value_at_risk"),
+    reasons: jsonb("reasons").$type<ScoreReason[]>().notNull(),
+    /** `ruleId@version` of every rule that fired, over the alert's life. */
+    ruleVersions: text("rule_versions").array().notNull(),
+    scoreId: integer("score_id").notNull(),
+    openedAt: ts("opened_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    snoozedUntil: ts("snoozed_until"),
+    resolvedAt: ts("resolved_at"),
+    /** No new alert for this customer before this time (set on resolve). */
+    cooldownUntil: ts("cooldown_until"),
+    cooldownDays: integer("cooldown_days").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    // One alert per customer that is not resolved.
+    uniqueIndex("alerts_one_active_key").on(t.workspaceId, t.customerId).where(sql`status <> 'resolved'`),
+    index("alerts_list_idx").on(t.workspaceId, t.status, t.openedAt),
+  ],
+);
+
+/** Who changed an alert, when and how; a later rule match is an `updated` event. */
+export const alertEvents = pgTable(
+  "alert_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    alertId: text("alert_id").notNull(),
+    at: ts("at").notNull(),
+    actor: text("actor").notNull(),
+    type: text("type").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("alert_events_alert_idx").on(t.workspaceId, t.alertId, t.at)],
+);
+
+/** Side effects to perform, written in the same transaction as the alert that asks for them. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    /** Unique per effect, so writing it twice is a no-op. */
+    key: text("key").notNull(),
+    kind: text("kind").notNull(),
+    alertId: text("alert_id"),
+    customerId: text("customer_id"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull(),
+    processedAt: ts("processed_at"),
+  },
+  (t) => [uniqueIndex("outbox_key").on(t.workspaceId, t.key), index("outbox_pending_idx").on(t.createdAt).where(sql`processed_at is null`)],
+);

@@ -1,0 +1,112 @@
+// A trace → sentences about the customer, from the catalogue's phrase templates:
+// "uses 3 competitor apps (rival-beauty, glowmall, skinnow) in the last 30 days".
+//
+// Only the conditions that decided the outcome are explained: for a match, every leaf
+// of a true `all`, the true children of an `any`, and under `not` the leaves that were
+// false (a matched `not unsubscribed = true` explains itself as "is subscribed to
+// marketing"). Phrases state the customer's value, so they read right either way.
+import type { FactDefinition } from "./facts.ts";
+import { factCatalogue } from "./facts.ts";
+import type { LeafTrace, RuleTrace, TraceFactValue } from "./trace.ts";
+
+export type ExplainOptions = { /** ISO 4217 code of the workspace currency. */ currency?: string };
+
+export function explainTrace(
+  trace: RuleTrace,
+  catalogue: readonly FactDefinition[] = factCatalogue,
+  options: ExplainOptions = {},
+): string[] {
+  const facts = new Map(catalogue.map((f) => [f.name, f]));
+  const fmt = formatter(options.currency ?? "KRW");
+  const sentences = [...new Set(decidingLeaves(trace, trace.result).map((leaf) => sentence(leaf, facts, fmt)))];
+  // "spent X" says less than "spent X against a usual Y" about the same fact.
+  return sentences.filter((s) => !sentences.some((t) => t.startsWith(`${s} against a usual`)));
+}
+
+/** The leaves that make `node.result === want` true. */
+function decidingLeaves(node: RuleTrace, want: boolean): LeafTrace[] {
+  switch (node.kind) {
+    case "leaf":
+      return node.result === want ? [node] : [];
+    case "not":
+      return decidingLeaves(node.child, !want);
+    case "all":
+    case "any": {
+      // all is true when every child is; any is false when every child is.
+      const every = (node.kind === "all") === want;
+      return node.children.filter((c) => every || c.result === want).flatMap((c) => decidingLeaves(c, want));
+    }
+  }
+}
+
+type Format = (fact: FactDefinition | undefined, v: TraceFactValue) => string | null;
+
+function sentence(leaf: LeafTrace, facts: Map<string, FactDefinition>, fmt: Format): string {
+  const fact = facts.get(leaf.fact);
+  const v = leaf.factValue;
+  if (!fact) return `${leaf.fact} is ${v === null ? "unknown" : JSON.stringify(v)}`;
+  const { phrase } = fact;
+  if (v === null) return phrase.whenNull ?? `${fact.label} is unknown`;
+  if (v === false) return phrase.whenFalse ?? `${fact.label}: no`;
+  const template = v === 1 && phrase.one ? phrase.one : phrase.text;
+  const values = (name: string) => (name === "value" ? fmt(fact, v) : fmt(facts.get(name), leaf.context?.[name] ?? null));
+  let text = render(template, values);
+  if (leaf.baseline && leaf.baseline.value !== null) {
+    const { value: b, change } = leaf.baseline;
+    const usual = fmt(facts.get(leaf.baseline.fact), b);
+    const delta = change !== null ? signedPercent(change) : typeof v === "number" && v > 0 ? "new" : null;
+    text += ` against a usual ${usual}${delta ? ` (${delta})` : ""}`;
+  }
+  return text;
+}
+
+/** `{name}` placeholders; `[…]` sections vanish when a placeholder inside has no value. */
+function render(template: string, values: (name: string) => string | null): string {
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, name: string) => values(name) ?? "unknown");
+  return fill(
+    template.replace(/\[([^\]]*)\]/g, (_, inner: string) =>
+      [...inner.matchAll(/\{(\w+)\}/g)].every((m) => values(m[1]!) !== null) ? inner : "",
+    ),
+  );
+}
+
+const signedPercent = (x: number) => {
+  const p = Math.round(x * 100);
+  return `${p > 0 ? "+" : p < 0 ? "−" : "±"}${Math.abs(p)}%`;
+};
+
+function formatter(currency: string): Format {
+  const number = (v: number, max: number, min = 0) =>
+    new Intl.NumberFormat("en-US", { minimumFractionDigits: min, maximumFractionDigits: max }).format(v);
+  let currencyDigits = 2;
+  try {
+    currencyDigits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    // An unknown code still prints, with two decimals.
+  }
+  return (fact, v) => {
+    if (v === null) return null;
+    if (Array.isArray(v)) return v.length ? v.join(", ") : null;
+    if (typeof v === "boolean") return v ? "yes" : "no";
+    if (typeof v === "string") return fact?.type === "timestamp" ? v.slice(0, 10) : v;
+    switch (fact?.unit) {
+      case "currency":
+        return `${number(v, currencyDigits)} ${currency}`;
+      case "count":
+        // Baselines are averages: always one decimal, so "a usual 3.0" reads as one.
+        return fact.window === "baseline" ? number(v, 1, 1) : number(v, 1);
+      case "days":
+        return `${number(v, 1)} ${v === 1 ? "day" : "days"}`;
+      case "minutes":
+        return `${number(v, 0)} ${v === 1 ? "minute" : "minutes"}`;
+      case "fraction":
+        return `${number(v * 100, 0)}%`;
+      case "change":
+        return signedPercent(v);
+      case "ratio":
+        return `${number(v, 1)}×`;
+      default:
+        return number(v, 2);
+    }
+  };
+}

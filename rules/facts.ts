@@ -1,0 +1,643 @@
+// The fact catalogue: every value a rule can test, what it means, and how to read it in SQL.
+// Feature facts are the customer_features columns (their camelCase property names), so the
+// `satisfies` below fails to compile when a feature column is added without a catalogue
+// entry. The catalogue is served to marketers as is: it must stay plain JSON.
+import { getTableColumns } from "drizzle-orm";
+import { customerFeatures } from "../db/schema.ts";
+import {
+  baselineOperators,
+  operatorsByFactType,
+  tierNames,
+  type FactType,
+  type Operator,
+  type TierName,
+} from "./vocabulary.ts";
+
+/**
+ * How values are shown: currency = the workspace currency (e.g. KRW); fraction = a share
+ * (0.72 → 72%); change = a relative change against the baseline (−0.67 → −67%); ratio = a
+ * multiple (2.5 → 2.5×); score = a unitless number.
+ */
+export const factUnits = ["currency", "count", "days", "minutes", "fraction", "change", "ratio", "score"] as const;
+export type FactUnit = (typeof factUnits)[number];
+
+/** `baseline` = per 30 days over the 180 days before the last 30; `current` = as of now. */
+export const factWindows = ["7d", "30d", "90d", "180d", "lifetime", "baseline", "current"] as const;
+export type FactWindow = (typeof factWindows)[number];
+
+/**
+ * Sentence templates for explanations, describing the customer's value of the fact.
+ * `{value}` is the fact's value, `{otherFact}` another fact's value (captured in the trace),
+ * `[…]` is dropped when a placeholder inside it has no value. `one` is used when the value
+ * is exactly 1, `whenFalse` for a false boolean, `whenNull` when the value is missing.
+ */
+export type FactPhrase = { text: string; one?: string; whenFalse?: string; whenNull?: string };
+
+export type FactSource = "features" | "tier" | "model" | "derived";
+
+/** One catalogue entry, as served to users. */
+export type FactDefinition = {
+  name: string;
+  label: string;
+  type: FactType;
+  unit: FactUnit | null;
+  window: FactWindow;
+  description: string;
+  /** SQL expression reading the fact over the aliases f (customer_features), t (tier), m (model). */
+  sql: string;
+  nullable: boolean;
+  source: FactSource;
+  /** The fact holding this fact's usual level; enables decreasedByAtLeast / increasedByAtLeast. */
+  baseline?: string;
+  derivedFrom?: string[];
+  /** Allowed values, for the tier fact (in rank order). */
+  values?: readonly string[];
+  operators: readonly Operator[];
+  phrase: FactPhrase;
+};
+
+type Spec = {
+  label: string;
+  type: FactType;
+  unit: FactUnit | null;
+  window: FactWindow;
+  description: string;
+  phrase: FactPhrase;
+};
+
+const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "updatedAt"] as const;
+type FeatureColumn = Exclude<keyof typeof customerFeatures.$inferSelect, (typeof bookkeeping)[number]>;
+type FeatureSpec = Spec & { baseline?: FeatureColumn };
+
+const per30 = "the same measure per 30 days over the 180 days before the last 30 (days 31–210)";
+const change = (what: string) =>
+  `Relative change of ${what} in the last 30 days against the customer's baseline: (last 30 days − baseline) / baseline, so −0.5 means half the usual. Null when the baseline is zero.`;
+
+const featureSpecs = {
+  spend30d: {
+    label: "spend in the last 30 days",
+    type: "number",
+    unit: "currency",
+    window: "30d",
+    description: "Amount spent on purchases in the last 30 days, in the workspace currency (refunds not deducted).",
+    phrase: { text: "spent {value} in the last 30 days" },
+    baseline: "spend30dBaseline",
+  },
+  spend90d: {
+    label: "spend in the last 90 days",
+    type: "number",
+    unit: "currency",
+    window: "90d",
+    description: "Amount spent on purchases in the last 90 days, in the workspace currency (refunds not deducted).",
+    phrase: { text: "spent {value} in the last 90 days" },
+  },
+  spend180d: {
+    label: "spend in the last 180 days",
+    type: "number",
+    unit: "currency",
+    window: "180d",
+    description: "Amount spent on purchases in the last 180 days, in the workspace currency (refunds not deducted).",
+    phrase: { text: "spent {value} in the last 180 days" },
+  },
+  orders30d: {
+    label: "orders in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of distinct orders placed in the last 30 days.",
+    phrase: { text: "ordered {value} times in the last 30 days", one: "ordered {value} time in the last 30 days" },
+    baseline: "orders30dBaseline",
+  },
+  orders90d: {
+    label: "orders in the last 90 days",
+    type: "integer",
+    unit: "count",
+    window: "90d",
+    description: "Number of distinct orders placed in the last 90 days.",
+    phrase: { text: "ordered {value} times in the last 90 days", one: "ordered {value} time in the last 90 days" },
+  },
+  orders180d: {
+    label: "orders in the last 180 days",
+    type: "integer",
+    unit: "count",
+    window: "180d",
+    description: "Number of distinct orders placed in the last 180 days.",
+    phrase: { text: "ordered {value} times in the last 180 days", one: "ordered {value} time in the last 180 days" },
+  },
+  aov30d: {
+    label: "average order value in the last 30 days",
+    type: "number",
+    unit: "currency",
+    window: "30d",
+    description: "Average order value in the last 30 days (spend ÷ orders), in the workspace currency. Empty when there were no orders.",
+    phrase: { text: "spent {value} per order in the last 30 days", whenNull: "placed no orders in the last 30 days" },
+  },
+  aov90d: {
+    label: "average order value in the last 90 days",
+    type: "number",
+    unit: "currency",
+    window: "90d",
+    description: "Average order value in the last 90 days (spend ÷ orders), in the workspace currency. Empty when there were no orders.",
+    phrase: { text: "spent {value} per order in the last 90 days", whenNull: "placed no orders in the last 90 days" },
+  },
+  aov180d: {
+    label: "average order value in the last 180 days",
+    type: "number",
+    unit: "currency",
+    window: "180d",
+    description: "Average order value in the last 180 days (spend ÷ orders), in the workspace currency. Empty when there were no orders.",
+    phrase: { text: "spent {value} per order in the last 180 days", whenNull: "placed no orders in the last 180 days" },
+  },
+  refunds90d: {
+    label: "refunds in the last 90 days",
+    type: "number",
+    unit: "currency",
+    window: "90d",
+    description: "Amount refunded to the customer in the last 90 days, in the workspace currency.",
+    phrase: { text: "was refunded {value} in the last 90 days" },
+  },
+  ordersTotal: {
+    label: "orders in total",
+    type: "integer",
+    unit: "count",
+    window: "lifetime",
+    description: "Number of distinct orders the customer has ever placed.",
+    phrase: { text: "has ordered {value} times in total", one: "has ordered {value} time in total" },
+  },
+  spendTotal: {
+    label: "spend in total",
+    type: "number",
+    unit: "currency",
+    window: "lifetime",
+    description: "Amount the customer has ever spent on purchases, in the workspace currency.",
+    phrase: { text: "has spent {value} in total" },
+  },
+  firstPurchaseAt: {
+    label: "first purchase",
+    type: "timestamp",
+    unit: null,
+    window: "lifetime",
+    description: "When the customer first purchased. Empty when they never purchased.",
+    phrase: { text: "first purchased on {value}", whenNull: "has never purchased" },
+  },
+  lastPurchaseAt: {
+    label: "last purchase",
+    type: "timestamp",
+    unit: null,
+    window: "lifetime",
+    description: "When the customer last purchased. Empty when they never purchased.",
+    phrase: { text: "last purchased on {value}", whenNull: "has never purchased" },
+  },
+  daysSinceLastPurchase: {
+    label: "days since the last purchase",
+    type: "number",
+    unit: "days",
+    window: "current",
+    description: "Days (with fractions) since the customer's last purchase. Empty when they never purchased.",
+    phrase: { text: "last purchased {value} ago", whenNull: "has never purchased" },
+  },
+  purchaseIntervalDays: {
+    label: "usual days between purchases",
+    type: "number",
+    unit: "days",
+    window: "lifetime",
+    description:
+      "Average days between purchases: the time from first to last purchase divided by the number of gaps between purchase days. Empty with purchases on fewer than two days.",
+    phrase: { text: "usually buys every {value}", whenNull: "has too few purchases for a usual interval" },
+  },
+  sessions7d: {
+    label: "sessions in the last 7 days",
+    type: "integer",
+    unit: "count",
+    window: "7d",
+    description: "Number of sessions (app, web, store or call centre) in the last 7 days.",
+    phrase: { text: "had {value} sessions in the last 7 days", one: "had {value} session in the last 7 days" },
+  },
+  sessions30d: {
+    label: "sessions in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of sessions (app, web, store or call centre) in the last 30 days.",
+    phrase: { text: "had {value} sessions in the last 30 days", one: "had {value} session in the last 30 days" },
+    baseline: "sessions30dBaseline",
+  },
+  activeDays7d: {
+    label: "active days in the last 7 days",
+    type: "integer",
+    unit: "count",
+    window: "7d",
+    description: "Number of days in the last 7 with at least one session or purchase.",
+    phrase: { text: "was active on {value} days in the last 7 days", one: "was active on {value} day in the last 7 days" },
+  },
+  activeDays30d: {
+    label: "active days in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of days in the last 30 with at least one session or purchase.",
+    phrase: { text: "was active on {value} days in the last 30 days", one: "was active on {value} day in the last 30 days" },
+  },
+  categoryRepeatMax180d: {
+    label: "purchases in the favourite category in the last 180 days",
+    type: "integer",
+    unit: "count",
+    window: "180d",
+    description: "Purchases in the customer's most-bought category in the last 180 days (see topCategory180d); a measure of habit.",
+    phrase: {
+      text: "bought from the same category {value} times in the last 180 days",
+      one: "bought from the same category {value} time in the last 180 days",
+    },
+  },
+  topCategory180d: {
+    label: "favourite category in the last 180 days",
+    type: "string",
+    unit: null,
+    window: "180d",
+    description: "The category the customer bought most often in the last 180 days (ties broken alphabetically). Empty without categorised purchases.",
+    phrase: { text: "mostly bought {value} in the last 180 days", whenNull: "bought nothing categorised in the last 180 days" },
+  },
+  competitorApps30d: {
+    label: "competitor apps used in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description:
+      "Number of distinct competitor apps the customer used in the last 30 days, counting only trusted, fresh and confident third-party signals.",
+    phrase: {
+      text: "uses {value} competitor apps[ ({competitorAppNames30d})] in the last 30 days",
+      one: "uses {value} competitor app[ ({competitorAppNames30d})] in the last 30 days",
+    },
+    baseline: "competitorApps30dBaseline",
+  },
+  competitorApps90d: {
+    label: "competitor apps used in the last 90 days",
+    type: "integer",
+    unit: "count",
+    window: "90d",
+    description:
+      "Number of distinct competitor apps the customer used in the last 90 days, counting only trusted, fresh and confident third-party signals.",
+    phrase: {
+      text: "used {value} competitor apps in the last 90 days",
+      one: "used {value} competitor app in the last 90 days",
+    },
+  },
+  competitorAppNames30d: {
+    label: "competitor apps used in the last 30 days (names)",
+    type: "string[]",
+    unit: null,
+    window: "30d",
+    description: "Names of the competitor apps the customer used in the last 30 days, e.g. to test whether a particular rival app is among them.",
+    phrase: { text: "used these competitor apps in the last 30 days: {value}" },
+  },
+  competitorNames30d: {
+    label: "competitors seen in the last 30 days",
+    type: "string[]",
+    unit: null,
+    window: "30d",
+    description: "Ids of the competitors the customer used or bought from in the last 30 days (from the competitor registry).",
+    phrase: { text: "was seen at these competitors in the last 30 days: {value}" },
+  },
+  competitorSpend30d: {
+    label: "competitor spend in the last 30 days",
+    type: "number",
+    unit: "currency",
+    window: "30d",
+    description: "Amount the customer spent at competitors in the last 30 days, converted to the workspace currency.",
+    phrase: { text: "spent {value} at competitors in the last 30 days" },
+    baseline: "competitorSpend30dBaseline",
+  },
+  competitorSpend90d: {
+    label: "competitor spend in the last 90 days",
+    type: "number",
+    unit: "currency",
+    window: "90d",
+    description: "Amount the customer spent at competitors in the last 90 days, converted to the workspace currency.",
+    phrase: { text: "spent {value} at competitors in the last 90 days" },
+  },
+  competitorMinutes30d: {
+    label: "minutes in competitor apps in the last 30 days",
+    type: "number",
+    unit: "minutes",
+    window: "30d",
+    description: "Minutes the customer spent in competitor apps in the last 30 days, where the provider reports minutes.",
+    phrase: { text: "spent {value} in competitor apps in the last 30 days" },
+  },
+  supportTickets30d: {
+    label: "support tickets in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of support tickets the customer opened in the last 30 days.",
+    phrase: {
+      text: "opened {value} support tickets in the last 30 days",
+      one: "opened {value} support ticket in the last 30 days",
+    },
+  },
+  highSeverityTickets30d: {
+    label: "high-severity support tickets in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of support tickets of high or critical severity the customer opened in the last 30 days.",
+    phrase: {
+      text: "opened {value} high-severity support tickets in the last 30 days",
+      one: "opened {value} high-severity support ticket in the last 30 days",
+    },
+  },
+  negativeTickets30d: {
+    label: "negative support tickets in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of support tickets with negative sentiment the customer opened in the last 30 days.",
+    phrase: {
+      text: "opened {value} negative support tickets in the last 30 days",
+      one: "opened {value} negative support ticket in the last 30 days",
+    },
+  },
+  campaignClicks30d: {
+    label: "campaign clicks in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of campaign messages the customer clicked in the last 30 days.",
+    phrase: {
+      text: "clicked {value} campaign messages in the last 30 days",
+      one: "clicked {value} campaign message in the last 30 days",
+    },
+  },
+  unsubscribed: {
+    label: "unsubscribed from marketing",
+    type: "boolean",
+    unit: null,
+    window: "lifetime",
+    description: "True when the customer has ever unsubscribed from marketing messages.",
+    phrase: { text: "has unsubscribed from marketing", whenFalse: "is subscribed to marketing" },
+  },
+  spend30dBaseline: {
+    label: "usual spend per 30 days",
+    type: "number",
+    unit: "currency",
+    window: "baseline",
+    description: `The customer's usual spend: ${per30}, in the workspace currency.`,
+    phrase: { text: "usually spends {value} per 30 days" },
+  },
+  orders30dBaseline: {
+    label: "usual orders per 30 days",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description: `The customer's usual number of orders: ${per30}. Fractional, e.g. 0.5 = one order every two months.`,
+    phrase: { text: "usually orders {value} times per 30 days" },
+  },
+  sessions30dBaseline: {
+    label: "usual sessions per 30 days",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description: `The customer's usual number of sessions: ${per30}.`,
+    phrase: { text: "usually has {value} sessions per 30 days" },
+  },
+  competitorSpend30dBaseline: {
+    label: "usual competitor spend per 30 days",
+    type: "number",
+    unit: "currency",
+    window: "baseline",
+    description: `The customer's usual spend at competitors: ${per30}, in the workspace currency.`,
+    phrase: { text: "usually spends {value} at competitors per 30 days" },
+  },
+  competitorApps30dBaseline: {
+    label: "competitor apps used before the last 30 days",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description:
+      "Number of distinct competitor apps the customer used in the 180 days before the last 30 (days 31–210). A count of apps, not a per-30-days average.",
+    phrase: { text: "used {value} competitor apps in the 180 days before the last 30" },
+  },
+  spend30dChange: {
+    label: "change in spend",
+    type: "number",
+    unit: "change",
+    window: "30d",
+    description: change("spend"),
+    phrase: { text: "changed their spend by {value} against their usual", whenNull: "had no usual spend to compare with" },
+  },
+  orders30dChange: {
+    label: "change in orders",
+    type: "number",
+    unit: "change",
+    window: "30d",
+    description: change("the number of orders"),
+    phrase: { text: "changed their orders by {value} against their usual", whenNull: "had no usual orders to compare with" },
+  },
+  sessions30dChange: {
+    label: "change in sessions",
+    type: "number",
+    unit: "change",
+    window: "30d",
+    description: change("the number of sessions"),
+    phrase: { text: "changed their sessions by {value} against their usual", whenNull: "had no usual sessions to compare with" },
+  },
+  competitorSpend30dChange: {
+    label: "change in competitor spend",
+    type: "number",
+    unit: "change",
+    window: "30d",
+    description: change("spend at competitors"),
+    phrase: {
+      text: "changed their competitor spend by {value} against their usual",
+      whenNull: "had no usual competitor spend to compare with",
+    },
+  },
+} as const satisfies Record<FeatureColumn, FeatureSpec>;
+
+type SqlSpec = Spec & { sql: string };
+
+const tierSpecs = {
+  tier: {
+    label: "tier",
+    type: "tier",
+    unit: null,
+    window: "current",
+    description:
+      "The customer's tier: Bronze < Silver < Gold < Platinum < Diamond. lessThan, greaterThan and between compare by rank, so `greaterThanInclusive Gold` means Gold, Platinum or Diamond. Empty before the first tier evaluation.",
+    sql: "t.tier_rank",
+    phrase: { text: "is a {value} customer", whenNull: "has no tier yet" },
+  },
+  tierScore: {
+    label: "tier score",
+    type: "number",
+    unit: "score",
+    window: "current",
+    description:
+      "The 0–100 composite the customer's tier is cut from: monetary value, purchase frequency, recency and engagement, weighted per workspace. Empty before the first tier evaluation.",
+    sql: "t.tier_score",
+    phrase: { text: "has a tier score of {value}", whenNull: "has no tier yet" },
+  },
+} as const satisfies Record<string, SqlSpec>;
+
+const noModel = "has no model prediction yet";
+const modelSpecs = {
+  churnProbability: {
+    label: "churn probability",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description:
+      "The model's probability (0–1) that the customer makes no purchase within the model's horizon (90 days unless the workspace sets another), from the workspace's BG/NBD fit. Empty until the customer has been scored by a fitted model.",
+    sql: "m.churn_probability",
+    phrase: { text: "has a {value} churn probability", whenNull: noModel },
+  },
+  clv: {
+    label: "predicted customer lifetime value",
+    type: "number",
+    unit: "currency",
+    window: "current",
+    description:
+      "Predicted value of the customer's future purchases (BG/NBD expected purchases × Gamma-Gamma expected order value) over the model's CLV period (12 months unless set otherwise), discounted, in the workspace currency. Empty until scored, or when the order-value part could not be fitted.",
+    sql: "m.clv",
+    phrase: { text: "has a predicted lifetime value of {value}", whenNull: noModel },
+  },
+  valueAtRisk: {
+    label: "value at risk",
+    type: "number",
+    unit: "currency",
+    window: "current",
+    description:
+      "Predicted lifetime value weighted by the churn probability (clv × churnProbability): the value most likely to be lost, in the workspace currency. Empty when clv is.",
+    sql: "m.value_at_risk",
+    phrase: { text: "has {value} of predicted value at risk", whenNull: noModel },
+  },
+  pAlive: {
+    label: "probability of being active",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description:
+      "The model's probability (0–1) that the customer is still an active buyer (BG/NBD P(alive)). Empty until the customer has been scored by a fitted model.",
+    sql: "m.p_alive",
+    phrase: { text: "has a {value} chance of still being an active buyer", whenNull: noModel },
+  },
+  expectedPurchases90d: {
+    label: "expected purchases in the next 90 days",
+    type: "number",
+    unit: "count",
+    window: "current",
+    description: "The model's expected number of purchases (purchase days) by the customer in the next 90 days. Empty until the customer has been scored by a fitted model.",
+    sql: "m.expected_purchases_90d",
+    phrase: { text: "is expected to buy {value} times in the next 90 days", whenNull: noModel },
+  },
+} as const satisfies Record<string, SqlSpec>;
+
+/**
+ * PostgreSQL double precision holds NaN and ±Infinity and orders NaN above every number,
+ * where JavaScript compares NaN false; both sides read non-finite numbers as null instead.
+ */
+export const finiteSql = (expr: string) => `(case when abs(${expr}) < 'Infinity'::float8 then ${expr} end)`;
+
+const daysSince = finiteSql("f.days_since_last_purchase");
+const interval = finiteSql("f.purchase_interval_days");
+
+const derivedSpecs = {
+  silenceRatio: {
+    label: "silence against the usual purchase interval",
+    type: "number",
+    unit: "ratio",
+    window: "current",
+    description:
+      "Days since the last purchase divided by the usual days between purchases: 1 = right on schedule, above 2 = silent for more than twice as long as usual. Empty when either is empty or the usual interval is 0.",
+    sql: `(case when ${interval} <> 0 then ${daysSince} / ${interval} end)`,
+    phrase: {
+      text: "has not purchased for {daysSinceLastPurchase}, {value} their usual interval[ of {purchaseIntervalDays}]",
+      whenNull: "has no usual purchase interval to compare with",
+    },
+    derivedFrom: ["daysSinceLastPurchase", "purchaseIntervalDays"],
+  },
+} as const satisfies Record<string, SqlSpec & { derivedFrom: readonly FeatureColumn[] }>;
+
+/**
+ * Derived facts computed in JavaScript from other (already finite-or-null) facts, exactly
+ * as their `sql` computes them in PostgreSQL.
+ */
+export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) => unknown) => number | null> = {
+  silenceRatio(read) {
+    const days = read("daysSinceLastPurchase");
+    const interval = read("purchaseIntervalDays");
+    if (typeof days !== "number" || typeof interval !== "number" || interval === 0) return null;
+    return days / interval;
+  },
+};
+
+type FeatureSpecs = typeof featureSpecs;
+type TierSpecs = typeof tierSpecs;
+type ModelSpecs = typeof modelSpecs;
+type InputSpecs = FeatureSpecs & TierSpecs & ModelSpecs;
+export type InputFactName = keyof InputSpecs;
+export type DerivedFactName = keyof typeof derivedSpecs;
+export type FactName = InputFactName | DerivedFactName;
+
+type JsValue<T extends FactType> = T extends "number" | "integer"
+  ? number
+  : T extends "boolean"
+    ? boolean
+    : T extends "string"
+      ? string
+      : T extends "string[]"
+        ? readonly string[]
+        : T extends "timestamp"
+          ? Date
+          : T extends "tier"
+            ? TierName
+            : never;
+
+/**
+ * A customer's facts for JS evaluation: a customer_features row plus `tier` (a tier name)
+ * and the model's numbers. A missing or null fact reads as null (no model yet, say).
+ * Derived facts are computed, never passed.
+ */
+export type FactValues = { readonly [K in InputFactName]?: JsValue<InputSpecs[K]["type"]> | null };
+
+const columns = getTableColumns(customerFeatures);
+
+function entry(name: string, spec: Spec, rest: Omit<FactDefinition, keyof Spec | "name" | "operators">): FactDefinition {
+  const { phrase, ...head } = spec;
+  const baseline = rest.baseline ? [...baselineOperators] : [];
+  return {
+    name,
+    ...head,
+    ...rest,
+    operators: [...operatorsByFactType[spec.type], ...baseline],
+    phrase,
+  };
+}
+
+/** The catalogue, in a stable order, as plain JSON-able data. */
+export const factCatalogue: readonly FactDefinition[] = [
+  ...Object.entries(featureSpecs).map(([name, spec]) => {
+    const column = columns[name as FeatureColumn];
+    return entry(name, spec, {
+      sql: `f.${column.name}`,
+      nullable: !column.notNull,
+      source: "features",
+      ...("baseline" in spec ? { baseline: spec.baseline } : {}),
+    });
+  }),
+  ...Object.entries(tierSpecs).map(([name, { sql, ...spec }]) =>
+    entry(name, spec, { sql, nullable: true, source: "tier", ...(spec.type === "tier" ? { values: tierNames } : {}) }),
+  ),
+  ...Object.entries(modelSpecs).map(([name, { sql, ...spec }]) => entry(name, spec, { sql, nullable: true, source: "model" })),
+  ...Object.entries(derivedSpecs).map(([name, { sql, derivedFrom, ...spec }]) =>
+    entry(name, spec, { sql, nullable: true, source: "derived", derivedFrom: [...derivedFrom] }),
+  ),
+];
+
+export const factsByName: ReadonlyMap<string, FactDefinition> = new Map(factCatalogue.map((f) => [f.name, f]));
+
+/** Other facts a fact's phrase mentions (`{competitorAppNames30d}`): captured in traces. */
+export function phraseFacts(fact: FactDefinition): string[] {
+  const { text, one, whenFalse, whenNull } = fact.phrase;
+  const names = [text, one, whenFalse, whenNull].flatMap((t) => [...(t ?? "").matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
+  return [...new Set(names)].filter((n) => n !== "value");
+}

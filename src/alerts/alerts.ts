@@ -1,0 +1,174 @@
+// The alert lifecycle: open → acknowledged → resolved, or snoozed until a date. Every
+// change records who and when. Listing filters and pages with an opaque cursor.
+import { z } from "zod";
+import { alertStatuses, severities, tierNames, type AlertStatus } from "../../db/scoring-schema.ts";
+import type { Deps } from "../deps.ts";
+import { AppError, notFound } from "../errors.ts";
+
+export const alertListQuerySchema = z.object({
+  status: z.enum(alertStatuses).optional(),
+  severity: z.enum(severities).optional(),
+  tier: z.enum(tierNames).optional(),
+  managerId: z.string().max(200).optional(),
+  customerId: z.string().max(200).optional(),
+  openedFrom: z.iso.datetime({ offset: true }).optional(),
+  openedTo: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const alertTransitionSchema = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("acknowledge"), note: z.string().max(2000).optional() }),
+  z.strictObject({ action: z.literal("resolve"), note: z.string().max(2000).optional() }),
+  z.strictObject({ action: z.literal("snooze"), until: z.iso.datetime({ offset: true }), note: z.string().max(2000).optional() }),
+  z.strictObject({ action: z.literal("reopen"), note: z.string().max(2000).optional() }),
+]);
+
+type AlertRow = {
+  id: string;
+  customer_id: string;
+  status: AlertStatus;
+  severity: string;
+  score: number;
+  tier: string | null;
+  value_at_risk: number | null;
+  reasons: unknown;
+  rule_versions: string[];
+  opened_at: Date;
+  updated_at: Date;
+  snoozed_until: Date | null;
+  resolved_at: Date | null;
+  cooldown_until: Date | null;
+  manager_id: string | null;
+};
+
+const view = (a: AlertRow) => ({
+  id: a.id,
+  customerId: a.customer_id,
+  status: a.status,
+  severity: a.severity,
+  score: a.score,
+  tier: a.tier,
+  valueAtRisk: a.value_at_risk,
+  managerId: a.manager_id,
+  reasons: a.reasons,
+  ruleVersions: a.rule_versions,
+  openedAt: a.opened_at.toISOString(),
+  updatedAt: a.updated_at.toISOString(),
+  snoozedUntil: a.snoozed_until?.toISOString() ?? null,
+  resolvedAt: a.resolved_at?.toISOString() ?? null,
+  cooldownUntil: a.cooldown_until?.toISOString() ?? null,
+});
+
+function decodeCursor(cursor: string | undefined) {
+  if (!cursor) return null;
+  try {
+    return z.object({ t: z.iso.datetime({ offset: true }), id: z.string() }).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+  } catch {
+    throw new AppError("validation_failed", "cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
+  }
+}
+
+/** Newest first; ties broken by id so pages never overlap. */
+export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.infer<typeof alertListQuerySchema>) {
+  const sql = deps.database.sql;
+  const after = decodeCursor(input.cursor);
+  const rows = await sql<AlertRow[]>`
+    select a.*, c.manager_id from alerts a
+    join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
+    where a.workspace_id = ${input.workspaceId}
+      ${input.status ? sql`and a.status = ${input.status}` : sql``}
+      ${input.severity ? sql`and a.severity = ${input.severity}` : sql``}
+      ${input.tier ? sql`and a.tier = ${input.tier}` : sql``}
+      ${input.managerId ? sql`and c.manager_id = ${input.managerId}` : sql``}
+      ${input.customerId ? sql`and a.customer_id = ${input.customerId}` : sql``}
+      ${input.openedFrom ? sql`and a.opened_at >= ${input.openedFrom}::timestamptz` : sql``}
+      ${input.openedTo ? sql`and a.opened_at < ${input.openedTo}::timestamptz` : sql``}
+      ${after ? sql`and (a.opened_at, a.id) < (${after.t}::timestamptz, ${after.id})` : sql``}
+    order by a.opened_at desc, a.id desc
+    limit ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    alerts: page.map(view),
+    nextCursor: rows.length > input.limit && last ? Buffer.from(JSON.stringify({ t: last.opened_at.toISOString(), id: last.id })).toString("base64url") : null,
+  };
+}
+
+export async function getAlert(deps: Deps, input: { workspaceId: string; alertId: string }) {
+  const sql = deps.database.sql;
+  const [row] = await sql<AlertRow[]>`
+    select a.*, c.manager_id from alerts a
+    join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
+    where a.workspace_id = ${input.workspaceId} and a.id = ${input.alertId}`;
+  if (!row) throw notFound("alert", input.alertId);
+  const events = await sql<{ at: Date; actor: string; type: string; detail: unknown }[]>`
+    select at, actor, type, detail from alert_events where workspace_id = ${input.workspaceId} and alert_id = ${input.alertId} order by at, id`;
+  return { ...view(row), events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+}
+
+const allowed: Record<z.infer<typeof alertTransitionSchema>["action"], AlertStatus[]> = {
+  acknowledge: ["open", "snoozed"],
+  snooze: ["open", "acknowledged"],
+  resolve: ["open", "acknowledged", "snoozed"],
+  reopen: ["acknowledged", "snoozed"],
+};
+
+export async function transitionAlert(
+  deps: Deps,
+  input: { workspaceId: string; alertId: string; actor: string; change: z.infer<typeof alertTransitionSchema> },
+) {
+  const now = deps.clock();
+  const { change } = input;
+  await deps.database.sql.begin(async (tx) => {
+    const [alert] = await tx<{ status: AlertStatus; cooldown_days: number }[]>`
+      select status, cooldown_days from alerts where workspace_id = ${input.workspaceId} and id = ${input.alertId} for update`;
+    if (!alert) throw notFound("alert", input.alertId);
+    if (!allowed[change.action].includes(alert.status)) {
+      throw new AppError("conflict", `cannot ${change.action} an alert that is ${alert.status}`);
+    }
+    if (change.action === "snooze" && new Date(change.until) <= now) {
+      throw new AppError("validation_failed", "snooze until a future time", [{ path: "until", message: "must be in the future" }]);
+    }
+    const status: AlertStatus =
+      change.action === "acknowledge" ? "acknowledged" : change.action === "snooze" ? "snoozed" : change.action === "resolve" ? "resolved" : "open";
+    await tx`
+      update alerts set status = ${status}, updated_at = ${now},
+        snoozed_until = ${change.action === "snooze" ? new Date(change.until) : null},
+        resolved_at = ${status === "resolved" ? now : null},
+        cooldown_until = ${status === "resolved" ? new Date(now.getTime() + alert.cooldown_days * 86_400_000) : null}
+      where workspace_id = ${input.workspaceId} and id = ${input.alertId}`;
+    await tx`
+      insert into alert_events (workspace_id, alert_id, at, actor, type, detail)
+      values (${input.workspaceId}, ${input.alertId}, ${now}, ${input.actor}, ${change.action}, ${tx.json(change)})`;
+    await tx`
+      insert into outbox (workspace_id, key, kind, alert_id, payload, created_at)
+      values (${input.workspaceId}, ${`alert.${status}:${input.alertId}:${now.getTime()}`},
+        ${status === "resolved" ? "alert.resolved" : "alert.updated"}, ${input.alertId},
+        ${tx.json({ alertId: input.alertId, status, actor: input.actor })}, ${now})
+      on conflict (workspace_id, key) do nothing`;
+  });
+  return getAlert(deps, input);
+}
+
+/** A customer's score history, newest first. */
+export async function listCustomerScores(deps: Deps, input: { workspaceId: string; customerId: string; limit: number }) {
+  const rows = await deps.database.sql<
+    { id: number; scored_at: Date; features_as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: unknown; shadow_hits: unknown; model: unknown }[]
+  >`
+    select id, scored_at, features_as_of, score, rule_points, model_points, tier, reasons, shadow_hits, model
+    from scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}
+    order by scored_at desc, id desc limit ${input.limit}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    scoredAt: r.scored_at.toISOString(),
+    featuresAsOf: r.features_as_of.toISOString(),
+    score: r.score,
+    rulePoints: r.rule_points,
+    modelPoints: r.model_points,
+    tier: r.tier,
+    reasons: r.reasons,
+    shadowHits: r.shadow_hits,
+    model: r.model,
+  }));
+}

@@ -1,0 +1,193 @@
+// Fitting a workspace's model on its live purchases and scoring every customer with it.
+//
+// One run is one transaction under a per-workspace advisory lock: the purchase summary
+// (one query), the BG/NBD and Gamma-Gamma fits, the fit row and every customer's scores
+// (one insert per page). Readers see the old scores or the new ones, never a mix, and two
+// runs for one workspace queue behind each other instead of racing.
+//
+// A workspace has at most one fit per period (the UTC day of the as-of moment). A run that
+// finds the period's fit made and no signal arrived since does nothing (a job delivered
+// twice, a double click); otherwise it replaces the period's fit, keeping its id.
+import type postgres from "postgres";
+import {
+  deleteScoresBefore,
+  findLatestFittedFit,
+  findPeriodFit,
+  selectPurchaseSummary,
+  signalsArrivedSince,
+  upsertModelFit,
+  writeModelScores,
+  type ModelFitRow,
+  type PurchaseSummary,
+} from "../../db/queries/model.ts";
+import type { ModelFit, ModelFitStatus } from "../../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import { newId } from "../ids.ts";
+import { fitBgNbd, fitGammaGamma, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
+import { modelSettingsOf } from "../workspaces/settings.ts";
+import { getWorkspace } from "../workspaces/workspaces.ts";
+import { fitParams, scoreSummary, usableGammaGamma } from "./score-summary.ts";
+
+/** Customers per insert statement when writing scores. */
+export const SCORE_PAGE_SIZE = 5_000;
+const LOCK_NAMESPACE = 0x4d_4f_44_4c; // "MODL"
+
+export type ModelFitOutcome = {
+  fitId: string;
+  status: ModelFitStatus;
+  /** True when the period's fit was already made from the same data and nothing was done. */
+  reused: boolean;
+  customers: number;
+  customersScored: number;
+  message: string | null;
+};
+
+/** Serialises model runs per workspace until the transaction ends. */
+async function lockWorkspaceModel(tx: postgres.TransactionSql, workspaceId: string) {
+  await tx`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, hashtext(${workspaceId}))`;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
+  const { workspaceId } = input;
+  const { settings: workspaceSettings } = await getWorkspace(deps.database.db, workspaceId);
+  const settings = modelSettingsOf(workspaceSettings);
+  const asOf = deps.clock();
+  const period = asOf.toISOString().slice(0, 10);
+
+  return deps.database.sql.begin(async (tx) => {
+    await lockWorkspaceModel(tx, workspaceId);
+    const existing = await findPeriodFit(tx, { workspaceId, period });
+    if (existing?.status === "fitted" && !(await signalsArrivedSince(tx, { workspaceId, since: existing.asOf }))) {
+      return outcome(existing, true);
+    }
+
+    const started = performance.now();
+    const summary = await selectPurchaseSummary(tx, { workspaceId, asOf });
+    const row: ModelFitRow = {
+      workspaceId,
+      id: existing?.id ?? newId("fit"),
+      period,
+      status: "fitted",
+      message: null,
+      error: null,
+      fittedAt: asOf,
+      asOf,
+      ...settings,
+      customers: summary.size,
+      customersWithRepeat: summary.repeatCustomers,
+      customersScored: 0,
+      r: null,
+      alpha: null,
+      a: null,
+      b: null,
+      logLikelihood: null,
+      iterations: null,
+      converged: null,
+      p: null,
+      q: null,
+      gamma: null,
+      gammaGammaLogLikelihood: null,
+      fitMs: null,
+      runMs: null,
+    };
+    const store = async (values: Partial<ModelFitRow>) => {
+      const stored = { ...row, ...values, fittedAt: deps.clock(), runMs: performance.now() - started };
+      const id = await upsertModelFit(tx, stored);
+      if (id !== row.id) throw new Error(`model fit ${row.id} for ${period} collided with ${id}; retry`);
+      return outcome(stored as ModelFit, false);
+    };
+
+    if (summary.size < settings.minCustomers || summary.repeatCustomers < settings.minRepeatCustomers) {
+      return store({
+        status: "insufficient_data",
+        message:
+          `Not enough purchase history for the model yet: ${summary.size} customers with a purchase (needs ${settings.minCustomers}) ` +
+          `and ${summary.repeatCustomers} with a repeat purchase on a later day (needs ${settings.minRepeatCustomers}). ` +
+          "Until then scores leave the model's part out.",
+      });
+    }
+
+    let bg: BgNbdFit;
+    try {
+      bg = fitBgNbd({ x: summary.x, tx: summary.tx, T: summary.T }, { penalizer: settings.penalizer });
+    } catch (err) {
+      deps.log.warn("model fit failed", { workspaceId, err: errorText(err) });
+      return store({ status: "failed", error: errorText(err), message: "The BG/NBD fit failed; scores keep the previous fit, if any." });
+    }
+    const spend = fitSpend(summary);
+    const notes = [
+      bg.converged ? null : `The BG/NBD optimiser stopped after ${bg.iterations} iterations without converging; the parameters are the best it found.`,
+      spend.note,
+    ].filter((n): n is string => n !== null);
+    const values: Partial<ModelFitRow> = {
+      status: "fitted",
+      message: notes.length > 0 ? notes.join(" ") : null,
+      ...bg.params,
+      logLikelihood: bg.logLikelihood,
+      iterations: bg.iterations,
+      converged: bg.converged,
+      p: spend.fit?.params.p ?? null,
+      q: spend.fit?.params.q ?? null,
+      gamma: spend.fit?.params.gamma ?? null,
+      gammaGammaLogLikelihood: spend.fit?.logLikelihood ?? null,
+      fitMs: bg.fitMs + (spend.fit?.fitMs ?? 0),
+      customersScored: summary.size,
+    };
+    const scoredAt = asOf;
+    const params = fitParams({ ...row, ...values, createdAt: asOf } as ModelFit)!;
+    await writeScores(tx, { workspaceId, fitId: row.id, scoredAt, summary, scores: scoreSummary(settings, params, summary) });
+    await deleteScoresBefore(tx, { workspaceId, scoredAt });
+    return store(values);
+  });
+}
+
+/** Gamma-Gamma on the customers with a repeat purchase of positive value; null with a note when it cannot be used. */
+function fitSpend(summary: PurchaseSummary): { fit: GammaGammaFit | null; note: string | null } {
+  let spenders = 0;
+  for (let i = 0; i < summary.size; i++) if (summary.x[i]! > 0 && summary.zbar[i]! > 0) spenders++;
+  if (spenders === 0) return { fit: null, note: "No repeat purchase has a value, so CLV and value at risk are left out." };
+  try {
+    // Unpenalised: γ is in currency units, where an L2 penalty would depend on the currency.
+    const fit = fitGammaGamma({ x: summary.x, zbar: summary.zbar });
+    if (!usableGammaGamma(fit.params.p, fit.params.q, fit.params.gamma)) {
+      return { fit, note: `Gamma-Gamma q = ${fit.params.q.toFixed(3)} ≤ 1: the mean order value is undefined, so CLV and value at risk are left out.` };
+    }
+    return { fit, note: null };
+  } catch (err) {
+    return { fit: null, note: `The Gamma-Gamma fit failed (${errorText(err)}), so CLV and value at risk are left out.` };
+  }
+}
+
+async function writeScores(
+  tx: postgres.TransactionSql,
+  input: { workspaceId: string; fitId: string; scoredAt: Date; summary: PurchaseSummary; scores: ReturnType<typeof scoreSummary> },
+) {
+  for (let from = 0; from < input.summary.size; from += SCORE_PAGE_SIZE) {
+    await writeModelScores(tx, { ...input, from, to: Math.min(input.summary.size, from + SCORE_PAGE_SIZE) });
+  }
+}
+
+function outcome(fit: Pick<ModelFit, "id" | "status" | "customers" | "customersScored" | "message">, reused: boolean): ModelFitOutcome {
+  return { fitId: fit.id, status: fit.status, reused, customers: fit.customers, customersScored: fit.customersScored, message: fit.message };
+}
+
+/**
+ * Every customer scored again with the latest fit as of now, without refitting: time since
+ * the last purchase grows every day, and so does the churn probability. Null without a fit.
+ */
+export async function scoreWorkspaceWithLatestFit(deps: Deps, input: { workspaceId: string }): Promise<{ fitId: string; customersScored: number } | null> {
+  const { workspaceId } = input;
+  const scoredAt = deps.clock();
+  return deps.database.sql.begin(async (tx) => {
+    await lockWorkspaceModel(tx, workspaceId);
+    const fit = await findLatestFittedFit(tx, workspaceId);
+    const params = fit && fitParams(fit);
+    if (!fit || !params) return null;
+    const summary = await selectPurchaseSummary(tx, { workspaceId, asOf: scoredAt });
+    await writeScores(tx, { workspaceId, fitId: fit.id, scoredAt, summary, scores: scoreSummary(fit, params, summary) });
+    await deleteScoresBefore(tx, { workspaceId, scoredAt });
+    return { fitId: fit.id, customersScored: summary.size };
+  });
+}

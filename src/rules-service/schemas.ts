@@ -1,0 +1,116 @@
+// What the rules API accepts. Rule bodies are the engine's own schema, so a wrong fact,
+// operator or value comes back with the path of the mistake (`conditions.all[1].value`).
+import { z } from "zod";
+import { ruleDefinitionSchema, ruleSlugSchema } from "../../rules/index.ts";
+
+/** Ids that would read as one of the fixed routes under /v1/rules. */
+export const reservedRuleIds = ["facts", "dry-run", "backtest"] as const;
+
+export const ruleIdSchema = ruleSlugSchema.refine((id) => !(reservedRuleIds as readonly string[]).includes(id), {
+  message: `${reservedRuleIds.join(", ")} are reserved; choose another id`,
+});
+
+export const ruleCreateSchema = ruleDefinitionSchema
+  .extend({ id: ruleIdSchema.optional().describe("A slug; made from the name when absent.") })
+  .meta({ id: "RuleCreate" });
+
+export const ruleDefinitionBodySchema = ruleDefinitionSchema.meta({ id: "RuleDefinition" });
+
+const d = ruleDefinitionSchema.shape;
+/** Any subset of a definition's fields; the merge with the current version is checked again. */
+export const rulePatchSchema = z
+  .strictObject({
+    name: d.name.optional(),
+    description: d.description.unwrap().optional(),
+    conditions: d.conditions.optional(),
+    tiers: d.tiers.optional(),
+    points: d.points.optional(),
+    severity: d.severity.optional(),
+    cooldownDays: d.cooldownDays.optional(),
+    actions: d.actions.optional(),
+    mode: d.mode.unwrap().optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), "send at least one field to change, e.g. {\"mode\": \"live\"}")
+  .meta({ id: "RulePatch" });
+
+export const ruleRollbackSchema = z.strictObject({
+  version: z.number().int().min(1).describe("The version whose definition becomes current again, as a new version."),
+});
+
+export const ruleListQuerySchema = z.object({
+  includeDeleted: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+});
+
+export const dryRunSchema = z
+  .strictObject({
+    rule: ruleDefinitionSchema.optional().describe("A draft rule; or name a stored one with ruleId."),
+    ruleId: ruleSlugSchema.optional(),
+    version: z.number().int().min(1).optional().describe("With ruleId: a version other than the current one."),
+    customerId: z.string().min(1).max(200),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.rule === undefined) === (b.ruleId === undefined)) {
+      ctx.addIssue({ code: "custom", message: "send either rule (a draft) or ruleId (a stored rule)", path: b.rule ? ["ruleId"] : ["rule"] });
+    }
+    if (b.version !== undefined && b.ruleId === undefined) {
+      ctx.addIssue({ code: "custom", message: "version needs ruleId", path: ["version"] });
+    }
+  })
+  .meta({ id: "RuleDryRun" });
+
+export const backtestLimits = { maxDates: 53, maxStepDays: 365, maxQuietDays: 365, maxPage: 1000 } as const;
+
+const instant = z.iso.datetime({ offset: true });
+
+const backtestWindow = {
+  asOf: instant.optional().describe("One date to evaluate the rule at."),
+  from: instant.optional().describe("With to: evaluate at from, from + stepDays, … up to to."),
+  to: instant.optional(),
+  stepDays: z.number().int().min(1).max(backtestLimits.maxStepDays).default(7),
+  quietDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(backtestLimits.maxQuietDays)
+    .default(30)
+    .describe("A customer went quiet when they made no purchase in (date, date + quietDays]."),
+  limit: z.number().int().min(1).max(backtestLimits.maxPage).default(100).describe("Flagged customers listed per date."),
+  after: z.string().max(200).optional().describe("List flagged customers with ids after this one (the previous page's last)."),
+};
+
+type WindowInput = { asOf?: string; from?: string; to?: string; stepDays: number };
+
+function checkWindow(b: WindowInput, ctx: z.RefinementCtx) {
+  if (b.asOf !== undefined) {
+    if (b.from !== undefined || b.to !== undefined) ctx.addIssue({ code: "custom", message: "send asOf or from and to, not both", path: ["asOf"] });
+    return;
+  }
+  if (b.from === undefined || b.to === undefined) {
+    ctx.addIssue({ code: "custom", message: "send asOf, or from and to", path: [b.from === undefined ? "from" : "to"] });
+    return;
+  }
+  const from = Date.parse(b.from);
+  const to = Date.parse(b.to);
+  if (from > to) ctx.addIssue({ code: "custom", message: "from must not be after to", path: ["to"] });
+  else if (Math.floor((to - from) / (b.stepDays * 86_400_000)) + 1 > backtestLimits.maxDates) {
+    ctx.addIssue({ code: "custom", message: `at most ${backtestLimits.maxDates} dates per backtest; widen stepDays or narrow the range`, path: ["stepDays"] });
+  }
+}
+
+export const storedBacktestSchema = z
+  .strictObject({ ...backtestWindow, version: z.number().int().min(1).optional().describe("A version other than the current one.") })
+  .superRefine(checkWindow)
+  .meta({ id: "RuleBacktest" });
+
+export const draftBacktestSchema = z
+  .strictObject({ ...backtestWindow, rule: ruleDefinitionSchema })
+  .superRefine(checkWindow)
+  .meta({ id: "RuleDraftBacktest" });
+
+export type RuleCreate = z.infer<typeof ruleCreateSchema>;
+export type RulePatch = z.infer<typeof rulePatchSchema>;
+export type DryRunInput = z.infer<typeof dryRunSchema>;
+export type BacktestWindow = Omit<z.infer<typeof storedBacktestSchema>, "version">;

@@ -1,0 +1,95 @@
+// The risk score, pure: every live rule that applies to the customer's tier and matches
+// adds its points; the model adds modelWeight × churn probability when a fit exists; the
+// sum is capped at 100. Shadow rules are evaluated and recorded but add nothing.
+import { severities, type ScoreReason, type Severity, type Tier } from "../../db/scoring-schema.ts";
+import { explainTrace, factCatalogue, ruleAppliesToTier, type FactValues, type RuleDefinition, type RulePredicate } from "../../rules/index.ts";
+import type { ScoringSettings } from "./settings.ts";
+
+export type ActiveRule = { id: string; version: number; definition: RuleDefinition; predicate: RulePredicate };
+
+export type ModelValues = { churnProbability: number; clv: number | null; valueAtRisk: number | null };
+
+export type ScoreResult = {
+  score: number;
+  rulePoints: number;
+  modelPoints: number;
+  reasons: ScoreReason[];
+  shadowHits: ScoreReason[];
+  /** The worst severity among matched live rules, or from the score when none. */
+  severity: Severity;
+  /** Whether this score opens or updates an alert. */
+  alerts: boolean;
+  cooldownDays: number;
+  actions: { ruleId: string; campaign?: string; task?: boolean }[];
+};
+
+const rank = (s: Severity) => severities.indexOf(s);
+
+export function computeScore(input: {
+  facts: FactValues;
+  tier: Tier | null;
+  rules: readonly ActiveRule[];
+  model: ModelValues | null;
+  settings: ScoringSettings;
+  currency: string;
+}): ScoreResult {
+  const reasons: ScoreReason[] = [];
+  const shadowHits: ScoreReason[] = [];
+  const actions: ScoreResult["actions"] = [];
+  let cooldownDays = 0;
+  for (const rule of input.rules) {
+    const d = rule.definition;
+    if (d.mode === "off" || !ruleAppliesToTier(d, input.tier)) continue;
+    const { matched, trace } = rule.predicate(input.facts);
+    if (!matched) continue;
+    const reason: ScoreReason = {
+      ruleId: rule.id,
+      version: rule.version,
+      name: d.name,
+      points: d.mode === "live" ? d.points : 0,
+      severity: d.severity,
+      mode: d.mode,
+      sentences: explainTrace(trace, factCatalogue, { currency: input.currency }),
+    };
+    if (d.mode === "shadow") {
+      shadowHits.push(reason);
+      continue;
+    }
+    reasons.push(reason);
+    cooldownDays = Math.max(cooldownDays, d.cooldownDays);
+    if (d.actions.campaign || d.actions.task) actions.push({ ruleId: rule.id, ...d.actions });
+  }
+  const rulePoints = reasons.reduce((sum, r) => sum + r.points, 0);
+  const modelPoints = input.model ? Math.round(input.settings.modelWeight * input.model.churnProbability) : 0;
+  const score = Math.min(100, rulePoints + modelPoints);
+  const worst = reasons.reduce<Severity | null>((w, r) => (w === null || rank(r.severity as Severity) > rank(w) ? (r.severity as Severity) : w), null);
+  const bySeverity = worst !== null && rank(worst) >= rank(input.settings.alertOnSeverity);
+  const byScore = score >= input.settings.alertThreshold;
+  const severity: Severity = worst ?? (score >= 80 ? "high" : score >= input.settings.alertThreshold ? "medium" : "low");
+  if (input.model && modelPoints > 0) {
+    const var_ = input.model.valueAtRisk;
+    reasons.push({
+      ruleId: "model",
+      version: 0,
+      name: "Statistical model (BG/NBD)",
+      points: modelPoints,
+      severity: "low",
+      mode: "live",
+      sentences: [
+        `has a ${Math.round(input.model.churnProbability * 100)}% probability of no purchase over the model's horizon` +
+          (var_ !== null ? `, putting ${Math.round(var_).toLocaleString("en-US")} ${input.currency} at risk` : ""),
+      ],
+    });
+  }
+  return {
+    score,
+    rulePoints,
+    modelPoints,
+    reasons,
+    shadowHits,
+    severity,
+    alerts: bySeverity || byScore,
+    cooldownDays: cooldownDays || 7,
+    actions,
+  };
+}

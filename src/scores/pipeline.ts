@@ -1,0 +1,52 @@
+// What happens to a customer when their picture may have changed: features, then tier
+// (promotion at once), then score and alert. Also the scheduled, workspace-wide pass.
+import { upsertFeatures } from "../../db/queries/features.ts";
+import type { Deps } from "../deps.ts";
+import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
+import { scoreCustomersWithLatestFit } from "../model-fits/score-customer-with-latest-fit.ts";
+import { promoteTiers } from "../tiers/evaluate.ts";
+import { getWorkspace } from "../workspaces/workspaces.ts";
+import { loadActiveRules } from "./active-rules.ts";
+import { scoreCustomers } from "./score-customers.ts";
+
+/** Features, tier, score and alert for a set of customers, a few statements for the lot. */
+export async function refreshCustomers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[] }) {
+  const { workspaceId, customerIds } = input;
+  await refreshFeatures(deps, { workspaceId, customerIds });
+  await promoteTiers(deps, { workspaceId, customerIds });
+  // The model's values with the latest fit (refitted on its own schedule).
+  await scoreCustomersWithLatestFit(deps, { workspaceId, customerIds });
+  const rules = await loadActiveRules(deps, workspaceId);
+  return scoreCustomers(deps, { workspaceId, customerIds, rules });
+}
+
+/** The job: drain the workspace's refresh requests through `refreshCustomers`. */
+export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId: string }) {
+  return drainRefreshRequests(deps, input, (customerIds) => refreshCustomers(deps, { workspaceId: input.workspaceId, customerIds }));
+}
+
+/**
+ * The daily pass: every customer's features as of now in one statement (silence counts:
+ * recency grows without signals), then tiers and scores a page at a time.
+ */
+export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; pageSize?: number }) {
+  const started = performance.now();
+  const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
+  const customers = await upsertFeatures(deps.database.sql, { workspaceId: input.workspaceId, asOf: deps.clock() }, settings);
+  const rules = await loadActiveRules(deps, input.workspaceId);
+  const pageSize = input.pageSize ?? 5_000;
+  let after = "";
+  let alerts = 0;
+  for (;;) {
+    const page = await deps.database.sql<{ customer_id: string }[]>`
+      select customer_id from customer_features where workspace_id = ${input.workspaceId} and customer_id > ${after}
+      order by customer_id limit ${pageSize}`;
+    if (page.length === 0) break;
+    const customerIds = page.map((r) => r.customer_id);
+    await promoteTiers(deps, { workspaceId: input.workspaceId, customerIds });
+    const scored = await scoreCustomers(deps, { workspaceId: input.workspaceId, customerIds, rules });
+    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+    after = customerIds.at(-1)!;
+  }
+  return { customers, alerts, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,122 @@
+// Scoring a page of customers: one read of their facts, pure evaluation, one insert of
+// the scores. A score is keyed by the features it was computed from, so a job that runs
+// twice writes nothing the second time and raises no second alert.
+import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
+import type { FactValues } from "../../rules/index.ts";
+import { raiseAlert } from "../alerts/raise.ts";
+import type { Deps } from "../deps.ts";
+import { getWorkspace } from "../workspaces/workspaces.ts";
+import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
+import { scoringSettingsOf } from "./settings.ts";
+
+const camelCache = new Map<string, string>();
+const camel = (k: string) => {
+  let c = camelCache.get(k);
+  if (c === undefined) camelCache.set(k, (c = k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase())));
+  return c;
+};
+
+type FactRow = Record<string, unknown> & {
+  customer_id: string;
+  as_of: Date;
+  tier: Tier | null;
+  tier_score: number | null;
+  churn_probability: number | null;
+  clv: number | null;
+  value_at_risk: number | null;
+  p_alive: number | null;
+  expected_purchases_90d: number | null;
+  last_score: number | null;
+  last_signature: string | null;
+  last_watermark: Date | null;
+};
+
+/** Facts of the given customers: features, tier and the model's values, keyed as rule facts. */
+export async function loadFacts(deps: Deps, workspaceId: string, customerIds: readonly string[]) {
+  const rows = await deps.database.sql<FactRow[]>`
+    select f.*, t.tier, t.tier_score,
+      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d,
+      last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
+    from customer_features f
+    left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
+    left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
+    left join lateral (
+      select s.score, s.signature, s.watermark from scores s where s.workspace_id = f.workspace_id and s.customer_id = f.customer_id
+      order by s.scored_at desc, s.id desc limit 1
+    ) last on true
+    where f.workspace_id = ${workspaceId} and f.customer_id = any(${customerIds as string[]}::text[])`;
+  return rows.map((row) => {
+    const facts: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) if (!k.startsWith("last_")) facts[camel(k)] = v;
+    const model: ModelValues | null =
+      row.churn_probability === null ? null : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk };
+    const last =
+      row.last_score === null ? null : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null };
+    const watermark = (row.watermark as Date | null)?.getTime() ?? null;
+    return { customerId: row.customer_id, asOf: row.as_of, watermark, tier: row.tier, facts: facts as FactValues, model, last };
+  });
+}
+
+export type ScoredCustomer = { customerId: string; scoreId: number | null; result: ScoreResult };
+
+export async function scoreCustomers(
+  deps: Deps,
+  input: { workspaceId: string; customerIds: readonly string[]; rules: readonly ActiveRule[] },
+): Promise<ScoredCustomer[]> {
+  if (input.customerIds.length === 0) return [];
+  const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
+  const scoring = scoringSettingsOf(settings);
+  const loaded = await loadFacts(deps, input.workspaceId, input.customerIds);
+  const now = deps.clock();
+  const evaluated = loaded.map((c) => ({
+    ...c,
+    result: computeScore({ facts: c.facts, tier: c.tier, rules: input.rules, model: c.model, settings: scoring, currency: settings.currency }),
+  }));
+  // History records changes: with no new signal, a score equal to the last one from the same
+  // rules is not stored again (the daily pass would otherwise write every customer every day).
+  const signature = (r: ScoreResult) =>
+    [...r.reasons, ...r.shadowHits].map((x) => `${x.ruleId}@${x.version}`).sort().join(",");
+  const changed = evaluated.filter(
+    (c) => !c.last || c.last.watermark !== c.watermark || c.last.score !== c.result.score || c.last.signature !== signature(c.result),
+  );
+  const rows = changed.map((c) => ({
+    customer_id: c.customerId,
+    features_as_of: c.asOf.toISOString(),
+    score: c.result.score,
+    rule_points: c.result.rulePoints,
+    model_points: c.result.modelPoints,
+    tier: c.tier,
+    reasons: c.result.reasons as ScoreReason[],
+    shadow_hits: c.result.shadowHits as ScoreReason[],
+    model: c.model,
+    signature: signature(c.result),
+    watermark: c.watermark === null ? null : new Date(c.watermark).toISOString(),
+  }));
+  const sql = deps.database.sql;
+  const inserted = rows.length === 0 ? [] : await sql<{ id: number; customer_id: string }[]>`
+    insert into scores (workspace_id, customer_id, features_as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
+    select ${input.workspaceId}, r.customer_id, r.features_as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
+      r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
+    from jsonb_to_recordset(${sql.json(rows)}) as r(customer_id text, features_as_of timestamptz, score int, rule_points int,
+      model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
+    on conflict (workspace_id, customer_id, features_as_of) do nothing
+    returning id, customer_id`;
+  const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
+  const out: ScoredCustomer[] = [];
+  for (const c of evaluated) {
+    const scoreId = scoreIdOf.get(c.customerId) ?? null;
+    // Only a new score can raise or update an alert: the same features twice do nothing.
+    if (scoreId !== null && c.result.alerts) {
+      await raiseAlert(deps, {
+        workspaceId: input.workspaceId,
+        customerId: c.customerId,
+        scoreId,
+        tier: c.tier,
+        valueAtRisk: c.model?.valueAtRisk ?? null,
+        result: c.result,
+      });
+    }
+    out.push({ customerId: c.customerId, scoreId, result: c.result });
+  }
+  return out;
+}

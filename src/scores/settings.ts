@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { severities } from "../../db/scoring-schema.ts";
+
+export const scoringSettingsSchema = z
+  .strictObject({
+    /** A score at or above this opens (or updates) the customer's alert. */
+    alertThreshold: z.number().int().min(1).max(100),
+    /** A matched live rule of this severity or worse alerts whatever the score. */
+    alertOnSeverity: z.enum(severities),
+    /** Points the model adds at churn probability 1 (scaled linearly), when a fit exists. */
+    modelWeight: z.number().int().min(0).max(100),
+  })
+  .meta({ id: "ScoringSettings" });
+export type ScoringSettings = z.infer<typeof scoringSettingsSchema>;
+
+export const defaultScoringSettings: ScoringSettings = {
+  alertThreshold: 50,
+  alertOnSeverity: "high",
+  modelWeight: 20,
+};
+export const scoringSettingsOf = (settings: { scoring?: ScoringSettings }) => settings.scoring ?? defaultScoringSettings;

@@ -1,0 +1,213 @@
+// The harness first: it loads the HTTP app, which extends zod before any schema is built.
+import { eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectPurchaseSummary } from "../../db/queries/model.ts";
+import { fitWorkspaceModel } from "../../src/model-fits/fit-workspace-model.ts";
+import { importTransactions } from "../../src/model-fits/import-transactions.ts";
+import { enqueueModelFit } from "../../src/model-fits/request-model-fit.ts";
+import { scoreCustomerWithLatestFit } from "../../src/model-fits/score-customer-with-latest-fit.ts";
+import { buildSummary, fitBgNbd, fitGammaGamma, scoreCustomers, type TransactionTable } from "../../src/model/index.ts";
+import { ingestSignals } from "../../src/signals/ingest.ts";
+import { defaultModelSettings } from "../../src/workspaces/settings.ts";
+import { signal } from "../support/factories.ts";
+import { CALIBRATION_END, cdnowCustomers } from "./support.ts";
+
+const ctx = useTestContext();
+
+type ScoreRow = {
+  customer_id: string;
+  fit_id: string;
+  scored_at: Date;
+  x: number;
+  t_x: number;
+  t: number;
+  zbar: number;
+  p_alive: number;
+  expected_purchases_90d: number;
+  churn_probability: number;
+  expected_order_value: number | null;
+  clv: number | null;
+  value_at_risk: number | null;
+};
+const scoresOf = (workspaceId: string) =>
+  ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${workspaceId} order by customer_id`;
+const fitsOf = (workspaceId: string) =>
+  ctx.database.sql<{ id: string; period: string; status: string; r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number; log_likelihood: number; customers: number; customers_with_repeat: number; customers_scored: number; message: string | null }[]>`
+    select *, period::text as period from model_fits where workspace_id = ${workspaceId} order by fitted_at`;
+
+const relative = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
+
+let transactions: TransactionTable;
+async function loadedWorkspace(): Promise<TestWorkspace> {
+  const ws = await ctx.workspace();
+  await importTransactions(ctx, { workspaceId: ws.id, transactions });
+  return ws;
+}
+
+beforeAll(async () => {
+  transactions = await cdnowCustomers(250);
+});
+
+describe("fitting a workspace's model", () => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ctx.setNow(CALIBRATION_END);
+    ws = await loadedWorkspace();
+  });
+
+  it("stores the library's parameters and scores every customer with them", async () => {
+    const outcome = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    expect(outcome).toMatchObject({ status: "fitted", reused: false, customers: 250, customersScored: 250 });
+
+    const s = buildSummary(transactions, { calibrationEnd: "1997-09-30" });
+    const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer: defaultModelSettings.penalizer });
+    const gg = fitGammaGamma({ x: s.x, zbar: s.zbar });
+    const [fit] = await fitsOf(ws.id);
+    expect(fit).toMatchObject({ id: outcome.fitId, period: "1997-09-30", status: "fitted", customers: 250, customers_with_repeat: 100, customers_scored: 250 });
+    for (const k of ["r", "alpha", "a", "b"] as const) expect(relative(fit![k], bg.params[k])).toBeLessThan(1e-6);
+    for (const k of ["p", "q", "gamma"] as const) expect(relative(fit![k], gg.params[k])).toBeLessThan(1e-6);
+    expect(fit!.log_likelihood).toBeCloseTo(bg.logLikelihood, 4);
+
+    const rows = await scoresOf(ws.id);
+    expect(rows).toHaveLength(250);
+    const lib = scoreCustomers({ bgnbd: bg.params, gammaGamma: gg.params }, s, { horizonWeeks: 90 / 7, clvMonths: 12, monthlyDiscountRate: 0.01 });
+    const index = new Map(s.ids.map((id, i) => [id, i]));
+    for (const row of rows) {
+      const i = index.get(row.customer_id)!;
+      expect(row.fit_id).toBe(outcome.fitId);
+      expect(row.x).toBe(s.x[i]);
+      expect(row.churn_probability).toBeGreaterThanOrEqual(0);
+      expect(row.churn_probability).toBeLessThanOrEqual(1);
+      expect(row.p_alive).toBeCloseTo(lib.pAlive[i]!, 6);
+      expect(row.churn_probability).toBeCloseTo(lib.churnProbability[i]!, 6);
+      expect(row.expected_purchases_90d).toBeCloseTo(lib.expectedPurchases[i]!, 6);
+      expect(relative(row.clv!, lib.clv[i]!)).toBeLessThan(1e-5);
+      expect(row.value_at_risk).toBeCloseTo(row.clv! * row.churn_probability, 6);
+    }
+  });
+
+  it("shows the customer's values in their profile", async () => {
+    const res = await ctx.request("/v1/customers/7", { key: ws.keys.marketer });
+    expect(res.status).toBe(200);
+    const body = await readJson(res);
+    expect(body.modelReason).toBeNull();
+    expect(body.model).toMatchObject({ horizonDays: 90, summary: { x: expect.any(Number), T: expect.any(Number) } });
+    for (const k of ["churnProbability", "pAlive", "expectedPurchases90d", "clv", "valueAtRisk", "expectedOrderValue"]) {
+      expect(body.model[k]).toEqual(expect.any(Number));
+    }
+  });
+
+  it("does nothing the second time the same day from the same data, and refits in place when signals arrived", async () => {
+    const [before] = await fitsOf(ws.id);
+    const again = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    expect(again).toMatchObject({ reused: true, fitId: before!.id });
+
+    ctx.setNow("1997-09-30T19:00:00Z");
+    await ingestSignals(ctx, { workspaceId: ws.id, items: [signal.purchase("7", "1997-09-30T18:30:00Z", { data: { amount: 42 } })] });
+    ctx.setNow("1997-09-30T20:00:00Z");
+    const refit = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    expect(refit).toMatchObject({ reused: false, fitId: before!.id, status: "fitted" });
+    expect(await fitsOf(ws.id)).toHaveLength(1);
+    const scored = await scoresOf(ws.id);
+    expect(scored).toHaveLength(250);
+    expect(new Set(scored.map((r) => r.scored_at.toISOString()))).toEqual(new Set(["1997-09-30T20:00:00.000Z"]));
+  });
+
+  it("makes a new fit in a new period and moves every score to it", async () => {
+    ctx.setNow("1997-10-07T12:00:00Z");
+    const next = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    const fits = await fitsOf(ws.id);
+    expect(fits.map((f) => f.period)).toEqual(["1997-09-30", "1997-10-07"]);
+    const scored = await scoresOf(ws.id);
+    expect(scored).toHaveLength(next.customersScored);
+    expect(new Set(scored.map((r) => r.fit_id))).toEqual(new Set([next.fitId]));
+  });
+
+  it("re-scores one customer with the latest fit when their purchases change", async () => {
+    ctx.setNow("1997-10-08T12:00:00Z");
+    const [before] = await ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${ws.id} and customer_id = '7'`;
+    await ingestSignals(ctx, { workspaceId: ws.id, items: [signal.purchase("7", "1997-10-08T09:00:00Z", { data: { amount: 30 } })] });
+    const outcome = await scoreCustomerWithLatestFit(ctx, { workspaceId: ws.id, customerId: "7" });
+    expect(outcome.status).toBe("scored");
+    const [after] = await ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${ws.id} and customer_id = '7'`;
+    expect(after!.x).toBe(before!.x + 1);
+    expect(after!.t_x).toBeCloseTo(after!.t, 9); // bought today: last purchase = as-of day
+    expect(after!.scored_at.toISOString()).toBe("1997-10-08T12:00:00.000Z");
+    expect(after!.churn_probability).toBeLessThan(before!.churn_probability);
+    const summary = await selectPurchaseSummary(ctx.database.sql, { workspaceId: ws.id, asOf: ctx.clock(), customerIds: ["7"] });
+    expect(after!.x).toBe(summary.x[0]);
+  });
+});
+
+describe("a workspace without enough history", () => {
+  it("stores a fit that says so and writes no scores", async () => {
+    ctx.setNow(CALIBRATION_END);
+    const ws = await ctx.workspace();
+    await importTransactions(ctx, { workspaceId: ws.id, transactions: await cdnowCustomers(20) });
+    const outcome = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    expect(outcome.status).toBe("insufficient_data");
+    expect(outcome.message).toMatch(/20 customers with a purchase \(needs 200\)/);
+    expect(await scoresOf(ws.id)).toHaveLength(0);
+    const [fit] = await fitsOf(ws.id);
+    expect(fit).toMatchObject({ status: "insufficient_data", r: null, customers: 20 });
+
+    const profile = await readJson(await ctx.request("/v1/customers/1", { key: ws.keys.manager }));
+    expect(profile.model).toBeNull();
+    expect(profile.modelReason).toMatch(/Not enough purchase history/);
+  });
+
+  it("fits once the thresholds in the workspace settings are met", async () => {
+    ctx.setNow(CALIBRATION_END);
+    const ws = await ctx.workspace();
+    await importTransactions(ctx, { workspaceId: ws.id, transactions: await cdnowCustomers(60) });
+    const patch = await ctx.request("/v1/workspace/settings", {
+      method: "PATCH",
+      key: ws.keys.admin,
+      json: { model: { minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 } },
+    });
+    expect(patch.status).toBe(200);
+    expect((await readJson(patch)).settings.model).toEqual({ minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 });
+    const outcome = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
+    expect(outcome).toMatchObject({ status: "fitted", customers: 60, customersScored: 60 });
+    const model = await readJson(await ctx.request("/v1/model", { key: ws.keys.marketer }));
+    expect(model.settings).toEqual({ ...defaultModelSettings, minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 });
+    expect(model.fit.settings.horizonDays).toBe(30);
+    // The churn horizon is 30 days; the 90-day expected purchases stay 90 days.
+    const [row] = await scoresOf(ws.id);
+    expect(row!.churn_probability).toBeGreaterThan(0);
+    expect(row!.expected_purchases_90d).toBeGreaterThan(0);
+  });
+});
+
+describe("the fit job", () => {
+  it("runs twice and stores one fit for the period; refreshed customers are re-scored", async () => {
+    ctx.setNow(CALIBRATION_END);
+    const ws = await loadedWorkspace();
+    ctx.startWorkers();
+    const first = await enqueueModelFit(ctx, { workspaceId: ws.id });
+    const second = await enqueueModelFit(ctx, { workspaceId: ws.id }); // while the first is in flight
+    expect(second.jobId).toBe(first.jobId);
+    const idle = async () => {
+      const counts = await ctx.jobs.queue("model").getJobCounts("waiting", "active", "delayed", "prioritized");
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    };
+    await eventually(async () => ((await fitsOf(ws.id)).length === 1 && (await idle()) ? true : undefined), 20_000);
+    const third = await enqueueModelFit(ctx, { workspaceId: ws.id }); // a later delivery
+    expect(third.jobId).not.toBe(first.jobId);
+    await eventually(async () => ((await ctx.jobs.queue("model").getJob(third.jobId))?.finishedOn ? true : undefined), 20_000);
+    const result = (await ctx.jobs.queue("model").getJob(third.jobId))!.returnvalue;
+    expect(result).toMatchObject({ status: "fitted", reused: true });
+    expect(await fitsOf(ws.id)).toHaveLength(1);
+
+    // A new purchase: the customer's refresh job re-scores them with the latest fit.
+    ctx.setNow("1997-09-30T19:00:00Z");
+    const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: signal.purchase("7", "1997-09-30T18:55:00Z") });
+    expect(res.status).toBe(200);
+    const row = await eventually(async () => {
+      const [r] = await ctx.database.sql<ScoreRow[]>`
+        select * from customer_model_scores where workspace_id = ${ws.id} and customer_id = '7' and scored_at = ${new Date("1997-09-30T19:00:00Z")}`;
+      return r;
+    }, 20_000);
+    expect(row.t_x).toBe(row.t);
+  });
+});

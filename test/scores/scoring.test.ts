@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { refreshCustomers, rescoreWorkspace } from "../../src/scores/pipeline.ts";
+import { DEFAULT_NOW, eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { daysAgo, signal } from "../support/factories.ts";
+
+const ctx = useTestContext();
+const push = async (ws: TestWorkspace, signals: unknown[]) => {
+  const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals } });
+  expect(res.status).toBe(200);
+};
+
+/** A customer whose last half year of purchases (320,000 KRW) makes them Gold. */
+const goldHistory = (id: string) =>
+  Array.from({ length: 4 }, (_, i) => signal.purchase(id, daysAgo(20 + i * 30), { data: { amount: 80_000 } }));
+
+const defection = (id: string, rivalSpend: number) => [
+  signal.competitorAppUsage(id, daysAgo(3), { data: { competitor: "rival-beauty", app: "rival-beauty" } }),
+  signal.competitorAppUsage(id, daysAgo(2), { data: { competitor: "glowmall", app: "glowmall" } }),
+  signal.competitorAppUsage(id, daysAgo(1), { data: { competitor: "skinnow", app: "skinnow" } }),
+  signal.competitorPurchase(id, daysAgo(1), { data: { competitor: "rival-beauty", amount: rivalSpend } }),
+];
+
+const alertsOf = async (ws: TestWorkspace, customerId: string) =>
+  (await readJson(await ctx.request(`/v1/alerts?customerId=${customerId}`, { key: ws.keys.manager }))).alerts;
+
+describe("the default rule pack on the worked scenario", () => {
+  it("gives a Gold VIP who uses three rival apps and spends 120,000 KRW at a rival one alert that says why", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const alerts = await alertsOf(ws, "vip");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ status: "open", tier: "Gold", severity: "high" });
+    const competitorRule = alerts[0].reasons.find((r: { ruleId: string }) => r.ruleId === "vip-competitor-defection");
+    expect(competitorRule.sentences.join(" ")).toMatch(/3 competitor apps \(glowmall, rival-beauty, skinnow\)/);
+    expect(competitorRule.sentences.join(" ")).toMatch(/120,000 KRW/);
+  });
+
+  it("raises nothing when the rival spend is 90,000 KRW", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 90_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    expect(await alertsOf(ws, "vip")).toEqual([]);
+  });
+
+  it("raises nothing for a Bronze customer doing the same", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [signal.purchase("small", daysAgo(100), { data: { amount: 10_000 } }), ...defection("small", 120_000)]);
+    const [scored] = await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["small"] });
+    expect(scored!.result.alerts).toBe(false);
+    const profile = await readJson(await ctx.request("/v1/customers/small", { key: ws.keys.manager }));
+    expect(profile.tier.tier).toBe("Bronze");
+    expect(await alertsOf(ws, "small")).toEqual([]);
+  });
+});
+
+describe("scores and alerts", () => {
+  it("keeps every score with its reasons", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const { scores } = await readJson(await ctx.request("/v1/customers/vip/scores", { key: ws.keys.manager }));
+    expect(scores).toHaveLength(1);
+    expect(scores[0]).toMatchObject({ score: expect.any(Number), tier: "Gold" });
+    expect(scores[0].reasons.map((r: { ruleId: string }) => r.ruleId)).toContain("vip-competitor-defection");
+  });
+
+  it("running the same scoring twice stores one score, one alert and each action once", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const count = async (table: string) =>
+      Number((await ctx.database.sql`select count(*)::int as n from ${ctx.database.sql(table)} where workspace_id = ${ws.id}`)[0]!.n);
+    expect(await count("scores")).toBe(1);
+    expect(await count("alerts")).toBe(1);
+    const outbox = await ctx.database.sql`select kind from outbox where workspace_id = ${ws.id} order by kind`;
+    expect(outbox.map((o) => o.kind)).toEqual(["alert.opened", "campaign.enroll", "task.create"]);
+  });
+
+  it("a later match updates the open alert instead of opening a second one", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
+    try {
+      await push(ws, [signal.competitorPurchase("vip", daysAgo(0), { data: { amount: 50_000 } })]);
+      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const alerts = await alertsOf(ws, "vip");
+    expect(alerts).toHaveLength(1);
+    const detail = await readJson(await ctx.request(`/v1/alerts/${alerts[0].id}`, { key: ws.keys.manager }));
+    expect(detail.events.map((e: { type: string }) => e.type)).toEqual(["opened", "updated"]);
+  });
+
+  it("opens no new alert during the cooldown after one is resolved, and does after it", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const [first] = await alertsOf(ws, "vip");
+    await ctx.request(`/v1/alerts/${first.id}/transitions`, { key: ws.keys.manager, json: { action: "resolve" } });
+    const later = async (days: number) => {
+      ctx.setNow(new Date(DEFAULT_NOW.getTime() + days * 86_400_000));
+      try {
+        await push(ws, [signal.competitorPurchase("vip", new Date(ctx.clock().getTime() - 3_600_000).toISOString(), { data: { amount: 10_000 } })]);
+        await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+      } finally {
+        ctx.setNow(DEFAULT_NOW);
+      }
+    };
+    await later(2); // inside the rule's 14-day cooldown
+    expect(await alertsOf(ws, "vip")).toHaveLength(1);
+    await later(15);
+    expect((await alertsOf(ws, "vip")).map((a: { status: string }) => a.status).sort()).toEqual(["open", "resolved"]);
+  });
+
+  it("walks the lifecycle: acknowledge, snooze until a date, resolve; each change says who and when", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const [alert] = await alertsOf(ws, "vip");
+    const move = (json: unknown) => ctx.request(`/v1/alerts/${alert.id}/transitions`, { key: ws.keys.manager, json });
+    expect((await readJson(await move({ action: "acknowledge" }))).status).toBe("acknowledged");
+    expect((await readJson(await move({ action: "snooze", until: "2026-12-01T00:00:00Z" }))).snoozedUntil).toBe("2026-12-01T00:00:00.000Z");
+    const resolved = await readJson(await move({ action: "resolve" }));
+    expect(resolved.status).toBe("resolved");
+    expect(resolved.events.map((e: { type: string; actor: string }) => e.type)).toEqual(["opened", "acknowledge", "snooze", "resolve"]);
+    expect(resolved.events.slice(1).every((e: { actor: string }) => e.actor.startsWith("key_"))).toBe(true);
+    const again = await move({ action: "acknowledge" });
+    expect(again.status).toBe(409);
+  });
+
+  it("filters alerts by status and severity and pages with a cursor", async () => {
+    const ws = await ctx.workspace();
+    for (const id of ["v1", "v2", "v3"]) await push(ws, [...goldHistory(id), ...defection(id, 120_000)]);
+    for (const id of ["v1", "v2", "v3"]) await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: [id] });
+    const page1 = await readJson(await ctx.request("/v1/alerts?status=open&severity=high&limit=2", { key: ws.keys.manager }));
+    expect(page1.alerts).toHaveLength(2);
+    const page2 = await readJson(await ctx.request(`/v1/alerts?status=open&severity=high&limit=2&cursor=${page1.nextCursor}`, { key: ws.keys.manager }));
+    expect(page2.alerts).toHaveLength(1);
+    expect(page2.nextCursor).toBeNull();
+    const none = await readJson(await ctx.request("/v1/alerts?status=resolved", { key: ws.keys.manager }));
+    expect(none.alerts).toEqual([]);
+  });
+
+  it("hides another workspace's alerts", async () => {
+    const a = await ctx.workspace();
+    const b = await ctx.workspace();
+    await push(b, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: b.id, customerIds: ["vip"] });
+    const [alert] = await alertsOf(b, "vip");
+    expect((await ctx.request(`/v1/alerts/${alert.id}`, { key: a.keys.manager })).status).toBe(404);
+    expect((await ctx.request(`/v1/alerts/${alert.id}/transitions`, { key: a.keys.manager, json: { action: "resolve" } })).status).toBe(404);
+    expect(await alertsOf(a, "vip")).toEqual([]);
+  });
+
+  it("scores in a queued job after signals arrive over the API", async () => {
+    const ws = await ctx.workspace();
+    ctx.startWorkers();
+    await push(ws, [...goldHistory("live"), ...defection("live", 120_000)]);
+    const alerts = await eventually(async () => {
+      const a = await alertsOf(ws, "live");
+      return a.length > 0 ? a : undefined;
+    });
+    expect(alerts[0].reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the scheduled re-score", () => {
+  it("raises risk for a VIP who goes silent, with no new signal", async () => {
+    const ws = await ctx.workspace();
+    // A weekly buyer for half a year, last purchase on the pinned day.
+    await push(ws, Array.from({ length: 26 }, (_, i) => signal.purchase("quiet", daysAgo(i * 7), { data: { amount: 30_000 } })));
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["quiet"] });
+    expect(await alertsOf(ws, "quiet")).toEqual([]);
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 20 * 86_400_000));
+    try {
+      const result = await rescoreWorkspace(ctx, { workspaceId: ws.id });
+      expect(result.customers).toBe(1);
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const [alert] = await alertsOf(ws, "quiet");
+    expect(alert.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain("vip-long-silence");
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { promoteTiers, reevaluateTiers } from "../../src/tiers/evaluate.ts";
+import { defaultTierSettings } from "../../src/tiers/settings.ts";
+import { tierFor, tierScore, type TierInputs } from "../../src/tiers/tiers.ts";
+import { refreshFeatures } from "../../src/features/refresh.ts";
+import { DEFAULT_NOW, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { daysAgo, signal } from "../support/factories.ts";
+
+const ctx = useTestContext();
+
+const inputs = (o: Partial<TierInputs> = {}): TierInputs => ({
+  spend180d: 0, spend90d: 0, aov180d: null, orders180d: 0, spendTotal: 0, daysSinceLastPurchase: null,
+  activeDays30d: 0, sessions30d: 0, categoryRepeatMax180d: 0, ...o,
+});
+
+describe("tier rules (pure)", () => {
+  it("gives a customer with nothing Bronze", () => {
+    const f = inputs();
+    expect(tierFor(f, tierScore(f, defaultTierSettings).score, null, defaultTierSettings).tier).toBe("Bronze");
+  });
+
+  it("reaches Diamond with full marks on every part", () => {
+    const f = inputs({ spend180d: 1e7, aov180d: 1e6, orders180d: 50, daysSinceLastPurchase: 0, activeDays30d: 30, sessions30d: 60 });
+    const { score } = tierScore(f, defaultTierSettings);
+    expect(score).toBe(100);
+    expect(tierFor(f, score, null, defaultTierSettings).tier).toBe("Diamond");
+  });
+
+  it("lifts a customer to a floor they reach: 300,000 KRW in 180 days is at least Gold", () => {
+    const f = inputs({ spend180d: 300_000, orders180d: 1, aov180d: 300_000, daysSinceLastPurchase: 170 });
+    const result = tierFor(f, tierScore(f, defaultTierSettings).score, null, defaultTierSettings);
+    expect(result).toMatchObject({ tier: "Gold", reason: expect.stringContaining("spend180d") });
+  });
+
+  it("cuts by percentile when the workspace chooses relative tiers", () => {
+    const s = { ...defaultTierSettings, method: "relative" as const, floors: [], cutoffs: { Silver: 0.5, Gold: 0.8, Platinum: 0.95, Diamond: 0.99 } };
+    expect(tierFor(inputs(), 10, 0.85, s).tier).toBe("Gold");
+    expect(tierFor(inputs(), 90, 0.3, s).tier).toBe("Bronze");
+  });
+
+  it("weights the parts as configured", () => {
+    const f = inputs({ orders180d: 6 });
+    const onlyFrequency = { ...defaultTierSettings, weights: { monetary: 0, frequency: 1, recency: 0, engagement: 0 } };
+    expect(tierScore(f, onlyFrequency).score).toBe(100);
+  });
+});
+
+describe("tier assignment", () => {
+  const push = (ws: TestWorkspace, signals: unknown[]) => ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals } });
+
+  it("promotes a customer who crosses upward at once and keeps why", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [signal.purchase("c", daysAgo(10), { data: { amount: 20_000 } })]);
+    await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    await push(ws, [signal.purchase("c", daysAgo(1), { data: { amount: 400_000 } })]);
+    await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    const profile = await readJson(await ctx.request("/v1/customers/c", { key: ws.keys.manager }));
+    expect(profile.tier).toMatchObject({ tier: "Gold", since: DEFAULT_NOW.toISOString(), parts: expect.objectContaining({ monetary: expect.any(Number) }) });
+    const history = await ctx.database.sql`select from_tier, to_tier, reason from tier_history where workspace_id = ${ws.id} order by id`;
+    expect(history.map((h) => [h.from_tier, h.to_tier])).toEqual([[null, "Silver"], ["Silver", "Gold"]]);
+    expect(history[1]!.reason).toMatch(/promoted mid-period/);
+  });
+
+  it("does not demote between scheduled evaluations, and the scheduled one does", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [signal.purchase("c", daysAgo(1), { data: { amount: 400_000 } })]);
+    await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    // Half a year later the purchase has left every window.
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 200 * 86_400_000));
+    try {
+      await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+      await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+      const [kept] = await ctx.database.sql`select tier from customer_tiers where workspace_id = ${ws.id}`;
+      expect(kept!.tier).toBe("Gold");
+      expect(await reevaluateTiers(ctx, { workspaceId: ws.id })).toEqual({ evaluated: 1, changed: 1 });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const [now] = await ctx.database.sql`select tier from customer_tiers where workspace_id = ${ws.id}`;
+    expect(now!.tier).toBe("Bronze");
+    const [last] = await ctx.database.sql`select reason from tier_history where workspace_id = ${ws.id} order by id desc limit 1`;
+    expect(last!.reason).toMatch(/scheduled re-evaluation/);
+  });
+});
