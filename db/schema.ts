@@ -273,7 +273,7 @@ export type ModelSettings = {
   clvMonths: number;
   /** Discount rate per month applied to future purchases in the CLV. */
   monthlyDiscountRate: number;
-  /** L2 penaliser of the BG/NBD fit (`lifetimes`' penalizer_coef); 0 for plain maximum likelihood. */
+  /** L2 penaliser of both fits (`lifetimes`' penalizer_coef; Gamma-Gamma on spend scaled to mean 1); 0 for plain maximum likelihood. */
   penalizer: number;
   /** Fewer customers with a purchase than this: no fit, status insufficient_data. */
   minCustomers: number;

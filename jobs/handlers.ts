@@ -2,7 +2,7 @@
 import type { Deps } from "../src/deps.ts";
 import { sweepStaleFeatures } from "../src/features/refresh.ts";
 import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
-import { fitAllModels, MODEL_FIT_SCHEDULE } from "../src/model-fits/request-model-fit.ts";
+import { fitAllModels } from "../src/model-fits/request-model-fit.ts";
 import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { fanOutToWorkspaces } from "../src/scores/schedules.ts";
 import { reevaluateTiers } from "../src/tiers/evaluate.ts";
@@ -35,6 +35,6 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
 export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<void> {
   await jobs.queue("maintenance").upsertJobScheduler("sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
-  await jobs.queue("maintenance").upsertJobScheduler("fit-all-models", { pattern: MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
+  await jobs.queue("maintenance").upsertJobScheduler("fit-all-models", { pattern: deps.config.MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

@@ -48,6 +48,7 @@ export const configSchema = z.object({
   /** Cron patterns (UTC) of the scheduled work. */
   RESCORE_SCHEDULE: z.string().min(9).default("0 4 * * *"),
   TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),
+  MODEL_FIT_SCHEDULE: z.string().min(9).default("0 2 * * 1"),
   /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
 });

@@ -131,8 +131,10 @@ export async function deleteScoresBefore(sql: Sql, input: { workspaceId: string;
   return result.count;
 }
 
-export async function deleteCustomerScore(sql: Sql, input: { workspaceId: string; customerId: string }): Promise<number> {
-  const result = await sql`delete from customer_model_scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}`;
+export async function deleteCustomerScores(sql: Sql, input: { workspaceId: string; customerIds: readonly string[] }): Promise<number> {
+  if (input.customerIds.length === 0) return 0;
+  const result = await sql`
+    delete from customer_model_scores where workspace_id = ${input.workspaceId} and customer_id = any(${input.customerIds as string[]}::text[])`;
   return result.count;
 }
 

@@ -23,13 +23,15 @@ import {
 import type { ModelFit, ModelFitStatus } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
-import { fitBgNbd, fitGammaGamma, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
+import { fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
 import { modelSettingsOf } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { fitParams, scoreSummary, usableGammaGamma } from "./score-summary.ts";
 
 /** Customers per insert statement when writing scores. */
 export const SCORE_PAGE_SIZE = 5_000;
+/** The most repeat customers the Gamma-Gamma fit sees (an even sample above it). */
+export const GAMMA_GAMMA_MAX_CUSTOMERS = 100_000;
 const LOCK_NAMESPACE = 0x4d_4f_44_4c; // "MODL"
 
 export type ModelFitOutcome = {
@@ -116,7 +118,7 @@ export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string
       deps.log.warn("model fit failed", { workspaceId, err: errorText(err) });
       return store({ status: "failed", error: errorText(err), message: "The BG/NBD fit failed; scores keep the previous fit, if any." });
     }
-    const spend = fitSpend(summary);
+    const spend = fitSpend(summary, settings.penalizer);
     const notes = [
       bg.converged ? null : `The BG/NBD optimiser stopped after ${bg.iterations} iterations without converging; the parameters are the best it found.`,
       spend.note,
@@ -143,18 +145,36 @@ export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string
   });
 }
 
-/** Gamma-Gamma on the customers with a repeat purchase of positive value; null with a note when it cannot be used. */
-function fitSpend(summary: PurchaseSummary): { fit: GammaGammaFit | null; note: string | null } {
-  let spenders = 0;
-  for (let i = 0; i < summary.size; i++) if (summary.x[i]! > 0 && summary.zbar[i]! > 0) spenders++;
-  if (spenders === 0) return { fit: null, note: "No repeat purchase has a value, so CLV and value at risk are left out." };
+/**
+ * Gamma-Gamma on the customers with a repeat purchase of positive value; null with a note when
+ * it cannot be used.
+ * - The spend is scaled to mean 1 for the fit and γ scaled back (the model is scale-free: p and
+ *   q do not change, γ scales with the currency). The L2 penaliser then means the same in every
+ *   currency, and it keeps q finite when spend hardly varies between customers, where plain
+ *   maximum likelihood drifts to q → ∞ and the optimiser takes minutes. Penaliser 0 is plain
+ *   maximum likelihood.
+ * - Its likelihood costs a pass over every such customer (z̄ is continuous, so rows do not
+ *   aggregate), and three parameters need far fewer than a large workspace has: above
+ *   GAMMA_GAMMA_MAX_CUSTOMERS an even sample in customer id order is used.
+ */
+function fitSpend(summary: PurchaseSummary, penalizer: number): { fit: GammaGammaFit | null; note: string | null } {
+  const spenders: number[] = [];
+  for (let i = 0; i < summary.size; i++) if (summary.x[i]! > 0 && summary.zbar[i]! > 0) spenders.push(i);
+  if (spenders.length === 0) return { fit: null, note: "No repeat purchase has a value, so CLV and value at risk are left out." };
+  const size = Math.min(spenders.length, GAMMA_GAMMA_MAX_CUSTOMERS);
+  const step = spenders.length / size;
+  const rows = Array.from({ length: size }, (_, k) => spenders[Math.floor(k * step)]!);
+  const x = Float64Array.from(rows, (i) => summary.x[i]!);
+  const zbar = Float64Array.from(rows, (i) => summary.zbar[i]!);
+  const scale = zbar.reduce((sum, z) => sum + z, 0) / size;
   try {
-    // Unpenalised: γ is in currency units, where an L2 penalty would depend on the currency.
-    const fit = fitGammaGamma({ x: summary.x, zbar: summary.zbar });
-    if (!usableGammaGamma(fit.params.p, fit.params.q, fit.params.gamma)) {
-      return { fit, note: `Gamma-Gamma q = ${fit.params.q.toFixed(3)} ≤ 1: the mean order value is undefined, so CLV and value at risk are left out.` };
+    const scaled = fitGammaGamma({ x, zbar: zbar.map((z) => z / scale) }, { penalizer });
+    const params = { ...scaled.params, gamma: scaled.params.gamma * scale };
+    const fit: GammaGammaFit = { ...scaled, params, logLikelihood: gammaGammaLogLikelihood(params, { x, zbar }) };
+    if (!usableGammaGamma(params.p, params.q, params.gamma)) {
+      return { fit, note: `Gamma-Gamma q = ${params.q.toFixed(3)} ≤ 1: the mean order value is undefined, so CLV and value at risk are left out.` };
     }
-    return { fit, note: null };
+    return { fit, note: fit.converged ? null : `The Gamma-Gamma optimiser stopped after ${fit.iterations} iterations without converging; the parameters are the best it found.` };
   } catch (err) {
     return { fit: null, note: `The Gamma-Gamma fit failed (${errorText(err)}), so CLV and value at risk are left out.` };
   }

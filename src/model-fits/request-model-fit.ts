@@ -11,7 +11,6 @@ import { fitWorkspaceModel, type ModelFitOutcome } from "./fit-workspace-model.t
 import { modelFitView, type ModelFitView } from "./model-views.ts";
 
 /** When every workspace's model is refitted: weekly, Mondays 02:00 UTC, before the daily rescore. */
-export const MODEL_FIT_SCHEDULE = "0 2 * * 1";
 
 /** `?wait=true` fits inline only up to this many customers; larger workspaces use the queue. */
 export const INLINE_FIT_MAX_CUSTOMERS = 50_000;

@@ -1,38 +1,27 @@
-// One customer's model values again, with the workspace's latest fit, when their signals
-// changed: the fit stays (it is refitted on schedule), the customer's summary is as of now.
-import { deleteCustomerScore, findLatestFittedFit, selectPurchaseSummary, writeModelScores } from "../../db/queries/model.ts";
+// Customers' model values again, with the workspace's latest fit, when their signals changed:
+// the fit stays (it is refitted on schedule), the customers' summaries are as of now.
+import { deleteCustomerScores, findLatestFittedFit, selectPurchaseSummary, writeModelScores } from "../../db/queries/model.ts";
 import type { Deps } from "../deps.ts";
 import { fitParams, scoreSummary } from "./score-summary.ts";
 
-export type CustomerModelOutcome =
-  | { status: "scored"; fitId: string }
-  | { status: "no_fit" }
-  /** No purchase (or merged into another customer): any stored values are removed. */
-  | { status: "no_purchase"; fitId: string };
+export type CustomersModelOutcome =
+  | { status: "no_fit"; scored: 0; removed: 0 }
+  /** `removed`: customers without a purchase (or merged into another) whose stored values were dropped. */
+  | { status: "scored"; fitId: string; scored: number; removed: number };
 
-export async function scoreCustomerWithLatestFit(deps: Deps, input: { workspaceId: string; customerId: string }): Promise<CustomerModelOutcome> {
-  return scoreCustomersWithLatestFit(deps, { workspaceId: input.workspaceId, customerIds: [input.customerId] });
-}
-
-/** The same for a set of customers, in one summary query and one bulk write. */
+/** A set of customers (one refresh batch) in two statements: their summaries, then their scores. */
 export async function scoreCustomersWithLatestFit(
   deps: Deps,
   input: { workspaceId: string; customerIds: readonly string[] },
-): Promise<CustomerModelOutcome> {
+): Promise<CustomersModelOutcome> {
   const sql = deps.database.sql;
   const fit = await findLatestFittedFit(sql, input.workspaceId);
   const params = fit && fitParams(fit);
-  if (!fit || !params) return { status: "no_fit" };
+  if (!fit || !params) return { status: "no_fit", scored: 0, removed: 0 };
+  if (input.customerIds.length === 0) return { status: "scored", fitId: fit.id, scored: 0, removed: 0 };
   const scoredAt = deps.clock();
-  const summary = await selectPurchaseSummary(sql, { workspaceId: input.workspaceId, asOf: scoredAt, customerIds: [...input.customerIds] });
-  if (summary.size < input.customerIds.length) {
-    const scored = new Set(summary.ids);
-    for (const customerId of input.customerIds) {
-      if (!scored.has(customerId)) await deleteCustomerScore(sql, { workspaceId: input.workspaceId, customerId });
-    }
-  }
-  if (summary.size === 0) return { status: "no_purchase", fitId: fit.id };
-  await writeModelScores(sql, {
+  const summary = await selectPurchaseSummary(sql, { workspaceId: input.workspaceId, asOf: scoredAt, customerIds: input.customerIds });
+  const scored = await writeModelScores(sql, {
     workspaceId: input.workspaceId,
     fitId: fit.id,
     scoredAt,
@@ -41,5 +30,12 @@ export async function scoreCustomersWithLatestFit(
     from: 0,
     to: summary.size,
   });
-  return { status: "scored", fitId: fit.id };
+  const kept = new Set(summary.ids);
+  const removed = await deleteCustomerScores(sql, { workspaceId: input.workspaceId, customerIds: input.customerIds.filter((id) => !kept.has(id)) });
+  return { status: "scored", fitId: fit.id, scored, removed };
+}
+
+/** One customer: `scoreCustomersWithLatestFit` for a set of one. */
+export function scoreCustomerWithLatestFit(deps: Deps, input: { workspaceId: string; customerId: string }): Promise<CustomersModelOutcome> {
+  return scoreCustomersWithLatestFit(deps, { workspaceId: input.workspaceId, customerIds: [input.customerId] });
 }

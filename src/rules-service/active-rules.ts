@@ -66,7 +66,9 @@ export async function loadActiveRules(deps: { database: Database; log?: Logger }
     for (const row of rows) remember(compiled, versionKey(workspaceId, row.id, row.version), compile(row, deps.log, workspaceId), maxCompiled);
   }
   const rules = current.flatMap((r) => compiled.get(versionKey(workspaceId, r.id, r.version)) ?? []);
-  remember(lists, workspaceId, { key, rules }, maxWorkspaces);
+  // Versions are written before the pointer moves, so every one is found; if one were not,
+  // the list is not remembered and the next call looks again.
+  if (current.every((r) => compiled.has(versionKey(workspaceId, r.id, r.version)))) remember(lists, workspaceId, { key, rules }, maxWorkspaces);
   return rules;
 }
 

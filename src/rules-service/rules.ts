@@ -3,9 +3,9 @@
 // moves `rules.current_version` and writes an audit entry, in one transaction under a lock
 // on the rule's row. Versions are never changed or removed: scores and alerts name the
 // `rule@version` that fired, and it must stay readable. Deleting is soft.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../../db/client.ts";
-import { auditLog, ruleVersions, rules } from "../../db/scoring-schema.ts";
+import { ruleVersions, rules } from "../../db/scoring-schema.ts";
 import { ruleDefinitionSchema, type RuleDefinition } from "../../rules/index.ts";
 import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
@@ -13,6 +13,15 @@ import { AppError, notFound, zodIssuesToFieldErrors } from "../errors.ts";
 import { reservedRuleIds, type RuleCreate, type RulePatch } from "./schemas.ts";
 
 type RuleRow = typeof rules.$inferSelect;
+type VersionListRow = {
+  version: number;
+  created_at: Date;
+  created_by: string | null;
+  name: string;
+  mode: string;
+  action: string | null;
+  restored_version: number | null;
+};
 type Ctx = Pick<Deps, "database" | "clock">;
 type Scope = { workspaceId: string; ruleId: string };
 
@@ -56,7 +65,7 @@ export async function listRules(deps: Pick<Deps, "database">, input: { workspace
       ruleVersions,
       and(eq(ruleVersions.workspaceId, rules.workspaceId), eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)),
     )
-    .where(and(eq(rules.workspaceId, input.workspaceId), input.includeDeleted ? undefined : sql`${rules.deletedAt} is null`))
+    .where(and(eq(rules.workspaceId, input.workspaceId), input.includeDeleted ? undefined : isNull(rules.deletedAt)))
     .orderBy(asc(rules.id));
   return { rules: rows.map((r) => view(r.rule, stored(r.definition))) };
 }
@@ -65,28 +74,19 @@ export async function listRules(deps: Pick<Deps, "database">, input: { workspace
 export async function getRule(deps: Pick<Deps, "database">, input: Scope) {
   const db = deps.database.db;
   const row = await findRule(db, input);
-  const versions = await db
-    .select({
-      version: ruleVersions.version,
-      createdAt: ruleVersions.createdAt,
-      createdBy: ruleVersions.createdBy,
-      name: sql<string>`${ruleVersions.definition} ->> 'name'`,
-      mode: sql<string>`${ruleVersions.definition} ->> 'mode'`,
-      // How the version came about, from the audit entry written with it.
-      action: sql<string | null>`(
-        select a.action from ${auditLog} a
-        where a.workspace_id = ${ruleVersions.workspaceId} and a.entity_type = 'rule' and a.entity_id = ${ruleVersions.ruleId}
-          and a.detail ->> 'version' = ${ruleVersions.version}::text
-        order by a.id limit 1)`,
-      restoredVersion: sql<number | null>`(
-        select (a.detail ->> 'restoredVersion')::int from ${auditLog} a
-        where a.workspace_id = ${ruleVersions.workspaceId} and a.entity_type = 'rule' and a.entity_id = ${ruleVersions.ruleId}
-          and a.detail ->> 'version' = ${ruleVersions.version}::text
-        order by a.id limit 1)`,
-    })
-    .from(ruleVersions)
-    .where(and(eq(ruleVersions.workspaceId, input.workspaceId), eq(ruleVersions.ruleId, input.ruleId)))
-    .orderBy(asc(ruleVersions.version));
+  // How each version came about comes from the audit entry written with it.
+  const versions = await deps.database.sql<VersionListRow[]>`
+    select v.version, v.created_at, v.created_by, v.definition ->> 'name' as name, v.definition ->> 'mode' as mode,
+      a.action, (a.detail ->> 'restoredVersion')::int as restored_version
+    from rule_versions v
+    left join lateral (
+      select a.action, a.detail from audit_log a
+      where a.workspace_id = v.workspace_id and a.entity_type = 'rule' and a.entity_id = v.rule_id
+        and a.detail ->> 'version' = v.version::text
+      order by a.id limit 1
+    ) a on true
+    where v.workspace_id = ${input.workspaceId} and v.rule_id = ${input.ruleId}
+    order by v.version`;
   const current = await readVersion(db, { ...input, version: row.currentVersion });
   return {
     ...view(row, stored(current.definition)),
@@ -96,9 +96,9 @@ export async function getRule(deps: Pick<Deps, "database">, input: Scope) {
       name: v.name,
       mode: v.mode,
       action: v.action,
-      ...(v.restoredVersion !== null ? { restoredVersion: v.restoredVersion } : {}),
-      createdBy: v.createdBy,
-      createdAt: v.createdAt.toISOString(),
+      ...(v.restored_version !== null ? { restoredVersion: v.restored_version } : {}),
+      createdBy: v.created_by,
+      createdAt: v.created_at.toISOString(),
     })),
   };
 }

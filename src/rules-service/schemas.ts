@@ -1,7 +1,29 @@
 // What the rules API accepts. Rule bodies are the engine's own schema, so a wrong fact,
 // operator or value comes back with the path of the mistake (`conditions.all[1].value`).
 import { z } from "zod";
-import { ruleDefinitionSchema, ruleSlugSchema } from "../../rules/index.ts";
+import { ruleConditionsSchema, ruleDefinitionSchema as engineDefinitionSchema, ruleSlugSchema } from "../../rules/index.ts";
+
+// The condition tree is recursive through getters, which the OpenAPI generator would follow
+// for ever. The API documents it as a component built from zod's own JSON schema (which
+// handles recursion) and gives the field a `type`, which stops the generator descending;
+// validation is the engine's schema, unchanged.
+const conditionJson = z.toJSONSchema(ruleConditionsSchema, { io: "input" }) as { $defs?: Record<string, unknown>; $ref?: string };
+const rootDef = conditionJson.$ref?.replace("#/$defs/", "") ?? "";
+export const ruleConditionComponent = {
+  name: "RuleCondition",
+  schema: JSON.parse(JSON.stringify(conditionJson.$defs?.[rootDef] ?? {}).replaceAll(`"#/$defs/${rootDef}"`, '"#/components/schemas/RuleCondition"')) as Record<
+    string,
+    unknown
+  >,
+};
+const documentedConditions = ruleConditionsSchema.meta({
+  type: "object",
+  $ref: "#/components/schemas/RuleCondition",
+  description: "{all: [...]}, {any: [...]}, {not: {...}} or {fact, operator, value}; facts and their operators: GET /v1/rules/facts.",
+});
+
+/** The engine's rule definition, with the condition tree documented as a component. */
+export const ruleDefinitionSchema = engineDefinitionSchema.extend({ conditions: documentedConditions });
 
 /** Ids that would read as one of the fixed routes under /v1/rules. */
 export const reservedRuleIds = ["facts", "dry-run", "backtest"] as const;

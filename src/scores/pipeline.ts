@@ -3,10 +3,11 @@
 import { upsertFeatures } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
+import { scoreWorkspaceWithLatestFit } from "../model-fits/fit-workspace-model.ts";
 import { scoreCustomersWithLatestFit } from "../model-fits/score-customer-with-latest-fit.ts";
 import { promoteTiers } from "../tiers/evaluate.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
-import { loadActiveRules } from "./active-rules.ts";
+import { loadActiveRules } from "../rules-service/active-rules.ts";
 import { scoreCustomers } from "./score-customers.ts";
 
 /** Features, tier, score and alert for a set of customers, a few statements for the lot. */
@@ -33,6 +34,8 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   const started = performance.now();
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const customers = await upsertFeatures(deps.database.sql, { workspaceId: input.workspaceId, asOf: deps.clock() }, settings);
+  // Model values age too: the churn probability rises with silence.
+  await scoreWorkspaceWithLatestFit(deps, { workspaceId: input.workspaceId });
   const rules = await loadActiveRules(deps, input.workspaceId);
   const pageSize = input.pageSize ?? 5_000;
   let after = "";

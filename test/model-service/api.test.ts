@@ -1,7 +1,9 @@
 // The harness first: it loads the HTTP app, which extends zod before any schema is built.
 import { readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { beforeAll, describe, expect, it } from "vitest";
+import { registerSchedules } from "../../jobs/handlers.ts";
 import { importTransactions } from "../../src/model-fits/import-transactions.ts";
+import { fitAllModels } from "../../src/model-fits/request-model-fit.ts";
 import { defaultModelSettings } from "../../src/workspaces/settings.ts";
 import { CALIBRATION_END, cdnowCustomers } from "./support.ts";
 
@@ -80,6 +82,25 @@ describe("GET /v1/model and POST /v1/model/fit", () => {
     expect(bad.status).toBe(422);
   });
 
+  it("validates the model settings and merges them key by key", async () => {
+    const bad = await ctx.request("/v1/workspace/settings", { method: "PATCH", key: empty.keys.admin, json: { model: { horizonDays: 0, extra: 1 } } });
+    expect(bad.status).toBe(422);
+    const paths = (await readJson(bad)).errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["model.horizonDays"]));
+    const patch = (json: unknown) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: empty.keys.admin, json });
+    expect((await patch({ model: { clvMonths: 24 } })).status).toBe(200);
+    expect((await readJson(await patch({ model: { penalizer: 0 } }))).settings.model).toEqual({ clvMonths: 24, penalizer: 0 });
+    const model = await readJson(await ctx.request("/v1/model", { key: empty.keys.marketer }));
+    expect(model.settings).toEqual({ ...defaultModelSettings, clvMonths: 24, penalizer: 0 });
+    await patch({ model: defaultModelSettings });
+  });
+
+  it("documents the routes in the OpenAPI document", async () => {
+    const doc = await readJson(await ctx.request("/openapi.json"));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/model", "/v1/model/fit"]));
+    expect(doc.components.schemas).toHaveProperty("ModelFit");
+  });
+
   it("keeps workspaces apart: another workspace sees neither the fit, the purchases nor the customers", async () => {
     const model = await readJson(await ctx.request("/v1/model", { key: empty.keys.marketer }));
     expect(model).toMatchObject({ status: "not_fitted", fit: null });
@@ -95,5 +116,16 @@ describe("GET /v1/model and POST /v1/model/fit", () => {
     expect(mine).toMatchObject({ status: "fitted", fit: { data: { customers: 250 } } });
     const rows = await ctx.database.sql`select workspace_id, count(*)::int as n from customer_model_scores group by 1 order by 1`;
     expect(rows).toEqual([{ workspace_id: ws.id, n: 250 }]);
+  });
+
+  it("fans out one fit job per workspace, and the weekly schedule is registered", async () => {
+    const [count] = await ctx.database.sql<{ n: number }[]>`select count(*)::int as n from workspaces`;
+    expect(await fitAllModels(ctx)).toEqual({ queued: count!.n, failed: 0 });
+    const queued = await ctx.jobs.queue("model").getJobs(["waiting", "delayed", "prioritized"]);
+    expect(new Set(queued.map((j) => j.data.workspaceId))).toEqual(
+      new Set((await ctx.database.sql<{ id: string }[]>`select id from workspaces`).map((w) => w.id)),
+    );
+    await registerSchedules(ctx, ctx.jobs);
+    expect(await ctx.jobs.queue("maintenance").getJobScheduler("fit-all-models")).toMatchObject({ pattern: ctx.config.MODEL_FIT_SCHEDULE });
   });
 });

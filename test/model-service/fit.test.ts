@@ -2,10 +2,11 @@
 import { eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectPurchaseSummary } from "../../db/queries/model.ts";
-import { fitWorkspaceModel } from "../../src/model-fits/fit-workspace-model.ts";
+import { mergeCustomers } from "../../src/customers/customers.ts";
+import { fitWorkspaceModel, scoreWorkspaceWithLatestFit } from "../../src/model-fits/fit-workspace-model.ts";
 import { importTransactions } from "../../src/model-fits/import-transactions.ts";
 import { enqueueModelFit } from "../../src/model-fits/request-model-fit.ts";
-import { scoreCustomerWithLatestFit } from "../../src/model-fits/score-customer-with-latest-fit.ts";
+import { scoreCustomersWithLatestFit, scoreCustomerWithLatestFit } from "../../src/model-fits/score-customer-with-latest-fit.ts";
 import { buildSummary, fitBgNbd, fitGammaGamma, scoreCustomers, type TransactionTable } from "../../src/model/index.ts";
 import { ingestSignals } from "../../src/signals/ingest.ts";
 import { defaultModelSettings } from "../../src/workspaces/settings.ts";
@@ -61,7 +62,14 @@ describe("fitting a workspace's model", () => {
 
     const s = buildSummary(transactions, { calibrationEnd: "1997-09-30" });
     const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer: defaultModelSettings.penalizer });
-    const gg = fitGammaGamma({ x: s.x, zbar: s.zbar });
+    // Gamma-Gamma: on spend scaled to mean 1, penalised alike, γ scaled back.
+    const repeat = [...s.x.keys()].filter((i) => s.x[i]! > 0);
+    const scale = repeat.reduce((sum, i) => sum + s.zbar[i]!, 0) / repeat.length;
+    const scaled = fitGammaGamma(
+      { x: repeat.map((i) => s.x[i]!), zbar: repeat.map((i) => s.zbar[i]! / scale) },
+      { penalizer: defaultModelSettings.penalizer },
+    );
+    const gg = { params: { ...scaled.params, gamma: scaled.params.gamma * scale } };
     const [fit] = await fitsOf(ws.id);
     expect(fit).toMatchObject({ id: outcome.fitId, period: "1997-09-30", status: "fitted", customers: 250, customers_with_repeat: 100, customers_scored: 250 });
     for (const k of ["r", "alpha", "a", "b"] as const) expect(relative(fit![k], bg.params[k])).toBeLessThan(1e-6);
@@ -136,6 +144,37 @@ describe("fitting a workspace's model", () => {
     expect(after!.churn_probability).toBeLessThan(before!.churn_probability);
     const summary = await selectPurchaseSummary(ctx.database.sql, { workspaceId: ws.id, asOf: ctx.clock(), customerIds: ["7"] });
     expect(after!.x).toBe(summary.x[0]);
+  });
+
+  it("re-scores everyone with the latest fit as of now: silence raises the churn probability", async () => {
+    const before = new Map((await scoresOf(ws.id)).map((r) => [r.customer_id, r]));
+    const fitsBefore = await fitsOf(ws.id);
+    ctx.setNow("1997-12-31T12:00:00Z");
+    const result = await scoreWorkspaceWithLatestFit(ctx, { workspaceId: ws.id });
+    expect(result).toEqual({ fitId: fitsBefore.at(-1)!.id, customersScored: 250 });
+    expect(await fitsOf(ws.id)).toEqual(fitsBefore);
+    const after = await scoresOf(ws.id);
+    expect(after).toHaveLength(250);
+    // The file's holdout purchases (to 1998-06-30) come in as time passes; the silent ones age.
+    const silent = after.filter((row) => row.x === before.get(row.customer_id)!.x);
+    expect(silent.length).toBeGreaterThan(150);
+    for (const row of silent) {
+      const old = before.get(row.customer_id)!;
+      expect(row.t).toBeGreaterThan(old.t);
+      expect(row.churn_probability).toBeGreaterThanOrEqual(old.churn_probability - 1e-12);
+    }
+  });
+
+  it("re-scores a batch of customers, dropping the values of one merged away", async () => {
+    const [eight] = await ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${ws.id} and customer_id = '8'`;
+    await mergeCustomers(ctx, { workspaceId: ws.id, targetId: "8", sourceId: "9" });
+    const outcome = await scoreCustomersWithLatestFit(ctx, { workspaceId: ws.id, customerIds: ["8", "9", "no-such-customer"] });
+    expect(outcome).toMatchObject({ status: "scored", scored: 1, removed: 1 });
+    const rows = await ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${ws.id} and customer_id in ('8', '9')`;
+    expect(rows.map((r) => r.customer_id)).toEqual(["8"]);
+    const merged = await selectPurchaseSummary(ctx.database.sql, { workspaceId: ws.id, asOf: ctx.clock(), customerIds: ["8"] });
+    expect(rows[0]!.x).toBe(merged.x[0]);
+    expect(rows[0]!.x).toBeGreaterThanOrEqual(eight!.x);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { refreshCustomers, rescoreWorkspace } from "../../src/scores/pipeline.ts";
-import { DEFAULT_NOW, eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { DEFAULT_NOW, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
 
 const ctx = useTestContext();
@@ -156,16 +156,6 @@ describe("scores and alerts", () => {
     expect(await alertsOf(a, "vip")).toEqual([]);
   });
 
-  it("scores in a queued job after signals arrive over the API", async () => {
-    const ws = await ctx.workspace();
-    ctx.startWorkers();
-    await push(ws, [...goldHistory("live"), ...defection("live", 120_000)]);
-    const alerts = await eventually(async () => {
-      const a = await alertsOf(ws, "live");
-      return a.length > 0 ? a : undefined;
-    });
-    expect(alerts[0].reasons.length).toBeGreaterThan(0);
-  });
 });
 
 describe("the scheduled re-score", () => {

@@ -10,6 +10,7 @@ import {
   ruleDefinitionBodySchema,
   ruleListQuerySchema,
   rulePatchSchema,
+  ruleConditionComponent,
   ruleRollbackSchema,
   storedBacktestSchema,
 } from "../../rules-service/schemas.ts";
@@ -18,7 +19,6 @@ import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema } } });
 const rule = z.looseObject({ id: z.string(), currentVersion: z.number(), mode: z.string(), definition: z.looseObject({}) }).meta({ id: "Rule" });
 const changedRule = z.looseObject({ id: z.string(), currentVersion: z.number(), changed: z.boolean() }).meta({ id: "RuleChange" });
 const params = z.object({ ruleId: z.string().min(1).max(200) });
@@ -32,10 +32,9 @@ const ifMatch = z.object({
     .optional(),
 });
 const tags = ["rules"];
-const read = [requireRole("marketer", "manager")] as const;
-const write = [requireRole("marketer")] as const;
 
 export function registerRuleRoutes(app: App) {
+  app.openAPIRegistry.registerComponent("schemas", ruleConditionComponent.name, ruleConditionComponent.schema);
   // Fixed paths first: they would otherwise read as a rule id.
   app.openapi(
     createRoute({
@@ -44,7 +43,7 @@ export function registerRuleRoutes(app: App) {
       summary: "The facts rules can test: type, unit, window, meaning and the operators that apply",
       tags,
       security: bearerSecurity,
-      middleware: read,
+      middleware: [requireRole("marketer", "manager")] as const,
       responses: { 200: json(z.object({ facts: z.array(z.looseObject({ name: z.string() })) }), "The catalogue"), ...problemResponses(401, 403) },
     }),
     (c) => c.json(listFacts(), 200),
@@ -57,8 +56,8 @@ export function registerRuleRoutes(app: App) {
       summary: "Evaluate a draft or stored rule for one customer, with the trace and the sentences an alert would carry",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { body: body(dryRunSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { body: { required: true, content: { "application/json": { schema: dryRunSchema } } } },
       responses: { 200: json(z.looseObject({ matched: z.boolean() }), "The evaluation"), ...problemResponses(400, 401, 403, 404, 415, 422) },
     }),
     async (c) => c.json(await dryRunRule(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("json") }), 200),
@@ -71,8 +70,8 @@ export function registerRuleRoutes(app: App) {
       summary: "How a draft rule would have done as of past dates: flagged customers, and how many then stopped buying",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { body: body(draftBacktestSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { body: { required: true, content: { "application/json": { schema: draftBacktestSchema } } } },
       responses: { 200: json(z.looseObject({ dates: z.array(z.looseObject({})) }), "Per date and totals"), ...problemResponses(400, 401, 403, 415, 422) },
     }),
     async (c) => c.json(await backtestDraftRule(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("json") }), 200),
@@ -85,7 +84,7 @@ export function registerRuleRoutes(app: App) {
       summary: "The workspace's rules at their current versions, with their modes",
       tags,
       security: bearerSecurity,
-      middleware: read,
+      middleware: [requireRole("marketer", "manager")] as const,
       request: { query: ruleListQuerySchema },
       responses: { 200: json(z.object({ rules: z.array(rule) }), "The rules"), ...problemResponses(401, 403, 422) },
     }),
@@ -100,8 +99,8 @@ export function registerRuleRoutes(app: App) {
       summary: "Create a rule (version 1); new rules start in shadow mode unless a mode is given",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { body: body(ruleCreateSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { body: { required: true, content: { "application/json": { schema: ruleCreateSchema } } } },
       responses: { 201: json(rule, "The rule"), ...problemResponses(400, 401, 403, 409, 415, 422) },
     }),
     async (c) => {
@@ -118,7 +117,7 @@ export function registerRuleRoutes(app: App) {
       summary: "A rule's current definition and the list of its versions",
       tags,
       security: bearerSecurity,
-      middleware: read,
+      middleware: [requireRole("marketer", "manager")] as const,
       request: { params },
       responses: { 200: json(rule, "The rule"), ...problemResponses(401, 403, 404) },
     }),
@@ -132,7 +131,7 @@ export function registerRuleRoutes(app: App) {
       summary: "One version of a rule, as it was saved",
       tags,
       security: bearerSecurity,
-      middleware: read,
+      middleware: [requireRole("marketer", "manager")] as const,
       request: { params: versionParams },
       responses: { 200: json(z.looseObject({ version: z.number(), definition: z.looseObject({}) }), "The version"), ...problemResponses(401, 403, 404, 422) },
     }),
@@ -146,8 +145,8 @@ export function registerRuleRoutes(app: App) {
       summary: "Replace a rule's definition: a new version; earlier ones stay readable. The same definition again changes nothing",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { params, headers: ifMatch, body: body(ruleDefinitionBodySchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { params, headers: ifMatch, body: { required: true, content: { "application/json": { schema: ruleDefinitionBodySchema } } } },
       responses: { 200: json(changedRule, "The rule after the change"), ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
     }),
     async (c) => {
@@ -170,8 +169,8 @@ export function registerRuleRoutes(app: App) {
       summary: "Change some fields, e.g. {\"mode\": \"live\"} or {\"mode\": \"off\"}: a new version",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { params, headers: ifMatch, body: body(rulePatchSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { params, headers: ifMatch, body: { required: true, content: { "application/json": { schema: rulePatchSchema } } } },
       responses: { 200: json(changedRule, "The rule after the change"), ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
     }),
     async (c) => {
@@ -194,8 +193,8 @@ export function registerRuleRoutes(app: App) {
       summary: "Make an earlier version's definition current again, as a new version",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { params, headers: ifMatch, body: body(ruleRollbackSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { params, headers: ifMatch, body: { required: true, content: { "application/json": { schema: ruleRollbackSchema } } } },
       responses: { 200: json(changedRule, "The rule after the rollback"), ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
     }),
     async (c) => {
@@ -218,8 +217,8 @@ export function registerRuleRoutes(app: App) {
       summary: "How a stored rule (current or a given version) would have done as of past dates",
       tags,
       security: bearerSecurity,
-      middleware: write,
-      request: { params, body: body(storedBacktestSchema) },
+      middleware: [requireRole("marketer")] as const,
+      request: { params, body: { required: true, content: { "application/json": { schema: storedBacktestSchema } } } },
       responses: { 200: json(z.looseObject({ dates: z.array(z.looseObject({})) }), "Per date and totals"), ...problemResponses(400, 401, 403, 404, 415, 422) },
     }),
     async (c) => {
@@ -239,7 +238,7 @@ export function registerRuleRoutes(app: App) {
       summary: "Delete a rule: it stops scoring; its versions stay readable and its id stays taken",
       tags,
       security: bearerSecurity,
-      middleware: write,
+      middleware: [requireRole("marketer")] as const,
       request: { params },
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
     }),

@@ -13,7 +13,9 @@ const signalBatchBody = z.looseObject({}).meta({
 });
 
 export function registerSignalRoutes(app: App) {
-  app.openAPIRegistry.register("Signal", signalSchema);
+  // As a JSON Schema component: registering the zod schema itself would need zod-openapi's
+  // extension to have been loaded before the schema was created.
+  app.openAPIRegistry.registerComponent("schemas", "Signal", z.toJSONSchema(signalSchema, { io: "input", unrepresentable: "any" }) as never);
   app.openapi(
     createRoute({
       method: "post",
