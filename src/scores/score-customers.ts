@@ -3,7 +3,7 @@
 // twice writes nothing the second time and raises no second alert.
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
 import type { FactValues } from "../../rules/index.ts";
-import { raiseAlert } from "../alerts/raise.ts";
+import { raiseAlerts } from "../alerts/raise.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
@@ -102,21 +102,14 @@ export async function scoreCustomers(
     on conflict (workspace_id, customer_id, features_as_of) do nothing
     returning id, customer_id`;
   const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
-  const out: ScoredCustomer[] = [];
-  for (const c of evaluated) {
-    const scoreId = scoreIdOf.get(c.customerId) ?? null;
-    // Only a new score can raise or update an alert: the same features twice do nothing.
-    if (scoreId !== null && c.result.alerts) {
-      await raiseAlert(deps, {
-        workspaceId: input.workspaceId,
-        customerId: c.customerId,
-        scoreId,
-        tier: c.tier,
-        valueAtRisk: c.model?.valueAtRisk ?? null,
-        result: c.result,
-      });
-    }
-    out.push({ customerId: c.customerId, scoreId, result: c.result });
-  }
+  // Only a new score can raise or update an alert: the same features twice do nothing.
+  const candidates = evaluated.flatMap((c) => {
+    const scoreId = scoreIdOf.get(c.customerId);
+    return scoreId !== undefined && c.result.alerts
+      ? [{ customerId: c.customerId, scoreId, tier: c.tier, valueAtRisk: c.model?.valueAtRisk ?? null, result: c.result }]
+      : [];
+  });
+  await raiseAlerts(deps, { workspaceId: input.workspaceId, candidates });
+  const out: ScoredCustomer[] = evaluated.map((c) => ({ customerId: c.customerId, scoreId: scoreIdOf.get(c.customerId) ?? null, result: c.result }));
   return out;
 }
