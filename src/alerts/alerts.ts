@@ -13,6 +13,8 @@ export const alertListQuerySchema = z.object({
   customerId: z.string().max(200).optional(),
   openedFrom: z.iso.datetime({ offset: true }).optional(),
   openedTo: z.iso.datetime({ offset: true }).optional(),
+  /** `opened`: newest first; `valueAtRisk`: most value at risk first (alerts without a model value last). */
+  sort: z.enum(["opened", "valueAtRisk"]).default("opened"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -63,13 +65,15 @@ const view = (a: AlertRow) => ({
 function decodeCursor(cursor: string | undefined) {
   if (!cursor) return null;
   try {
-    return z.object({ t: z.iso.datetime({ offset: true }), id: z.string() }).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    return z
+      .object({ t: z.iso.datetime({ offset: true }).optional(), v: z.number().optional(), id: z.string() })
+      .parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
     throw new AppError("validation_failed", "cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
   }
 }
 
-/** Newest first; ties broken by id so pages never overlap. */
+/** Newest first, or by value at risk; ties broken by id so pages never overlap. */
 export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.infer<typeof alertListQuerySchema>) {
   const sql = deps.database.sql;
   const after = decodeCursor(input.cursor);
@@ -84,14 +88,20 @@ export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.
       ${input.customerId ? sql`and a.customer_id = ${input.customerId}` : sql``}
       ${input.openedFrom ? sql`and a.opened_at >= ${input.openedFrom}::timestamptz` : sql``}
       ${input.openedTo ? sql`and a.opened_at < ${input.openedTo}::timestamptz` : sql``}
-      ${after ? sql`and (a.opened_at, a.id) < (${after.t}::timestamptz, ${after.id})` : sql``}
-    order by a.opened_at desc, a.id desc
+      ${after && input.sort === "opened" ? sql`and (a.opened_at, a.id) < (${after.t ?? null}::timestamptz, ${after.id})` : sql``}
+      ${after && input.sort === "valueAtRisk" ? sql`and (coalesce(a.value_at_risk, -1), a.id) < (${after.v ?? null}::float8, ${after.id})` : sql``}
+    order by ${input.sort === "valueAtRisk" ? sql`coalesce(a.value_at_risk, -1) desc` : sql`a.opened_at desc`}, a.id desc
     limit ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
     alerts: page.map(view),
-    nextCursor: rows.length > input.limit && last ? Buffer.from(JSON.stringify({ t: last.opened_at.toISOString(), id: last.id })).toString("base64url") : null,
+    nextCursor:
+      rows.length > input.limit && last
+        ? Buffer.from(
+            JSON.stringify(input.sort === "opened" ? { t: last.opened_at.toISOString(), id: last.id } : { v: last.value_at_risk ?? -1, id: last.id }),
+          ).toString("base64url")
+        : null,
   };
 }
 

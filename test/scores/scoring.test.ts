@@ -145,6 +145,17 @@ describe("scores and alerts", () => {
     expect(none.alerts).toEqual([]);
   });
 
+  it("ranks alerts by value at risk, most first, across pages", async () => {
+    const ws = await ctx.workspace();
+    for (const id of ["v1", "v2", "v3"]) await push(ws, [...goldHistory(id), ...defection(id, 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["v1", "v2", "v3"] });
+    // Value at risk comes from the model; set it directly to pin the order.
+    await ctx.database.sql`update alerts set value_at_risk = case customer_id when 'v1' then 10 when 'v2' then 300 else null end where workspace_id = ${ws.id}`;
+    const page1 = await readJson(await ctx.request("/v1/alerts?sort=valueAtRisk&limit=2", { key: ws.keys.manager }));
+    const page2 = await readJson(await ctx.request(`/v1/alerts?sort=valueAtRisk&limit=2&cursor=${page1.nextCursor}`, { key: ws.keys.manager }));
+    expect([...page1.alerts, ...page2.alerts].map((a: { customerId: string }) => a.customerId)).toEqual(["v2", "v1", "v3"]);
+  });
+
   it("hides another workspace's alerts", async () => {
     const a = await ctx.workspace();
     const b = await ctx.workspace();
