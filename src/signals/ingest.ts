@@ -61,14 +61,12 @@ export async function ingestSignals(
       );
       await registerCompetitors(tx, input.workspaceId, valid);
       const rows = valid.map(({ signal, amount }) => ({
-        workspace_id: input.workspaceId,
         id: signal.id,
         customer_id: customerOf(signal.identityKind, signal.customerId),
         identity_kind: signal.identityKind,
         identity_value: signal.customerId,
         type: signal.type,
         occurred_at: signal.occurredAt,
-        received_at: receivedAt,
         amount,
         competitor: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : null,
         source: signal.source ?? null,
@@ -78,10 +76,17 @@ export async function ingestSignals(
         consent_basis: signal.consentBasis ?? null,
         data: signal.data as Record<string, unknown>,
       }));
-      // Insert and mark the customers' newest signal in one statement.
+      // One statement: insert, mark the customers' newest signal, request their refresh. The
+      // rows travel as one JSON parameter: far cheaper to encode than a parameter per value.
       const inserted = await tx<{ id: string }[]>`
         with inserted as (
-          insert into signals ${tx(rows as unknown as Record<string, postgres.ParameterOrJSON<never>>[])}
+          insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
+            amount, competitor, source, confidence, period_start, period_end, consent_basis, data)
+          select ${input.workspaceId}, r.id, r.customer_id, r.identity_kind, r.identity_value, r.type, r.occurred_at,
+            ${receivedAt}::timestamptz, r.amount, r.competitor, r.source, r.confidence, r.period_start, r.period_end, r.consent_basis, r.data
+          from jsonb_to_recordset(${tx.json(rows as never)}) as r(id text, customer_id text, identity_kind text, identity_value text,
+            type text, occurred_at timestamptz, amount float8, competitor text, source text, confidence float8,
+            period_start timestamptz, period_end timestamptz, consent_basis text, data jsonb)
           on conflict (workspace_id, id) do nothing
           returning id, customer_id
         ),
