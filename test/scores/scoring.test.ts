@@ -1,34 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { refreshCustomers, rescoreWorkspace } from "../../src/scores/pipeline.ts";
-import { DEFAULT_NOW, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { DEFAULT_NOW, readJson, useTestContext } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
+import { alertsOf, defection, goldHistory, pushSignals } from "./support.ts";
 
 const ctx = useTestContext();
-const push = async (ws: TestWorkspace, signals: unknown[]) => {
-  const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals } });
-  expect(res.status).toBe(200);
-};
-
-/** A customer whose last half year of purchases (320,000 KRW) makes them Gold. */
-const goldHistory = (id: string) =>
-  Array.from({ length: 4 }, (_, i) => signal.purchase(id, daysAgo(20 + i * 30), { data: { amount: 80_000 } }));
-
-const defection = (id: string, rivalSpend: number) => [
-  signal.competitorAppUsage(id, daysAgo(3), { data: { competitor: "rival-beauty", app: "rival-beauty" } }),
-  signal.competitorAppUsage(id, daysAgo(2), { data: { competitor: "glowmall", app: "glowmall" } }),
-  signal.competitorAppUsage(id, daysAgo(1), { data: { competitor: "skinnow", app: "skinnow" } }),
-  signal.competitorPurchase(id, daysAgo(1), { data: { competitor: "rival-beauty", amount: rivalSpend } }),
-];
-
-const alertsOf = async (ws: TestWorkspace, customerId: string) =>
-  (await readJson(await ctx.request(`/v1/alerts?customerId=${customerId}`, { key: ws.keys.manager }))).alerts;
 
 describe("the default rule pack on the worked scenario", () => {
   it("gives a Gold VIP who uses three rival apps and spends 120,000 KRW at a rival one alert that says why", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    const alerts = await alertsOf(ws, "vip");
+    const alerts = await alertsOf(ctx, ws, "vip");
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ status: "open", tier: "Gold", severity: "high" });
     const competitorRule = alerts[0].reasons.find((r: { ruleId: string }) => r.ruleId === "vip-competitor-defection");
@@ -38,26 +21,26 @@ describe("the default rule pack on the worked scenario", () => {
 
   it("raises nothing when the rival spend is 90,000 KRW", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 90_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 90_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    expect(await alertsOf(ws, "vip")).toEqual([]);
+    expect(await alertsOf(ctx, ws, "vip")).toEqual([]);
   });
 
   it("raises nothing for a Bronze customer doing the same", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [signal.purchase("small", daysAgo(100), { data: { amount: 10_000 } }), ...defection("small", 120_000)]);
+    await pushSignals(ctx, ws, [signal.purchase("small", daysAgo(100), { data: { amount: 10_000 } }), ...defection("small", 120_000)]);
     const [scored] = await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["small"] });
     expect(scored!.result.alerts).toBe(false);
     const profile = await readJson(await ctx.request("/v1/customers/small", { key: ws.keys.manager }));
     expect(profile.tier.tier).toBe("Bronze");
-    expect(await alertsOf(ws, "small")).toEqual([]);
+    expect(await alertsOf(ctx, ws, "small")).toEqual([]);
   });
 });
 
 describe("scores and alerts", () => {
   it("keeps every score with its reasons", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
     const { scores } = await readJson(await ctx.request("/v1/customers/vip/scores", { key: ws.keys.manager }));
     expect(scores).toHaveLength(1);
@@ -67,7 +50,7 @@ describe("scores and alerts", () => {
 
   it("running the same scoring twice stores one score, one alert and each action once", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
     const count = async (table: string) =>
@@ -80,16 +63,16 @@ describe("scores and alerts", () => {
 
   it("a later match updates the open alert instead of opening a second one", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
     ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
     try {
-      await push(ws, [signal.competitorPurchase("vip", daysAgo(0), { data: { amount: 50_000 } })]);
+      await pushSignals(ctx, ws, [signal.competitorPurchase("vip", daysAgo(0), { data: { amount: 50_000 } })]);
       await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
     } finally {
       ctx.setNow(DEFAULT_NOW);
     }
-    const alerts = await alertsOf(ws, "vip");
+    const alerts = await alertsOf(ctx, ws, "vip");
     expect(alerts).toHaveLength(1);
     const detail = await readJson(await ctx.request(`/v1/alerts/${alerts[0].id}`, { key: ws.keys.manager }));
     expect(detail.events.map((e: { type: string }) => e.type)).toEqual(["opened", "updated"]);
@@ -97,30 +80,30 @@ describe("scores and alerts", () => {
 
   it("opens no new alert during the cooldown after one is resolved, and does after it", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    const [first] = await alertsOf(ws, "vip");
+    const [first] = await alertsOf(ctx, ws, "vip");
     await ctx.request(`/v1/alerts/${first.id}/transitions`, { key: ws.keys.manager, json: { action: "resolve" } });
     const later = async (days: number) => {
       ctx.setNow(new Date(DEFAULT_NOW.getTime() + days * 86_400_000));
       try {
-        await push(ws, [signal.competitorPurchase("vip", new Date(ctx.clock().getTime() - 3_600_000).toISOString(), { data: { amount: 10_000 } })]);
+        await pushSignals(ctx, ws, [signal.competitorPurchase("vip", new Date(ctx.clock().getTime() - 3_600_000).toISOString(), { data: { amount: 10_000 } })]);
         await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
       } finally {
         ctx.setNow(DEFAULT_NOW);
       }
     };
     await later(2); // inside the rule's 14-day cooldown
-    expect(await alertsOf(ws, "vip")).toHaveLength(1);
+    expect(await alertsOf(ctx, ws, "vip")).toHaveLength(1);
     await later(15);
-    expect((await alertsOf(ws, "vip")).map((a: { status: string }) => a.status).sort()).toEqual(["open", "resolved"]);
+    expect((await alertsOf(ctx, ws, "vip")).map((a: { status: string }) => a.status).sort()).toEqual(["open", "resolved"]);
   });
 
   it("walks the lifecycle: acknowledge, snooze until a date, resolve; each change says who and when", async () => {
     const ws = await ctx.workspace();
-    await push(ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    const [alert] = await alertsOf(ws, "vip");
+    const [alert] = await alertsOf(ctx, ws, "vip");
     const move = (json: unknown) => ctx.request(`/v1/alerts/${alert.id}/transitions`, { key: ws.keys.manager, json });
     expect((await readJson(await move({ action: "acknowledge" }))).status).toBe("acknowledged");
     expect((await readJson(await move({ action: "snooze", until: "2026-12-01T00:00:00Z" }))).snoozedUntil).toBe("2026-12-01T00:00:00.000Z");
@@ -134,7 +117,7 @@ describe("scores and alerts", () => {
 
   it("filters alerts by status and severity and pages with a cursor", async () => {
     const ws = await ctx.workspace();
-    for (const id of ["v1", "v2", "v3"]) await push(ws, [...goldHistory(id), ...defection(id, 120_000)]);
+    for (const id of ["v1", "v2", "v3"]) await pushSignals(ctx, ws, [...goldHistory(id), ...defection(id, 120_000)]);
     for (const id of ["v1", "v2", "v3"]) await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: [id] });
     const page1 = await readJson(await ctx.request("/v1/alerts?status=open&severity=high&limit=2", { key: ws.keys.manager }));
     expect(page1.alerts).toHaveLength(2);
@@ -147,7 +130,7 @@ describe("scores and alerts", () => {
 
   it("ranks alerts by value at risk, most first, across pages", async () => {
     const ws = await ctx.workspace();
-    for (const id of ["v1", "v2", "v3"]) await push(ws, [...goldHistory(id), ...defection(id, 120_000)]);
+    for (const id of ["v1", "v2", "v3"]) await pushSignals(ctx, ws, [...goldHistory(id), ...defection(id, 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["v1", "v2", "v3"] });
     // Value at risk comes from the model; set it directly to pin the order.
     await ctx.database.sql`update alerts set value_at_risk = case customer_id when 'v1' then 10 when 'v2' then 300 else null end where workspace_id = ${ws.id}`;
@@ -159,12 +142,12 @@ describe("scores and alerts", () => {
   it("hides another workspace's alerts", async () => {
     const a = await ctx.workspace();
     const b = await ctx.workspace();
-    await push(b, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await pushSignals(ctx, b, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: b.id, customerIds: ["vip"] });
-    const [alert] = await alertsOf(b, "vip");
+    const [alert] = await alertsOf(ctx, b, "vip");
     expect((await ctx.request(`/v1/alerts/${alert.id}`, { key: a.keys.manager })).status).toBe(404);
     expect((await ctx.request(`/v1/alerts/${alert.id}/transitions`, { key: a.keys.manager, json: { action: "resolve" } })).status).toBe(404);
-    expect(await alertsOf(a, "vip")).toEqual([]);
+    expect(await alertsOf(ctx, a, "vip")).toEqual([]);
   });
 
 });
@@ -173,9 +156,9 @@ describe("the scheduled re-score", () => {
   it("raises risk for a VIP who goes silent, with no new signal", async () => {
     const ws = await ctx.workspace();
     // A weekly buyer for half a year, last purchase on the pinned day.
-    await push(ws, Array.from({ length: 26 }, (_, i) => signal.purchase("quiet", daysAgo(i * 7), { data: { amount: 30_000 } })));
+    await pushSignals(ctx, ws, Array.from({ length: 26 }, (_, i) => signal.purchase("quiet", daysAgo(i * 7), { data: { amount: 30_000 } })));
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["quiet"] });
-    expect(await alertsOf(ws, "quiet")).toEqual([]);
+    expect(await alertsOf(ctx, ws, "quiet")).toEqual([]);
     ctx.setNow(new Date(DEFAULT_NOW.getTime() + 20 * 86_400_000));
     try {
       const result = await rescoreWorkspace(ctx, { workspaceId: ws.id });
@@ -183,7 +166,7 @@ describe("the scheduled re-score", () => {
     } finally {
       ctx.setNow(DEFAULT_NOW);
     }
-    const [alert] = await alertsOf(ws, "quiet");
+    const [alert] = await alertsOf(ctx, ws, "quiet");
     expect(alert.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain("vip-long-silence");
   });
 });
