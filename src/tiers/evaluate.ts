@@ -125,7 +125,13 @@ function percentileFunction(sorted: Float64Array) {
   };
 }
 
-async function writeTiers(sql: postgres.Sql, workspaceId: string, decisions: TierDecision[], current: Map<string, CurrentTier>, now: Date) {
+async function writeTiers(sql: postgres.Sql, workspaceId: string, all: TierDecision[], current: Map<string, CurrentTier>, now: Date) {
+  // A tier that stays and a composite that moved by less than a point are not rewritten:
+  // every session nudges engagement, and the write would cost more than it tells.
+  const decisions = all.filter((d) => {
+    const was = current.get(d.customerId);
+    return d.changed || !was || was.tier !== d.tier || Math.abs(was.tier_score - d.score) >= 1;
+  });
   if (decisions.length === 0) return;
   const rows = decisions.map((d) => ({ c: d.customerId, tier: d.tier, rank: tierRank(d.tier), score: d.score, parts: d.parts, changed: d.changed, reason: d.reason, from: current.get(d.customerId)?.tier ?? null }));
   await sql.begin(async (tx) => {
