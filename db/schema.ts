@@ -39,6 +39,8 @@ export type WorkspaceSettings = {
   scoring?: ScoringSettings;
   /** The customer-base model's settings; absent or partial means the defaults (src/workspaces/settings.ts). */
   model?: Partial<ModelSettings>;
+  /** Webhooks, tasks and campaigns; absent or partial means the defaults (src/workspaces/settings.ts). */
+  actions?: Partial<import("./actions-schema.ts").ActionSettings>;
 };
 
 export const workspaces = pgTable("workspaces", {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 // Queue names are part of the stored state: never rename one, or waiting jobs stall.
-export const queueNames = ["features", "maintenance", "scoring", "model"] as const;
+export const queueNames = ["features", "maintenance", "scoring", "model", "outbox", "deliveries", "actions", "digests"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 const id = z.string().min(1).max(200);
@@ -13,7 +13,7 @@ export const jobDefinitions = {
   refreshCustomers: {
     queue: "features",
     name: "refresh-customers",
-    payload: z.object({ workspaceId: id }),
+    payload: z.object({ workspaceId: id, shard: z.number().int().min(0).max(63).default(0) }),
   },
   rescoreWorkspace: { queue: "scoring", name: "rescore-workspace", payload: z.object({ workspaceId: id }) },
   rescoreAll: { queue: "scoring", name: "rescore-all", payload: z.object({}) },
@@ -28,6 +28,14 @@ export const jobDefinitions = {
   fitModel: { queue: "model", name: "fit-model", payload: z.object({ workspaceId: id }) },
   /** The weekly fan-out: one fitModel per workspace. */
   fitAllModels: { queue: "maintenance", name: "fit-all-models", payload: z.object({}) },
+  /** Handle every unprocessed outbox row (fan-out to endpoints, enrollments, tasks) and enqueue due deliveries. */
+  drainOutbox: { queue: "outbox", name: "drain-outbox", payload: z.object({}) },
+  /** One attempt of one outbound webhook delivery. */
+  deliverWebhook: { queue: "deliveries", name: "deliver-webhook", payload: z.object({ workspaceId: id, deliveryId: id }) },
+  /** Escalate overdue tasks; release campaign sends deferred past quiet hours. */
+  sweepActions: { queue: "actions", name: "sweep-actions", payload: z.object({}) },
+  /** A manager's digest for the current period (fired by their per-manager job scheduler, in their timezone). */
+  sendDigest: { queue: "digests", name: "send-digest", payload: z.object({ workspaceId: id, managerId: id }) },
 } as const satisfies Record<string, { queue: QueueName; name: string; payload: z.ZodType }>;
 
 export type JobKey = keyof typeof jobDefinitions;

@@ -5,6 +5,10 @@ import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
 import { fitAllModels } from "../src/model-fits/request-model-fit.ts";
 import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { fanOutToWorkspaces } from "../src/scores/schedules.ts";
+import { sendDigest, syncDigestSchedules } from "../src/digests/digests.ts";
+import { sweepActions } from "../src/outbox/sweep.ts";
+import { drainOutbox } from "../src/outbox/drain.ts";
+import { deliverWebhook } from "../src/webhooks/deliver.ts";
 import { reevaluateTiers } from "../src/tiers/evaluate.ts";
 import type { JobQueues } from "./runtime.ts";
 
@@ -28,6 +32,11 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
       },
       1,
     ),
+    // One drain at a time: rows are locked anyway, but one drainer keeps the order of events.
+    jobs.startWorker("outbox", { drainOutbox: () => drainOutbox(deps) }, 1),
+    jobs.startWorker("deliveries", { deliverWebhook: (p) => deliverWebhook(deps, p) }, deps.config.WORKER_CONCURRENCY),
+    jobs.startWorker("actions", { sweepActions: () => sweepActions(deps) }, 1),
+    jobs.startWorker("digests", { sendDigest: (p) => sendDigest(deps, p) }, 2),
   ];
 }
 
@@ -36,5 +45,8 @@ export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<vo
   await jobs.queue("maintenance").upsertJobScheduler("sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
   await jobs.queue("maintenance").upsertJobScheduler("fit-all-models", { pattern: deps.config.MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
+  await jobs.queue("outbox").upsertJobScheduler("drain-outbox", { every: deps.config.OUTBOX_DRAIN_EVERY_MS }, { name: "drain-outbox", data: {} });
+  await syncDigestSchedules(deps);
+  await jobs.queue("actions").upsertJobScheduler("sweep-actions", { every: deps.config.ACTIONS_SWEEP_EVERY_MS }, { name: "sweep-actions", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

@@ -10,6 +10,7 @@ import { getModelOverview } from "./model-fits/model-views.ts";
 import { evaluateModel, isTransactionFormat, loadTransactions, TRANSACTION_FORMATS, type TransactionFormat } from "./model/index.ts";
 import { createLogger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
+import { bulkLoadSignals, liveLoadSignals, saveGroundTruth, simulate } from "./simulator/index.ts";
 import { createApiKey } from "./workspaces/api-keys.ts";
 import { createWorkspace, getWorkspace } from "./workspaces/workspaces.ts";
 
@@ -22,6 +23,8 @@ const usage = `Usage: npm run cli -- <command> [options] [--json]
   demo load --workspace <id> [--customers <n>]        load demo customers and signals
   import transactions <file> --workspace <id> [--format <format>]
                                                       load a purchase history as purchase signals (formats: ${TRANSACTION_FORMATS.join(", ")}; default csv)
+  simulate --workspace <id> [--customers <n>] [--days <d>] [--seed <s>] [--mode bulk|live] [--rate <signals/s>] [--url <api>] [--key <ingest key>]
+                                                      simulated customers with ground truth (kept in simulation.ground_truth); bulk through ingest, or live through the API
   model fit --workspace <id>                          fit the workspace's model now and score every customer
   model evaluate --transactions <file> --format <format> --calibration-end <YYYY-MM-DD> --holdout-end <YYYY-MM-DD>
                  [--horizon-days <n>] [--penalizer <x>]
@@ -64,6 +67,12 @@ async function run(argv: string[], out: Out): Promise<void> {
       "holdout-end": { type: "string" },
       "horizon-days": { type: "string" },
       penalizer: { type: "string" },
+      days: { type: "string" },
+      seed: { type: "string" },
+      mode: { type: "string" },
+      rate: { type: "string" },
+      url: { type: "string" },
+      key: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -175,6 +184,51 @@ async function run(argv: string[], out: Out): Promise<void> {
           result,
         );
       });
+      return;
+    }
+    case "simulate": {
+      const workspaceId = required(values, "workspace");
+      const int = (name: string, dflt: number, min: number, max: number) => {
+        const v = values[name as keyof typeof values] === undefined ? dflt : Number(values[name as keyof typeof values]);
+        if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+        return v;
+      };
+      const customers = int("customers", 1_000, 1, 1_000_000);
+      const days = int("days", 365, 30, 3_650);
+      const seed = int("seed", 1, 0, 2 ** 31 - 1);
+      const mode = values.mode ?? "bulk";
+      if (mode !== "bulk" && mode !== "live") throw new UsageError("--mode must be bulk or live");
+      const rate = int("rate", 1_000, 1, 1_000_000);
+      // The history ends today, so the service's windows see it as recent.
+      const day = 86_400_000;
+      const start = new Date(Math.floor(Date.now() / day) * day - days * day);
+      // Ids carry the seed, so another seed in the same workspace adds customers instead of colliding.
+      const sim = simulate({ customers, days, seed, start, prefix: `sim${seed}` });
+      const progress = (done: number, total: number) => {
+        if (!out.json && process.stderr.isTTY) process.stderr.write(`\r${done} / ${total} signals`);
+      };
+      const load =
+        mode === "live"
+          ? await liveLoadSignals({ url: values.url ?? "http://127.0.0.1:3000", key: required(values, "key"), signals: sim.signals, rate, onBatch: progress })
+          : null;
+      const result = await withRuntime(async (rt) => {
+        await getWorkspace(rt.database.db, workspaceId);
+        await saveGroundTruth(rt.database.sql, { workspaceId, seed, truth: sim.truth });
+        return load ?? (await bulkLoadSignals(rt, { workspaceId, signals: sim.signals, onBatch: progress }));
+      });
+      if (!out.json && process.stderr.isTTY) process.stderr.write("\n");
+      const defectors = sim.truth.filter((t) => t.defected).length;
+      const shares: Record<string, number> = {};
+      for (const t of sim.truth) shares[t.archetype] = (shares[t.archetype] ?? 0) + 1;
+      out.print(
+        [
+          `Simulated ${customers} customers over ${days} days (seed ${seed}, ${sim.start.toISOString().slice(0, 10)} to ${sim.end.toISOString().slice(0, 10)}) into ${workspaceId}, ${mode}:`,
+          `  ${result.signals} signals: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejected} rejected, in ${result.ms} ms`,
+          `  archetypes: ${Object.entries(shares).map(([a, n]) => `${a} ${n}`).join(", ")}; ${defectors} defectors`,
+          `  ground truth: simulation.ground_truth (workspace_id = '${workspaceId}'), invisible to scoring`,
+        ].join("\n"),
+        { workspaceId, customers, days, seed, mode, start: sim.start, end: sim.end, defectors, archetypes: shares, load: result },
+      );
       return;
     }
     case "model fit": {

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   /** How long a burst of signals for one customer is gathered before features are refreshed. */
   FEATURES_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Shards a workspace's refresh work is split into; shards drain in parallel. */
+  REFRESH_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
@@ -50,6 +52,19 @@ export const configSchema = z.object({
   TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),
   MODEL_FIT_SCHEDULE: z.string().min(9).default("0 2 * * 1"),
   /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
+  /** Outbound webhooks: first retry after about this long, doubling (with jitter) up to the cap. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(8 * 3_600_000),
+  /** Attempts per delivery before it is kept as failed; with the defaults they span about a day. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(13),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How often the scheduler drains the outbox and re-finds due deliveries. */
+  OUTBOX_DRAIN_EVERY_MS: z.coerce.number().int().min(200).default(2_000),
+  /** How often overdue tasks are escalated and deferred campaign sends released. */
+  ACTIONS_SWEEP_EVERY_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Where digest emails go out (smtp://user:pass@host:port); unset: digests are stored and sent as webhooks only. */
+  SMTP_URL: optionalUrl,
+  DIGEST_FROM: z.string().min(3).default("Rivalwatch <digests@rivalwatch.local>"),
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
 });
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { alertStatuses, severities, tierNames, type AlertStatus } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
+import { requestDrain } from "../outbox/drain.ts";
 
 export const alertListQuerySchema = z.object({
   status: z.enum(alertStatuses).optional(),
@@ -158,6 +159,7 @@ export async function transitionAlert(
         ${tx.json({ alertId: input.alertId, status, actor: input.actor })}, ${now})
       on conflict (workspace_id, key) do nothing`;
   });
+  await requestDrain(deps);
   return getAlert(deps, input);
 }
 

@@ -6,6 +6,7 @@ import type { ScoreReason, Severity, Tier } from "../../db/scoring-schema.ts";
 import { severities } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
+import { requestDrain } from "../outbox/drain.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 
 export type AlertCandidate = { customerId: string; scoreId: number; tier: Tier | null; valueAtRisk: number | null; result: ScoreResult };
@@ -19,7 +20,7 @@ export async function raiseAlerts(deps: Deps, input: { workspaceId: string; cand
   if (input.candidates.length === 0) return [];
   const now = deps.clock();
   const ids = input.candidates.map((c) => c.customerId);
-  return deps.database.sql.begin(async (tx) => {
+  const outcomes = await deps.database.sql.begin(async (tx) => {
     // One raiser per workspace at a time: the streaming drain and the daily pass may meet.
     await tx`select pg_advisory_xact_lock(hashtext('alerts'), hashtext(${ws}))`;
     const active = new Map(
@@ -37,7 +38,7 @@ export async function raiseAlerts(deps: Deps, input: { workspaceId: string; cand
       ).map((r) => r.customer_id),
     );
 
-    const outcomes: RaiseOutcome[] = [];
+    const decided: RaiseOutcome[] = [];
     const opened: Record<string, unknown>[] = [];
     const updated: Record<string, unknown>[] = [];
     const events: Record<string, unknown>[] = [];
@@ -45,7 +46,7 @@ export async function raiseAlerts(deps: Deps, input: { workspaceId: string; cand
     for (const c of input.candidates) {
       const was = active.get(c.customerId);
       if (!was && cooling.has(c.customerId)) {
-        outcomes.push({ customerId: c.customerId, action: "cooling_down", alertId: null });
+        decided.push({ customerId: c.customerId, action: "cooling_down", alertId: null });
         continue;
       }
       const ruleVersions = versionsOf(c.result);
@@ -73,7 +74,7 @@ export async function raiseAlerts(deps: Deps, input: { workspaceId: string; cand
         if (a.campaign) outbox.push({ key: `campaign:${alertId}:${a.campaign}`, kind: "campaign.enroll", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, campaign: a.campaign, ruleId: a.ruleId } });
         if (a.task) outbox.push({ key: `task:${alertId}`, kind: "task.create", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, ruleId: a.ruleId } });
       }
-      outcomes.push({ customerId: c.customerId, action, alertId });
+      decided.push({ customerId: c.customerId, action, alertId });
     }
 
     if (opened.length > 0) {
@@ -108,6 +109,9 @@ export async function raiseAlerts(deps: Deps, input: { workspaceId: string; cand
         from jsonb_to_recordset(${tx.json(outbox as never)}) as o(key text, kind text, alert_id text, customer_id text, payload jsonb)
         on conflict (workspace_id, key) do nothing`;
     }
-    return outcomes;
+    return decided;
   });
+  // Committed: have the actions carried out now rather than at the next scheduled drain.
+  if (outcomes.some((o) => o.alertId !== null)) await requestDrain(deps);
+  return outcomes;
 }

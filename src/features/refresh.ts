@@ -26,10 +26,14 @@ export async function requestRefresh(sql: Sql, workspaceId: string, customerIds:
  */
 export async function enqueueRefresh(deps: Deps, workspaceId: string) {
   const delay = deps.config.FEATURES_DEBOUNCE_MS;
-  await deps.jobs.add("refreshCustomers", { workspaceId }, {
-    delay,
-    deduplication: { id: `refresh-${workspaceId}`, ttl: Math.max(1, delay - 20), extend: true, replace: true },
-  });
+  // One job per shard of the workspace's customers, so shards drain side by side.
+  await deps.jobs.addBulk(
+    "refreshCustomers",
+    Array.from({ length: deps.config.REFRESH_SHARDS }, (_, shard) => ({
+      payload: { workspaceId, shard },
+      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, ttl: Math.max(1, delay - 20), extend: true, replace: true } },
+    })),
+  );
 }
 
 export async function refreshFeatures(deps: Deps, input: { workspaceId: string; customerIds?: readonly string[] }) {
@@ -38,23 +42,26 @@ export async function refreshFeatures(deps: Deps, input: { workspaceId: string; 
 }
 
 /**
- * Drains a workspace's refresh requests: claims a page, runs `refresh` on it, removes the
- * requests it covered (a request renewed meanwhile stays), repeats. One drain per
- * workspace at a time (advisory lock); a second job waits and then finds what is left.
+ * Drains one shard of a workspace's refresh requests: claims a page, runs `refresh` on it,
+ * removes the requests it covered (a request renewed meanwhile stays), repeats. One drain
+ * per shard at a time (advisory lock); a second job waits and then finds what is left.
  */
 export async function drainRefreshRequests(
   deps: Deps,
-  input: { workspaceId: string; pageSize?: number },
+  input: { workspaceId: string; shard: number; pageSize?: number },
   refresh: (customerIds: string[]) => Promise<unknown>,
 ) {
+  const shards = deps.config.REFRESH_SHARDS;
+  if (input.shard >= shards) return { customers: 0 }; // queued before REFRESH_SHARDS was lowered
   const reserved = await deps.database.sql.reserve();
+  const lockKey = `${input.workspaceId}/${input.shard}`;
   let customers = 0;
   try {
-    await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${input.workspaceId}))`;
+    await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${lockKey}))`;
     for (;;) {
       const page = await reserved<{ customer_id: string; requested_at: Date }[]>`
         select customer_id, requested_at from refresh_requests
-        where workspace_id = ${input.workspaceId}
+        where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
         order by requested_at limit ${input.pageSize ?? 2_000}`;
       if (page.length === 0) break;
       const ids = page.map((r) => r.customer_id);
@@ -66,7 +73,7 @@ export async function drainRefreshRequests(
       customers += ids.length;
     }
   } finally {
-    await reserved`select pg_advisory_unlock(hashtext('refresh'), hashtext(${input.workspaceId}))`.catch(() => {});
+    await reserved`select pg_advisory_unlock(hashtext('refresh'), hashtext(${lockKey}))`.catch(() => {});
     reserved.release();
   }
   return { customers };

@@ -14,12 +14,17 @@ import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
+import { registerCampaignRoutes } from "./routes/campaigns.ts";
 import { registerCompetitorRoutes } from "./routes/competitors.ts";
 import { registerCustomerRoutes } from "./routes/customers.ts";
+import { registerDigestRoutes } from "./routes/digests.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerManagerRoutes } from "./routes/managers.ts";
 import { registerModelRoutes } from "./routes/model.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerSignalRoutes } from "./routes/signals.ts";
+import { registerTaskRoutes } from "./routes/tasks.ts";
+import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints.ts";
 import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
 
@@ -92,6 +97,11 @@ export function createApp(deps: Deps): App {
   registerAlertRoutes(app);
   registerRuleRoutes(app);
   registerAuditRoutes(app);
+  registerWebhookEndpointRoutes(app);
+  registerManagerRoutes(app);
+  registerTaskRoutes(app);
+  registerCampaignRoutes(app);
+  registerDigestRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -21,9 +21,17 @@ export async function refreshCustomers(deps: Deps, input: { workspaceId: string;
   return scoreCustomers(deps, { workspaceId, customerIds, rules });
 }
 
-/** The job: drain the workspace's refresh requests through `refreshCustomers`. */
-export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId: string }) {
-  return drainRefreshRequests(deps, input, (customerIds) => refreshCustomers(deps, { workspaceId: input.workspaceId, customerIds }));
+/** The job: drain a shard of the workspace's refresh requests (every shard when none is given). */
+export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId: string; shard?: number }) {
+  const shards = input.shard === undefined ? [...Array(deps.config.REFRESH_SHARDS).keys()] : [input.shard];
+  let customers = 0;
+  for (const shard of shards) {
+    const drained = await drainRefreshRequests(deps, { workspaceId: input.workspaceId, shard }, (customerIds) =>
+      refreshCustomers(deps, { workspaceId: input.workspaceId, customerIds }),
+    );
+    customers += drained.customers;
+  }
+  return { customers };
 }
 
 /**

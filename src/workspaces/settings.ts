@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+import type { ActionSettings } from "../../db/actions-schema.ts";
 import type { ModelSettings, WorkspaceSettings } from "../../db/schema.ts";
 
 export const defaultWorkspaceSettings: WorkspaceSettings = {
@@ -39,6 +41,61 @@ export const modelSettingsPatchSchema = z
   .partial()
   .meta({ id: "ModelSettingsPatch" });
 
+export const defaultActionSettings: ActionSettings = {
+  webhookAllowList: [],
+  taskSlaHours: { low: 168, medium: 72, high: 24, critical: 4 },
+  market: "KR",
+  defaultTimezone: "Asia/Seoul",
+  quietHours: { start: 21, end: 8 },
+  optOutRoute: "080-000-0000",
+  channelCaps: { push: { count: 3, days: 7 }, sms: { count: 2, days: 7 }, email: { count: 3, days: 7 } },
+};
+
+/** The workspace's action settings, defaults filled in. */
+export function actionSettingsOf(settings: WorkspaceSettings): ActionSettings {
+  return { ...defaultActionSettings, ...settings.actions };
+}
+
+const cidr = z.string().refine((v) => {
+  const [addr, bits, ...rest] = v.split("/");
+  if (rest.length > 0 || !addr) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}, "must be an IP address or a CIDR such as 10.0.0.0/8");
+
+export const actionSettingsPatchSchema = z
+  .strictObject({
+    webhookAllowList: z.array(cidr).max(100),
+    taskSlaHours: z.strictObject({
+      low: z.number().positive().max(8760),
+      medium: z.number().positive().max(8760),
+      high: z.number().positive().max(8760),
+      critical: z.number().positive().max(8760),
+    }),
+    market: z.enum(["KR", "none"]),
+    defaultTimezone: z.string().refine(isTimeZone, "must be an IANA timezone such as Asia/Seoul"),
+    quietHours: z.strictObject({ start: z.number().int().min(0).max(23), end: z.number().int().min(0).max(23) }).nullable(),
+    optOutRoute: z.string().min(1).max(200),
+    channelCaps: z.partialRecord(
+      z.enum(["push", "in_app", "email", "sms", "webhook"]),
+      z.strictObject({ count: z.number().int().min(1).max(1000), days: z.number().int().min(1).max(365) }),
+    ),
+  })
+  .partial()
+  .meta({ id: "ActionSettingsPatch" });
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A partial update of the settings; what is omitted stays as it is. */
 export const workspaceSettingsPatchSchema = z
   .strictObject({
@@ -50,6 +107,7 @@ export const workspaceSettingsPatchSchema = z
       .refine((r) => r.default !== undefined, { message: "must include a default", path: ["default"] }),
     minConfidence: z.number().min(0).max(1),
     model: modelSettingsPatchSchema,
+    actions: actionSettingsPatchSchema,
   })
   .partial()
   .meta({ id: "WorkspaceSettingsPatch" });
@@ -61,6 +119,7 @@ export function mergeSettings(current: WorkspaceSettings, patch: z.infer<typeof 
     freshnessDays: (patch.freshnessDays as WorkspaceSettings["freshnessDays"] | undefined) ?? current.freshnessDays,
     // Model settings merge key by key: a patch of one leaves the others as they are.
     ...(patch.model ? { model: { ...current.model, ...patch.model } } : {}),
+    ...(patch.actions ? { actions: { ...current.actions, ...patch.actions } } : {}),
   };
 }
 

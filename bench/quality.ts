@@ -1,0 +1,298 @@
+// Detection quality: simulate a workspace with ground truth, run the service's real
+// pipeline over it in time order, and score the alerts against who really defected.
+//
+//   npm run bench -- quality [--size N] [--days D] [--seed S]
+//
+// Time order: the signals up to the warm-up day are ingested first; then, a step at a time
+// (7 days by default), the step's signals are ingested (through `ingestSignals`, clock at
+// the step's end), the refresh requests drained (the streaming path), and the scheduled
+// re-score run (`rescoreWorkspace`: silence raises risk). The model is fitted with
+// `fitWorkspaceModel` at the first step and refitted every 28 days. Alerts still open after
+// 28 days are resolved, as a manager would, so a customer can alert again after the cooldown.
+//
+// Strategies compared, each "one alert per customer per 28 days", alerts scored alike:
+// - rules: the service's own alerts (table `alerts`): the default rule pack, with the
+//   model's part of the score (modelWeight, 20 points at most) as shipped;
+// - model: churn probability (customer_model_scores) ≥ 0.6 and value at risk ≥ 100,000 KRW;
+// - combined: an alert when either the rules or the model alert;
+// - recency: days since the last purchase > 45 (baseline);
+// - rfm: 180-day spend ≥ 300,000 and orders ≥ 4 and days since the last purchase > 30 (baseline).
+// An alert is a true positive when it is on a defector and opened between 14 days before
+// the slide began (onset) and 30 days after the defection; lead time = defection − alert.
+import { JobQueues } from "../jobs/runtime.ts";
+import type { Deps } from "../src/deps.ts";
+import { loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/log.ts";
+import { transitionAlert } from "../src/alerts/alerts.ts";
+import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
+import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.ts";
+import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { bulkLoadSignals, loadGroundTruth, saveGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
+import { createWorkspace, updateWorkspaceSettings } from "../src/workspaces/workspaces.ts";
+import { freshDatabase, machineFacts, peakRssMiB } from "./support.ts";
+import type { Database } from "../db/client.ts";
+
+const DAY = 86_400_000;
+export const strategies = ["rules", "model", "combined", "recency", "rfm"] as const;
+export type Strategy = (typeof strategies)[number];
+
+export type QualityOptions = {
+  customers?: number;
+  days?: number;
+  seed?: number;
+  /** Days per pipeline step (default 7). */
+  stepDays?: number;
+  /** Days of history loaded before the first step (default min(60, days / 3)). */
+  warmupDays?: number;
+  /** Skip the CDNOW holdout evaluation (tests). */
+  cdnow?: boolean;
+  /** Use this database instead of a fresh one (tests); it must be migrated. */
+  database?: Database;
+  log?: (line: string) => void;
+};
+
+export type StrategyFigures = {
+  alerts: number;
+  truePositives: number;
+  precision: number;
+  defectorsCaught: number;
+  recall: number;
+  medianLeadDays: number | null;
+  alertsPer1000PerWeek: number;
+  valueAtRiskCaught: number;
+  valueAtRiskCaughtShare: number;
+};
+
+type Alert = { customerId: string; at: number };
+
+export const MODEL_CHURN_THRESHOLD = 0.6;
+export const MODEL_MIN_VALUE_AT_RISK = 100_000;
+export const RECENCY_DAYS = 45;
+const REALERT_DAYS = 28;
+
+export async function runQualityBench(opts: QualityOptions = {}) {
+  const customers = opts.customers ?? 50_000;
+  const days = opts.days ?? 365;
+  const seed = opts.seed ?? 1;
+  const stepDays = opts.stepDays ?? 7;
+  const warmupDays = opts.warmupDays ?? Math.min(60, Math.floor(days / 3));
+  const log = opts.log ?? (() => {});
+  const own = opts.database ? null : await freshDatabase("quality");
+  const database = opts.database ?? own!.database;
+  const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: `{rwquality-${seed}}` });
+  let now = new Date(0);
+  const deps: Deps = {
+    database,
+    jobs,
+    config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }),
+    log: createLogger("warn"),
+    clock: () => new Date(now),
+  };
+  const started = performance.now();
+  try {
+    const t0 = performance.now();
+    const sim = simulate({ customers, days, seed });
+    const simulateMs = performance.now() - t0;
+    const { workspace } = await createWorkspace(database.db, { name: `quality ${seed}` });
+    const workspaceId = workspace.id;
+    // Small runs: let the model fit with fewer customers than the production minimum.
+    if (customers < 2_000) {
+      const model = { minCustomers: Math.max(10, Math.floor(customers / 4)), minRepeatCustomers: Math.max(5, Math.floor(customers / 20)) };
+      await updateWorkspaceSettings(database.db, { workspaceId, patch: { model } });
+    }
+    await saveGroundTruth(database.sql, { workspaceId, seed, truth: sim.truth });
+
+    const startMs = sim.start.getTime();
+    const steps: number[] = [];
+    for (let d = warmupDays; d <= days; d += stepDays) steps.push(d);
+    if (steps.at(-1) !== days) steps.push(days);
+
+    let next = 0;
+    const ingestUntil = async (at: number) => {
+      let end = next;
+      while (end < sim.signals.length && Date.parse(sim.signals[end]!.occurredAt) <= at) end++;
+      const batch = sim.signals.slice(next, end);
+      next = end;
+      if (batch.length > 0) await bulkLoadSignals(deps, { workspaceId, signals: batch });
+      return batch.length;
+    };
+
+    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [] };
+    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map() };
+    let ingestMs = 0;
+    let pipelineMs = 0;
+    let fits = 0;
+    let lastFit = -Infinity;
+    for (const d of steps) {
+      const at = startMs + d * DAY;
+      now = new Date(at);
+      const ti = performance.now();
+      const n = await ingestUntil(at);
+      ingestMs += performance.now() - ti;
+      const tp = performance.now();
+      await refreshRequestedCustomers(deps, { workspaceId });
+      if (d - lastFit >= 28) {
+        const fit = await fitWorkspaceModel(deps, { workspaceId });
+        if (fit.status === "fitted") {
+          lastFit = d;
+          fits++;
+        }
+      }
+      await rescoreWorkspace(deps, { workspaceId });
+      pipelineMs += performance.now() - tp;
+      await resolveOldAlerts(deps, workspaceId, at);
+      for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId))) {
+        const last = lastFlag[name]!;
+        for (const id of ids) {
+          if ((last.get(id) ?? -Infinity) > at - REALERT_DAYS * DAY) continue;
+          last.set(id, at);
+          flagged[name as keyof typeof flagged].push({ customerId: id, at });
+        }
+      }
+      log(`day ${d}/${days}: ${n} signals`);
+    }
+
+    const ruleAlerts = (
+      await database.sql<{ customer_id: string; opened_at: Date }[]>`
+        select customer_id, opened_at from alerts where workspace_id = ${workspaceId} order by opened_at`
+    ).map((r) => ({ customerId: r.customer_id, at: r.opened_at.getTime() }));
+    const combined = combine(ruleAlerts, flagged.model);
+    // Ground truth is read back from its own schema, the way any analysis would.
+    const truth = await loadGroundTruth(database.sql, workspaceId);
+    const weeks = (days - warmupDays) / 7;
+    const figures: Record<Strategy, StrategyFigures> = {
+      rules: score(ruleAlerts, truth, customers, weeks),
+      model: score(flagged.model, truth, customers, weeks),
+      combined: score(combined, truth, customers, weeks),
+      recency: score(flagged.recency, truth, customers, weeks),
+      rfm: score(flagged.rfm, truth, customers, weeks),
+    };
+    const byRule = (
+      await database.sql<{ rule: string; n: number }[]>`
+        select r->>'ruleId' as rule, count(distinct a.id)::int as n
+        from alerts a, jsonb_array_elements(a.reasons) r
+        where a.workspace_id = ${workspaceId} and r ? 'ruleId' group by 1 order by 2 desc`
+    ).reduce<Record<string, number>>((o, r) => ((o[r.rule] = r.n), o), {});
+
+    const cdnow = opts.cdnow === false ? null : await cdnowHoldout();
+    return {
+      name: "quality",
+      sizes: { customers, days, seed, stepDays, warmupDays, signals: sim.signals.length, steps: steps.length },
+      defectors: truth.filter((t) => t.defected).length,
+      modelFits: fits,
+      figures,
+      alertsByRule: byRule,
+      definitions: {
+        truePositive: "alert on a defector opened from 14 days before onset to 30 days after the defection",
+        model: `churn probability ≥ ${MODEL_CHURN_THRESHOLD} and value at risk ≥ ${MODEL_MIN_VALUE_AT_RISK} KRW`,
+        recency: `days since last purchase > ${RECENCY_DAYS}`,
+        rfm: "spend 180d ≥ 300,000 and orders 180d ≥ 4 and days since last purchase > 30",
+        rules: "the service's alerts: default rule pack plus the model's part of the score, as shipped",
+        realert: `one alert per customer per ${REALERT_DAYS} days (service alerts resolved after ${REALERT_DAYS} days)`,
+      },
+      cdnow,
+      seconds: { simulate: +(simulateMs / 1000).toFixed(1), ingest: +(ingestMs / 1000).toFixed(1), pipeline: +(pipelineMs / 1000).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
+      peakRssMiB: peakRssMiB(),
+      machine: await machineFacts(database),
+    };
+  } finally {
+    await jobs.close();
+    await own?.drop();
+  }
+}
+
+async function resolveOldAlerts(deps: Deps, workspaceId: string, at: number) {
+  const old = await deps.database.sql<{ id: string }[]>`
+    select id from alerts where workspace_id = ${workspaceId} and status <> 'resolved' and opened_at <= ${new Date(at - REALERT_DAYS * DAY)}`;
+  for (const a of old) {
+    await transitionAlert(deps, { workspaceId, alertId: a.id, actor: "quality-bench", change: { action: "resolve", note: "handled" } });
+  }
+}
+
+/** Customers each non-service strategy flags as of the last re-score. */
+async function flaggedNow(database: Database, workspaceId: string) {
+  const model = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_model_scores
+    where workspace_id = ${workspaceId} and churn_probability >= ${MODEL_CHURN_THRESHOLD} and coalesce(value_at_risk, 0) >= ${MODEL_MIN_VALUE_AT_RISK}`;
+  const recency = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_features where workspace_id = ${workspaceId} and days_since_last_purchase > ${RECENCY_DAYS}`;
+  const rfm = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_features where workspace_id = ${workspaceId}
+      and spend_180d >= 300000 and orders_180d >= 4 and days_since_last_purchase > 30`;
+  const ids = (rows: { customer_id: string }[]) => rows.map((r) => r.customer_id);
+  return { model: ids(model), recency: ids(recency), rfm: ids(rfm) };
+}
+
+/** Either strategy alerting, one alert per customer per re-alert window. */
+export function combine(a: readonly Alert[], b: readonly Alert[]): Alert[] {
+  const all = [...a, ...b].sort((x, y) => x.at - y.at);
+  const last = new Map<string, number>();
+  const out: Alert[] = [];
+  for (const x of all) {
+    if ((last.get(x.customerId) ?? -Infinity) > x.at - REALERT_DAYS * DAY) continue;
+    last.set(x.customerId, x.at);
+    out.push(x);
+  }
+  return out;
+}
+
+export function score(alerts: readonly Alert[], truth: readonly GroundTruth[], customers: number, weeks: number): StrategyFigures {
+  const byId = new Map(truth.map((t) => [t.customerId, t]));
+  const defectors = truth.filter((t) => t.defected);
+  const firstCatch = new Map<string, number>();
+  let tp = 0;
+  for (const a of alerts) {
+    const t = byId.get(a.customerId);
+    if (!t?.defected || !t.defectionAt || !t.onsetAt) continue;
+    const from = Date.parse(t.onsetAt) - 14 * DAY;
+    const to = Date.parse(t.defectionAt) + 30 * DAY;
+    if (a.at < from || a.at > to) continue;
+    tp++;
+    if (!firstCatch.has(a.customerId) || firstCatch.get(a.customerId)! > a.at) firstCatch.set(a.customerId, a.at);
+  }
+  const leads = [...firstCatch].map(([id, at]) => (Date.parse(byId.get(id)!.defectionAt!) - at) / DAY).sort((x, y) => x - y);
+  const totalValue = defectors.reduce((s, t) => s + t.annualValue, 0);
+  const caughtValue = [...firstCatch.keys()].reduce((s, id) => s + byId.get(id)!.annualValue, 0);
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    alerts: alerts.length,
+    truePositives: tp,
+    precision: alerts.length === 0 ? 0 : r3(tp / alerts.length),
+    defectorsCaught: firstCatch.size,
+    recall: defectors.length === 0 ? 0 : r3(firstCatch.size / defectors.length),
+    medianLeadDays: leads.length === 0 ? null : Math.round(median(leads) * 10) / 10,
+    alertsPer1000PerWeek: weeks > 0 ? r3(alerts.length / (customers / 1000) / weeks) : 0,
+    valueAtRiskCaught: Math.round(caughtValue),
+    valueAtRiskCaughtShare: totalValue === 0 ? 0 : r3(caughtValue / totalValue),
+  };
+}
+
+function median(sorted: number[]) {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+}
+
+/** FHL 2005's CDNOW protocol: calibration to 1997-09-30, holdout to 1998-06-30. */
+export async function cdnowHoldout() {
+  const transactions = await loadTransactions(cdnowFile("CDNOW_master.txt"), "cdnow-master");
+  const e = evaluateModel({ transactions, calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30" });
+  const r = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+  return {
+    customers: e.customers,
+    bgnbd: { r: r(e.bgnbd.params.r), alpha: r(e.bgnbd.params.alpha), a: r(e.bgnbd.params.a), b: r(e.bgnbd.params.b), logLikelihood: r(e.bgnbd.logLikelihood, 1) },
+    holdoutRepeatPurchases: { predicted: Math.round(e.holdout.predictedRepeatPurchases), actual: e.holdout.actualRepeatPurchases },
+    meanAbsoluteError: r(e.holdout.meanAbsoluteError),
+    churnAuc: r(e.churn.auc),
+    recencyBaselineAuc: r(e.churn.recencyBaselineAuc),
+  };
+}
+
+/** The table printed by `npm run bench -- quality`. */
+export function qualityTable(result: Awaited<ReturnType<typeof runQualityBench>>) {
+  return Object.fromEntries(
+    strategies.map((s) => {
+      const f = result.figures[s];
+      return [s, { alerts: f.alerts, precision: f.precision, recall: f.recall, "median lead (d)": f.medianLeadDays, "alerts/1k/wk": f.alertsPer1000PerWeek, "VaR caught (KRW)": f.valueAtRiskCaught, "VaR share": f.valueAtRiskCaughtShare }];
+    }),
+  );
+}

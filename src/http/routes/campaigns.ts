@@ -1,0 +1,123 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { campaignCreateSchema, campaignPatchSchema, campaignStats, createCampaign, getCampaign, listCampaigns, updateCampaign } from "../../campaigns/campaigns.ts";
+import { listOptOuts, optOutSchema, recordOptOut, removeOptOut } from "../../campaigns/opt-outs.ts";
+import { resolveCustomerId } from "../../customers/customers.ts";
+import type { App } from "../app.ts";
+import { bearerSecurity, requireRole } from "../auth.ts";
+import { problemResponses } from "../problem.ts";
+
+const campaign = z.looseObject({ id: z.string(), slug: z.string(), name: z.string(), channel: z.string() }).meta({ id: "Campaign" });
+const stats = z.looseObject({ enrolled: z.number(), treated: z.number(), holdout: z.number() }).meta({ id: "CampaignStats" });
+const optOuts = z.object({ customerId: z.string(), optOuts: z.array(z.object({ channel: z.string(), at: z.string() })) }).meta({ id: "OptOuts" });
+const params = z.object({ campaignId: z.string().min(1).max(100) });
+const customerParams = z.object({ customerId: z.string().min(1).max(200) });
+
+export function registerCampaignRoutes(app: App) {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/campaigns",
+      summary: "Create a retention campaign (rules name it by slug in actions.campaign)",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer")] as const,
+      request: { body: { required: true, content: { "application/json": { schema: campaignCreateSchema } } } },
+      responses: { 201: { description: "The campaign", content: { "application/json": { schema: campaign } } }, ...problemResponses(400, 401, 403, 409, 415, 422) },
+    }),
+    async (c) => c.json(await createCampaign(c.get("deps"), { workspaceId: c.get("principal").workspaceId, campaign: c.req.valid("json") }), 201),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/campaigns",
+      summary: "Retention campaigns",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      responses: { 200: { description: "Campaigns", content: { "application/json": { schema: z.object({ campaigns: z.array(campaign) }) } } }, ...problemResponses(401, 403) },
+    }),
+    async (c) => c.json({ campaigns: await listCampaigns(c.get("deps"), { workspaceId: c.get("principal").workspaceId }) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/campaigns/{campaignId}",
+      summary: "One campaign, by id or slug",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params },
+      responses: { 200: { description: "The campaign", content: { "application/json": { schema: campaign } } }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => c.json(await getCampaign(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/v1/campaigns/{campaignId}",
+      summary: "Change a campaign (its slug and channel stay)",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer")] as const,
+      request: { params, body: { required: true, content: { "application/json": { schema: campaignPatchSchema } } } },
+      responses: { 200: { description: "The campaign", content: { "application/json": { schema: campaign } } }, ...problemResponses(400, 401, 403, 404, 415, 422) },
+    }),
+    async (c) =>
+      c.json(await updateCampaign(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param"), patch: c.req.valid("json") }), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/stats",
+      summary: "Enrolled, treated, holdout, delivered, opened, clicked, converted; conversion rates, uplift with a 95% interval, revenue",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params },
+      responses: { 200: { description: "Stats", content: { "application/json": { schema: stats } } }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => c.json(await campaignStats(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
+  );
+  for (const [method, summary] of [
+    ["post", "Record that a customer opts out of channels (honoured at once)"],
+    ["delete", "Opt a customer back in to channels"],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method,
+        path: "/v1/customers/{customerId}/opt-outs",
+        summary,
+        tags: ["campaigns"],
+        security: bearerSecurity,
+        middleware: [requireRole("ingest", "marketer", "manager")] as const,
+        request: { params: customerParams, body: { required: true, content: { "application/json": { schema: optOutSchema } } } },
+        responses: { 200: { description: "The customer's opt-outs", content: { "application/json": { schema: optOuts } } }, ...problemResponses(400, 401, 403, 404, 415, 422) },
+      }),
+      async (c) => {
+        const deps = c.get("deps");
+        const workspaceId = c.get("principal").workspaceId;
+        const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
+        const fn = method === "post" ? recordOptOut : removeOptOut;
+        return c.json(await fn(deps, { workspaceId, customerId, channels: c.req.valid("json").channels }), 200);
+      },
+    );
+  }
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/opt-outs",
+      summary: "The channels a customer opted out of",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams },
+      responses: { 200: { description: "The customer's opt-outs", content: { "application/json": { schema: optOuts } } }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const workspaceId = c.get("principal").workspaceId;
+      const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
+      return c.json(await listOptOuts(deps, { workspaceId, customerId }), 200);
+    },
+  );
+}

@@ -1,0 +1,101 @@
+// An alert that asks for a task gets one (unique per alert): for the customer's own manager,
+// or else the least-loaded active manager with capacity, or unassigned when none has room.
+// It says why (the alert's reasons in words), suggests a play and is due by the severity's SLA.
+// Runs inside the outbox drain's transaction; the task.created event goes out with it.
+import type postgres from "postgres";
+import type { ScoreReason, Severity } from "../../db/scoring-schema.ts";
+import type { Deps } from "../deps.ts";
+import { newId } from "../ids.ts";
+import { writeEvent, type OutboxRow } from "../outbox/events.ts";
+import { actionSettingsOf } from "../workspaces/settings.ts";
+import { taskEventData } from "./tasks.ts";
+
+/** What to do about it, from what the reasons are about and how valuable the customer is. */
+export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null): string {
+  const text = reasons.map((r) => `${r.ruleId} ${r.name} ${r.sentences.join(" ")}`).join(" ").toLowerCase();
+  const vip = tier === "Platinum" || tier === "Diamond" || tier === "Gold";
+  if (/competitor|rival/.test(text)) {
+    return vip
+      ? "Call within the SLA: acknowledge their loyalty, ask what the rival offers, and match it with a personal VIP offer."
+      : "Reach out with a comeback offer that answers the rival's, and ask what made them look elsewhere.";
+  }
+  if (/ticket|support|complain/.test(text)) return "Call to resolve the open support issue first; follow up with a goodwill gesture once it is fixed.";
+  if (/refund/.test(text)) return "Ask what went wrong with the refunded orders and offer an exchange or a recovery coupon.";
+  if (/silen|inactive|no purchase|reactivat|days since/.test(text)) {
+    return "Send a personal check-in with something new in their favourite category and a time-limited comeback offer.";
+  }
+  return vip ? "Call the customer personally to understand what changed and offer VIP care." : "Reach out personally to understand what changed.";
+}
+
+type AlertRow = { id: string; customer_id: string; severity: Severity; tier: string | null; value_at_risk: number | null; reasons: ScoreReason[]; status: string };
+
+export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionSql, row: OutboxRow): Promise<void> {
+  const ws = row.workspace_id;
+  const alertId = String(row.payload.alertId ?? row.alert_id ?? "");
+  const [alert] = await tx<AlertRow[]>`
+    select id, customer_id, severity, tier, value_at_risk, reasons, status from alerts where workspace_id = ${ws} and id = ${alertId}`;
+  if (!alert) {
+    deps.log.warn("task asked for an alert that does not exist", { workspaceId: ws, alertId });
+    return;
+  }
+  // One assigner per workspace at a time, so two drains cannot both pick the same last free slot.
+  await tx`select pg_advisory_xact_lock(hashtext('tasks'), hashtext(${ws}))`;
+  const [existing] = await tx`select id from tasks where workspace_id = ${ws} and alert_id = ${alertId}`;
+  if (existing) return;
+
+  const now = deps.clock();
+  const [settingsRow] = await tx<{ settings: Parameters<typeof actionSettingsOf>[0] }[]>`select settings from workspaces where id = ${ws}`;
+  const settings = actionSettingsOf(settingsRow!.settings);
+  const [own] = await tx<{ id: string }[]>`
+    select m.id from customers c join managers m on m.workspace_id = c.workspace_id and m.id = c.manager_id
+    where c.workspace_id = ${ws} and c.id = ${alert.customer_id} and m.active`;
+  let managerId: string | null = own?.id ?? null;
+  let assignment = own ? "assigned" : "unassigned";
+  if (!managerId) {
+    const [free] = await tx<{ id: string }[]>`
+      select m.id from managers m
+      left join tasks t on t.workspace_id = m.workspace_id and t.manager_id = m.id and t.status in ('open', 'in_progress')
+      where m.workspace_id = ${ws} and m.active
+      group by m.id, m.capacity
+      having count(t.id) < m.capacity
+      order by count(t.id)::float8 / greatest(m.capacity, 1), count(t.id), m.id
+      limit 1`;
+    if (free) {
+      managerId = free.id;
+      assignment = "least_loaded";
+    }
+  }
+  const hours = settings.taskSlaHours[alert.severity] ?? settings.taskSlaHours.medium;
+  const dueAt = new Date(now.getTime() + hours * 3_600_000);
+  const why = alert.reasons.flatMap((r) => r.sentences);
+  const play = suggestPlay(alert.reasons, alert.tier);
+  const ruleId = typeof row.payload.ruleId === "string" ? row.payload.ruleId : null;
+  const id = newId("tsk");
+  const inserted = await tx`
+    insert into tasks (workspace_id, id, alert_id, customer_id, manager_id, assignment, rule_id, status, severity, tier, value_at_risk,
+      why, play, due_at, created_at, updated_at)
+    values (${ws}, ${id}, ${alertId}, ${alert.customer_id}, ${managerId}, ${assignment}, ${ruleId}, 'open', ${alert.severity}, ${alert.tier},
+      ${alert.value_at_risk}, ${tx.json(why)}, ${play}, ${dueAt}, ${now}, ${now})
+    on conflict (workspace_id, alert_id) do nothing returning id`;
+  if (inserted.length === 0) return;
+  await writeEvent(tx, {
+    workspaceId: ws,
+    key: `task.created:${id}`,
+    type: "task.created",
+    at: now,
+    alertId,
+    customerId: alert.customer_id,
+    data: taskEventData({
+      id,
+      alertId,
+      customerId: alert.customer_id,
+      managerId,
+      status: "open",
+      severity: alert.severity,
+      valueAtRisk: alert.value_at_risk,
+      dueAt,
+      why,
+      play,
+    }),
+  });
+}
