@@ -4,9 +4,8 @@
 // unique key, so a retried job writes nothing twice.
 import type { ScoreReason, Severity, Tier } from "../../db/scoring-schema.ts";
 import { severities } from "../../db/scoring-schema.ts";
-import type { Deps } from "../deps.ts";
+import type postgres from "postgres";
 import { newId } from "../ids.ts";
-import { requestDrain } from "../outbox/drain.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 
 export type AlertCandidate = { customerId: string; scoreId: number; tier: Tier | null; valueAtRisk: number | null; result: ScoreResult };
@@ -15,103 +14,105 @@ export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | 
 const worse = (a: Severity, b: Severity) => (severities.indexOf(a) >= severities.indexOf(b) ? a : b);
 const versionsOf = (r: ScoreResult) => r.reasons.filter((x) => x.ruleId !== "model").map((x) => `${x.ruleId}@${x.version}`);
 
-export async function raiseAlerts(deps: Deps, input: { workspaceId: string; candidates: readonly AlertCandidate[] }): Promise<RaiseOutcome[]> {
+/**
+ * Within the caller's transaction (the one that stores the scores, so a score is never
+ * stored without its alert). Call `requestDrain` after the commit.
+ */
+export async function raiseAlerts(
+  tx: postgres.TransactionSql,
+  input: { workspaceId: string; candidates: readonly AlertCandidate[]; now: Date },
+): Promise<RaiseOutcome[]> {
   const ws = input.workspaceId;
   if (input.candidates.length === 0) return [];
-  const now = deps.clock();
+  const now = input.now;
   const ids = input.candidates.map((c) => c.customerId);
-  const outcomes = await deps.database.sql.begin(async (tx) => {
-    // One raiser per workspace at a time: the streaming drain and the daily pass may meet.
-    await tx`select pg_advisory_xact_lock(hashtext('alerts'), hashtext(${ws}))`;
-    const active = new Map(
-      (
-        await tx<{ id: string; customer_id: string; severity: Severity; rule_versions: string[] }[]>`
-          select id, customer_id, severity, rule_versions from alerts
-          where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
-      ).map((a) => [a.customer_id, a]),
-    );
-    const cooling = new Set(
-      (
-        await tx<{ customer_id: string }[]>`
-          select distinct customer_id from alerts
-          where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved' and cooldown_until > ${now}`
-      ).map((r) => r.customer_id),
-    );
+  // One raiser per workspace at a time: the streaming drain and the daily pass may meet.
+  await tx`select pg_advisory_xact_lock(hashtext('alerts'), hashtext(${ws}))`;
+  const active = new Map(
+    (
+      await tx<{ id: string; customer_id: string; severity: Severity; rule_versions: string[] }[]>`
+        select id, customer_id, severity, rule_versions from alerts
+        where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
+    ).map((a) => [a.customer_id, a]),
+  );
+  const cooling = new Set(
+    (
+      await tx<{ customer_id: string }[]>`
+        select distinct customer_id from alerts
+        where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved' and cooldown_until > ${now}`
+    ).map((r) => r.customer_id),
+  );
 
-    const decided: RaiseOutcome[] = [];
-    const opened: Record<string, unknown>[] = [];
-    const updated: Record<string, unknown>[] = [];
-    const events: Record<string, unknown>[] = [];
-    const outbox: Record<string, unknown>[] = [];
-    for (const c of input.candidates) {
-      const was = active.get(c.customerId);
-      if (!was && cooling.has(c.customerId)) {
-        decided.push({ customerId: c.customerId, action: "cooling_down", alertId: null });
-        continue;
-      }
-      const ruleVersions = versionsOf(c.result);
-      const alertId = was?.id ?? newId("alr");
-      const action = was ? "updated" : "opened";
-      const newlyFired = was ? ruleVersions.filter((v) => !was.rule_versions.includes(v)) : ruleVersions;
-      const row = {
-        id: alertId,
-        customer_id: c.customerId,
-        severity: was ? worse(c.result.severity, was.severity) : c.result.severity,
-        score: c.result.score,
-        tier: c.tier,
-        value_at_risk: c.valueAtRisk,
-        reasons: c.result.reasons as ScoreReason[],
-        rule_versions: ruleVersions,
-        score_id: c.scoreId,
-        cooldown_days: c.result.cooldownDays,
-      };
-      (was ? updated : opened).push(row);
-      events.push({ alert_id: alertId, type: action, detail: { scoreId: c.scoreId, score: c.result.score, ruleVersions, newlyFired } });
-      outbox.push({ key: `alert.${action}:${alertId}:${c.scoreId}`, kind: `alert.${action}`, alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, score: c.result.score, severity: row.severity } });
-      // An action is asked for once per alert and rule, however often the rule matches again.
-      for (const a of c.result.actions) {
-        if (!newlyFired.some((v) => v.startsWith(`${a.ruleId}@`))) continue;
-        if (a.campaign) outbox.push({ key: `campaign:${alertId}:${a.campaign}`, kind: "campaign.enroll", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, campaign: a.campaign, ruleId: a.ruleId } });
-        if (a.task) outbox.push({ key: `task:${alertId}`, kind: "task.create", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, ruleId: a.ruleId } });
-      }
-      decided.push({ customerId: c.customerId, action, alertId });
+  const decided: RaiseOutcome[] = [];
+  const opened: Record<string, unknown>[] = [];
+  const updated: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  const outbox: Record<string, unknown>[] = [];
+  for (const c of input.candidates) {
+    const was = active.get(c.customerId);
+    if (!was && cooling.has(c.customerId)) {
+      decided.push({ customerId: c.customerId, action: "cooling_down", alertId: null });
+      continue;
     }
+    const ruleVersions = versionsOf(c.result);
+    const alertId = was?.id ?? newId("alr");
+    const action = was ? "updated" : "opened";
+    const newlyFired = was ? ruleVersions.filter((v) => !was.rule_versions.includes(v)) : ruleVersions;
+    const row = {
+      id: alertId,
+      customer_id: c.customerId,
+      severity: was ? worse(c.result.severity, was.severity) : c.result.severity,
+      score: c.result.score,
+      tier: c.tier,
+      value_at_risk: c.valueAtRisk,
+      reasons: c.result.reasons as ScoreReason[],
+      rule_versions: ruleVersions,
+      score_id: c.scoreId,
+      cooldown_days: c.result.cooldownDays,
+    };
+    (was ? updated : opened).push(row);
+    events.push({ alert_id: alertId, type: action, detail: { scoreId: c.scoreId, score: c.result.score, ruleVersions, newlyFired } });
+    outbox.push({ key: `alert.${action}:${alertId}:${c.scoreId}`, kind: `alert.${action}`, alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, score: c.result.score, severity: row.severity } });
+    // An action is asked for once per alert and rule, however often the rule matches again.
+    for (const a of c.result.actions) {
+      if (!newlyFired.some((v) => v.startsWith(`${a.ruleId}@`))) continue;
+      if (a.campaign) outbox.push({ key: `campaign:${alertId}:${a.campaign}`, kind: "campaign.enroll", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, campaign: a.campaign, ruleId: a.ruleId } });
+      if (a.task) outbox.push({ key: `task:${alertId}`, kind: "task.create", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, ruleId: a.ruleId } });
+    }
+    decided.push({ customerId: c.customerId, action, alertId });
+  }
 
-    if (opened.length > 0) {
-      await tx`
-        insert into alerts (workspace_id, id, customer_id, status, severity, score, tier, value_at_risk, reasons,
-          rule_versions, score_id, opened_at, updated_at, cooldown_days)
-        select ${ws}, r.id, r.customer_id, 'open', r.severity, r.score, r.tier, r.value_at_risk, r.reasons,
-          array(select jsonb_array_elements_text(r.rule_versions)), r.score_id, ${now}::timestamptz, ${now}::timestamptz, r.cooldown_days
-        from jsonb_to_recordset(${tx.json(opened as never)}) as r(id text, customer_id text, severity text, score int, tier text,
-          value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)`;
-    }
-    if (updated.length > 0) {
-      await tx`
-        update alerts a set score = r.score, severity = r.severity, reasons = r.reasons, score_id = r.score_id,
-          tier = r.tier, value_at_risk = r.value_at_risk, updated_at = ${now}::timestamptz,
-          -- A snooze that has run out ends when the customer needs attention again.
-          status = case when a.status = 'snoozed' and a.snoozed_until <= ${now}::timestamptz then 'open' else a.status end,
-          rule_versions = array(select distinct unnest(a.rule_versions || array(select jsonb_array_elements_text(r.rule_versions)))),
-          cooldown_days = greatest(a.cooldown_days, r.cooldown_days)
-        from jsonb_to_recordset(${tx.json(updated as never)}) as r(id text, severity text, score int, tier text,
-          value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)
-        where a.workspace_id = ${ws} and a.id = r.id`;
-    }
-    if (events.length > 0) {
-      await tx`
-        insert into alert_events (workspace_id, alert_id, at, actor, type, detail)
-        select ${ws}, e.alert_id, ${now}::timestamptz, 'system', e.type, e.detail
-        from jsonb_to_recordset(${tx.json(events as never)}) as e(alert_id text, type text, detail jsonb)`;
-      await tx`
-        insert into outbox (workspace_id, key, kind, alert_id, customer_id, payload, created_at)
-        select ${ws}, o.key, o.kind, o.alert_id, o.customer_id, o.payload, ${now}::timestamptz
-        from jsonb_to_recordset(${tx.json(outbox as never)}) as o(key text, kind text, alert_id text, customer_id text, payload jsonb)
-        on conflict (workspace_id, key) do nothing`;
-    }
-    return decided;
-  });
-  // Committed: have the actions carried out now rather than at the next scheduled drain.
-  if (outcomes.some((o) => o.alertId !== null)) await requestDrain(deps);
-  return outcomes;
+  if (opened.length > 0) {
+    await tx`
+      insert into alerts (workspace_id, id, customer_id, status, severity, score, tier, value_at_risk, reasons,
+        rule_versions, score_id, opened_at, updated_at, cooldown_days)
+      select ${ws}, r.id, r.customer_id, 'open', r.severity, r.score, r.tier, r.value_at_risk, r.reasons,
+        array(select jsonb_array_elements_text(r.rule_versions)), r.score_id, ${now}::timestamptz, ${now}::timestamptz, r.cooldown_days
+      from jsonb_to_recordset(${tx.json(opened as never)}) as r(id text, customer_id text, severity text, score int, tier text,
+        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)`;
+  }
+  if (updated.length > 0) {
+    await tx`
+      update alerts a set score = r.score, severity = r.severity, reasons = r.reasons, score_id = r.score_id,
+        tier = r.tier, value_at_risk = r.value_at_risk, updated_at = ${now}::timestamptz,
+        -- A snooze that has run out ends when the customer needs attention again.
+        status = case when a.status = 'snoozed' and a.snoozed_until <= ${now}::timestamptz then 'open' else a.status end,
+        rule_versions = array(select distinct unnest(a.rule_versions || array(select jsonb_array_elements_text(r.rule_versions)))),
+        cooldown_days = greatest(a.cooldown_days, r.cooldown_days)
+      from jsonb_to_recordset(${tx.json(updated as never)}) as r(id text, severity text, score int, tier text,
+        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)
+      where a.workspace_id = ${ws} and a.id = r.id`;
+  }
+  if (events.length > 0) {
+    await tx`
+      insert into alert_events (workspace_id, alert_id, at, actor, type, detail)
+      select ${ws}, e.alert_id, ${now}::timestamptz, 'system', e.type, e.detail
+      from jsonb_to_recordset(${tx.json(events as never)}) as e(alert_id text, type text, detail jsonb)`;
+    await tx`
+      insert into outbox (workspace_id, key, kind, alert_id, customer_id, payload, created_at)
+      select ${ws}, o.key, o.kind, o.alert_id, o.customer_id, o.payload, ${now}::timestamptz
+      from jsonb_to_recordset(${tx.json(outbox as never)}) as o(key text, kind text, alert_id text, customer_id text, payload jsonb)
+      on conflict (workspace_id, key) do nothing`;
+  }
+  return decided;
 }

@@ -4,6 +4,7 @@
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
 import type { FactValues } from "../../rules/index.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
+import { requestDrain } from "../outbox/drain.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
@@ -92,24 +93,29 @@ export async function scoreCustomers(
     signature: signature(c.result),
     watermark: c.watermark === null ? null : new Date(c.watermark).toISOString(),
   }));
-  const sql = deps.database.sql;
-  const inserted = rows.length === 0 ? [] : await sql<{ id: number; customer_id: string }[]>`
-    insert into scores (workspace_id, customer_id, features_as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
-    select ${input.workspaceId}, r.customer_id, r.features_as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
-      r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
-    from jsonb_to_recordset(${sql.json(rows)}) as r(customer_id text, features_as_of timestamptz, score int, rule_points int,
-      model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
-    on conflict (workspace_id, customer_id, features_as_of) do nothing
-    returning id, customer_id`;
-  const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
-  // Only a new score can raise or update an alert: the same features twice do nothing.
-  const candidates = evaluated.flatMap((c) => {
-    const scoreId = scoreIdOf.get(c.customerId);
-    return scoreId !== undefined && c.result.alerts
-      ? [{ customerId: c.customerId, scoreId, tier: c.tier, valueAtRisk: c.model?.valueAtRisk ?? null, result: c.result }]
-      : [];
+  // Scores and the alerts they raise commit together: a stored score always has its alert.
+  const { scoreIdOf, raised } = await deps.database.sql.begin(async (tx) => {
+    const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string }[]>`
+      insert into scores (workspace_id, customer_id, features_as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
+      select ${input.workspaceId}, r.customer_id, r.features_as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
+        r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
+      from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, features_as_of timestamptz, score int, rule_points int,
+        model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
+      on conflict (workspace_id, customer_id, features_as_of) do nothing
+      returning id, customer_id`;
+    const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
+    // Only a new score can raise or update an alert: the same features twice do nothing.
+    const candidates = evaluated.flatMap((c) => {
+      const scoreId = scoreIdOf.get(c.customerId);
+      return scoreId !== undefined && c.result.alerts
+        ? [{ customerId: c.customerId, scoreId, tier: c.tier, valueAtRisk: c.model?.valueAtRisk ?? null, result: c.result }]
+        : [];
+    });
+    const raised = await raiseAlerts(tx, { workspaceId: input.workspaceId, candidates, now });
+    return { scoreIdOf, raised };
   });
-  await raiseAlerts(deps, { workspaceId: input.workspaceId, candidates });
+  // Committed: have the alerts' actions carried out now rather than at the next scheduled drain.
+  if (raised.some((r) => r.alertId !== null)) await requestDrain(deps);
   const out: ScoredCustomer[] = evaluated.map((c) => ({ customerId: c.customerId, scoreId: scoreIdOf.get(c.customerId) ?? null, result: c.result }));
   return out;
 }
