@@ -127,6 +127,24 @@ describe("POST /v1/signals", () => {
     expect(rows.map((r) => r.id)).toEqual(["racer"]);
   });
 
+  it("counts the same id sent by concurrent requests once", async () => {
+    const ws = await ctx.workspace();
+    const s = signal.purchase("c-1", daysAgo(1));
+    const results = await Promise.all(Array.from({ length: 5 }, () => push(ws.keys.ingest, [s]).then(readJson)));
+    expect(results.map((r) => r.accepted).sort()).toEqual([0, 0, 0, 0, 1]);
+    expect(results.map((r) => r.duplicates).sort()).toEqual([0, 1, 1, 1, 1]);
+    expect(await storedIds(ws.id)).toEqual([s.id]);
+  });
+
+  it("keeps concurrent requests of different workspaces apart", async () => {
+    const [a, b] = [await ctx.workspace(), await ctx.workspace()];
+    const s = signal.purchase("same-customer", daysAgo(1));
+    const [ra, rb] = await Promise.all([push(a.keys.ingest, [s]).then(readJson), push(b.keys.ingest, [s]).then(readJson)]);
+    expect([ra.accepted, rb.accepted]).toEqual([1, 1]);
+    expect(await storedIds(a.id)).toEqual([s.id]);
+    expect(await storedIds(b.id)).toEqual([s.id]);
+  });
+
   it("creates customers on first sight", async () => {
     const ws = await ctx.workspace();
     await push(ws.keys.ingest, [signal.purchase("new-customer", daysAgo(1))]);
