@@ -20,9 +20,10 @@ export async function requestRefresh(sql: Sql, workspaceId: string, customerIds:
 }
 
 /**
- * Queues the workspace's refresh, debounced: signals within the window replace the waiting
- * job. The key expires just before the job runs, so requests made while it runs queue a
- * fresh one; the job itself also loops until no request is left.
+ * Queues the workspace's refresh, throttled: signals within the window join the job already
+ * waiting (a debounce that extended the wait would starve under a steady stream). The key
+ * expires just before the job runs, so requests made while it runs queue a fresh one; the
+ * job itself also loops until no request is left.
  */
 export async function enqueueRefresh(deps: Deps, workspaceId: string) {
   const delay = deps.config.FEATURES_DEBOUNCE_MS;
@@ -31,7 +32,7 @@ export async function enqueueRefresh(deps: Deps, workspaceId: string) {
     "refreshCustomers",
     Array.from({ length: deps.config.REFRESH_SHARDS }, (_, shard) => ({
       payload: { workspaceId, shard },
-      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, ttl: Math.max(1, delay - 20), extend: true, replace: true } },
+      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, ttl: Math.max(1, delay - 20) } },
     })),
   );
 }
