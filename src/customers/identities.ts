@@ -9,7 +9,7 @@ export const customerIdForNewIdentity = (ref: IdentityRef) => (ref.kind === "crm
 
 /**
  * Maps identifiers to customers, creating customers seen for the first time. Set-based:
- * one statement whatever the batch size; safe when two batches race on a new customer.
+ * a lookup, and one more statement when some are new; safe when two batches race on a new customer.
  */
 export async function resolveIdentities(
   sql: Sql,
@@ -22,8 +22,28 @@ export async function resolveIdentities(
   const values = [...unique.values()].map((r) => r.value);
   const newIds = [...unique.values()].map(customerIdForNewIdentity);
 
-  // One round trip in the common case: existing identities, plus the ones this statement creates.
-  let rows = await sql<{ kind: string; value: string; customer_id: string }[]>`
+  const lookup = () => sql<{ kind: string; value: string; customer_id: string }[]>`
+    select i.kind, i.value, i.customer_id
+    from customer_identities i
+    join unnest(${kinds}::text[], ${values}::text[]) as n(kind, value) on n.kind = i.kind and n.value = i.value
+    where i.workspace_id = ${workspaceId}`;
+  // The common case: every identifier is known, one plain lookup.
+  let rows = await lookup();
+  if (rows.length < unique.size) rows = await createMissing();
+  if (rows.length < unique.size) {
+    // Another batch created some of them concurrently; they are committed now, read them.
+    rows = await lookup();
+  }
+  const map = new Map(rows.map((r) => [key(r.kind, r.value), r.customer_id]));
+  return (kind, value) => {
+    const id = map.get(key(kind, value));
+    if (!id) throw new Error(`identity ${kind}/${value} did not resolve`);
+    return id;
+  };
+
+  /** Existing identities plus the customers and identities this statement creates. */
+  function createMissing() {
+    return sql<{ kind: string; value: string; customer_id: string }[]>`
     with n as (select * from unnest(${kinds}::text[], ${values}::text[], ${newIds}::text[]) as n(kind, value, id)),
     existing as (
       select i.kind, i.value, i.customer_id from customer_identities i
@@ -40,18 +60,5 @@ export async function resolveIdentities(
       returning kind, value, customer_id
     )
     select * from existing union all select * from new_identities`;
-  if (rows.length < unique.size) {
-    // Another batch created some of them concurrently; they are committed now, read them.
-    rows = await sql<{ kind: string; value: string; customer_id: string }[]>`
-      select i.kind, i.value, i.customer_id
-      from customer_identities i
-      join unnest(${kinds}::text[], ${values}::text[]) as n(kind, value) on n.kind = i.kind and n.value = i.value
-      where i.workspace_id = ${workspaceId}`;
   }
-  const map = new Map(rows.map((r) => [key(r.kind, r.value), r.customer_id]));
-  return (kind, value) => {
-    const id = map.get(key(kind, value));
-    if (!id) throw new Error(`identity ${kind}/${value} did not resolve`);
-    return id;
-  };
 }

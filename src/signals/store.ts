@@ -26,21 +26,24 @@ type Pending = {
 
 /** Rows per flush; a batch of 1,000 always fits whole. */
 const MAX_FLUSH_ROWS = 5_000;
+/** Flushes in flight at once, each on its own connection, so PostgreSQL works on several cores. */
+const MAX_FLUSHES = 4;
 
-const writers = new WeakMap<Database, { queue: Pending[]; flushing: boolean }>();
+type Writer = { queue: Pending[]; flushing: number };
+const writers = new WeakMap<Database, Writer>();
 
 export function storeSignals(deps: Deps, input: { workspaceId: string; receivedAt: Date; items: Accepted[] }): Promise<StoredItem[]> {
   let writer = writers.get(deps.database);
-  if (!writer) writers.set(deps.database, (writer = { queue: [], flushing: false }));
+  if (!writer) writers.set(deps.database, (writer = { queue: [], flushing: 0 }));
   const w = writer;
   return new Promise<StoredItem[]>((resolve, reject) => {
     w.queue.push({ deps, ...input, resolve, reject });
-    if (!w.flushing) void flushAll(w);
+    if (w.flushing < MAX_FLUSHES) void flushAll(w);
   });
 }
 
-async function flushAll(w: { queue: Pending[]; flushing: boolean }) {
-  w.flushing = true;
+async function flushAll(w: Writer) {
+  w.flushing++;
   try {
     while (w.queue.length > 0) {
       let rows = 0;
@@ -56,7 +59,7 @@ async function flushAll(w: { queue: Pending[]; flushing: boolean }) {
       }
     }
   } finally {
-    w.flushing = false;
+    w.flushing--;
   }
 }
 
