@@ -14,11 +14,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { ts } from "./columns.ts";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** Workspace settings for what alerts make happen (`settings.actions`); defaults in src/workspaces/settings.ts. */
 export type ActionSettings = {

@@ -12,14 +12,13 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { ts } from "./columns.ts";
 
 import type { ScoringSettings } from "../src/scores/settings.ts";
 import type { TierSettings } from "../src/tiers/settings.ts";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = ts("created_at").notNull().defaultNow();
 
 export type WorkspaceSettings = {

@@ -10,11 +10,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { ts } from "./columns.ts";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 import { tierNames, type TierName } from "../rules/vocabulary.ts";
 
