@@ -17,12 +17,17 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { ts } from "./columns.ts";
+import type { Tier } from "./scoring-schema.ts";
 
 
 /** Workspace settings for what alerts make happen (`settings.actions`); defaults in src/workspaces/settings.ts. */
 export type ActionSettings = {
   /** Addresses (IPs or CIDRs) webhook endpoints may resolve to although they are private, loopback or link-local. */
   webhookAllowList: string[];
+  /** Alerts whose rules ask for a task get one when the customer is in one of these tiers… */
+  taskTiers: Tier[];
+  /** …or when the alert's value at risk reaches this (null: tier alone decides). */
+  taskMinValueAtRisk: number | null;
   /** Hours from a task's creation to its due date, per alert severity. */
   taskSlaHours: { low: number; medium: number; high: number; critical: number };
   /** The market whose send rules campaigns follow; KR marks ads "(광고)", adds the opt-out route and keeps 21:00–08:00 quiet. */

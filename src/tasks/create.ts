@@ -1,4 +1,5 @@
-// An alert that asks for a task gets one (unique per alert): for the customer's own manager,
+// An alert that asks for a task gets one (unique per alert) when the customer's tier or the
+// value at risk warrants it (workspace settings): for the customer's own manager,
 // or else the least-loaded active manager with capacity, or unassigned when none has room.
 // It says why (the alert's reasons in words), suggests a play and is due by the severity's SLA.
 // Runs inside the outbox drain's transaction; the task.created event goes out with it.
@@ -38,14 +39,18 @@ export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionS
     deps.log.warn("task asked for an alert that does not exist", { workspaceId: ws, alertId });
     return;
   }
+  const [settingsRow] = await tx<{ settings: Parameters<typeof actionSettingsOf>[0] }[]>`select settings from workspaces where id = ${ws}`;
+  const settings = actionSettingsOf(settingsRow!.settings);
+  // People's time goes to the customers worth it: the tiers chosen, or enough value at risk.
+  const byTier = alert.tier !== null && (settings.taskTiers as string[]).includes(alert.tier);
+  const byValue = settings.taskMinValueAtRisk !== null && (alert.value_at_risk ?? 0) >= settings.taskMinValueAtRisk;
+  if (!byTier && !byValue) return;
   // One assigner per workspace at a time, so two drains cannot both pick the same last free slot.
   await tx`select pg_advisory_xact_lock(hashtext('tasks'), hashtext(${ws}))`;
   const [existing] = await tx`select id from tasks where workspace_id = ${ws} and alert_id = ${alertId}`;
   if (existing) return;
 
   const now = deps.clock();
-  const [settingsRow] = await tx<{ settings: Parameters<typeof actionSettingsOf>[0] }[]>`select settings from workspaces where id = ${ws}`;
-  const settings = actionSettingsOf(settingsRow!.settings);
   const [own] = await tx<{ id: string }[]>`
     select m.id from customers c join managers m on m.workspace_id = c.workspace_id and m.id = c.manager_id
     where c.workspace_id = ${ws} and c.id = ${alert.customer_id} and m.active`;

@@ -1,3 +1,4 @@
+import { tierNames } from "../../db/scoring-schema.ts";
 import { isIP } from "node:net";
 import { z } from "zod";
 import type { ActionSettings } from "../../db/actions-schema.ts";
@@ -43,6 +44,8 @@ export const modelSettingsPatchSchema = z
 
 export const defaultActionSettings: ActionSettings = {
   webhookAllowList: [],
+  taskTiers: ["Platinum", "Diamond"],
+  taskMinValueAtRisk: 500_000,
   taskSlaHours: { low: 168, medium: 72, high: 24, critical: 4 },
   market: "KR",
   defaultTimezone: "Asia/Seoul",
@@ -69,6 +72,8 @@ const cidr = z.string().refine((v) => {
 export const actionSettingsPatchSchema = z
   .strictObject({
     webhookAllowList: z.array(cidr).max(100),
+    taskTiers: z.array(z.enum(tierNames)).max(5),
+    taskMinValueAtRisk: z.number().min(0).nullable(),
     taskSlaHours: z.strictObject({
       low: z.number().positive().max(8760),
       medium: z.number().positive().max(8760),

@@ -91,7 +91,7 @@ describe("campaigns from alerts", () => {
       expect(msg.type).toBe("campaign.enrollment.created");
       expect(msg.data).toMatchObject({
         campaign: { id: campaign.id, slug: "vip-competitor-winback", name: "We missed you!" },
-        customer: { id: "vip", name: "Jiwoo", timezone: "Asia/Seoul", tier: "Gold" },
+        customer: { id: "vip", name: "Jiwoo", timezone: "Asia/Seoul", tier: "Platinum" },
         alertId,
         arm: "treated",
         message: { title: "(광고) Jiwoo, we missed you!", channel: "push", advertising: true, optOutRoute: "080-000-0000" },

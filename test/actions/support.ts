@@ -44,9 +44,9 @@ export async function createEndpoint(ctx: TestContext, ws: TestWorkspace, url: s
   return (await res.json()) as { id: string; secret: string };
 }
 
-/** A customer whose last half year of purchases makes them Gold. */
-export const goldHistory = (id: string) =>
-  Array.from({ length: 4 }, (_, i) => signal.purchase(id, daysAgo(20 + i * 30), { data: { amount: 80_000 } }));
+/** A customer whose last half year of purchases (500,000 KRW in 5 orders) makes them Platinum: tasks are for Platinum+. */
+export const vipHistory = (id: string) =>
+  Array.from({ length: 5 }, (_, i) => signal.purchase(id, daysAgo(20 + i * 30), { data: { amount: 100_000 } }));
 
 export const defection = (id: string, rivalSpend = 120_000) => [
   signal.competitorAppUsage(id, daysAgo(3), { data: { competitor: "rival-beauty", app: "rival-beauty" } }),
@@ -57,7 +57,7 @@ export const defection = (id: string, rivalSpend = 120_000) => [
 
 /** Pushes the worked scenario for `customerId` and scores it: one open alert with its outbox rows. */
 export async function raiseAlert(ctx: TestContext, ws: TestWorkspace, customerId: string): Promise<string> {
-  const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [...goldHistory(customerId), ...defection(customerId)] } });
+  const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [...vipHistory(customerId), ...defection(customerId)] } });
   expect(res.status).toBe(200);
   await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: [customerId] });
   const [alert] = await ctx.database.sql<{ id: string }[]>`

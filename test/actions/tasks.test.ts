@@ -16,6 +16,19 @@ const eventsOf = async (ws: TestWorkspace, kind: string) =>
   ctx.database.sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where workspace_id = ${ws.id} and kind = ${kind} order by id`;
 
 describe("tasks from alerts", () => {
+  it("opens none for a Gold customer by default, and one once the value at risk reaches the threshold", async () => {
+    const ws = await ctx.workspace();
+    await addManager(ws, { id: "kim", capacity: 10 });
+    const alertId = await raiseAlert(ctx, ws, "vip");
+    await ctx.database.sql`update alerts set tier = 'Gold', value_at_risk = 100000 where workspace_id = ${ws.id} and id = ${alertId}`;
+    await drainOutbox(ctx);
+    expect(await count(ctx, "tasks", ws.id)).toBe(0);
+    await ctx.database.sql`update alerts set value_at_risk = 600000 where workspace_id = ${ws.id} and id = ${alertId}`;
+    await ctx.database.sql`update outbox set processed_at = null where workspace_id = ${ws.id}`;
+    await drainOutbox(ctx);
+    expect(await count(ctx, "tasks", ws.id)).toBe(1);
+  });
+
   it("gives the customer's own manager one task that says why, suggests a play and is due by the severity's SLA", async () => {
     const ws = await ctx.workspace();
     await addManager(ws, { id: "kim", timezone: "Asia/Seoul", capacity: 10 });
