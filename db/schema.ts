@@ -33,9 +33,9 @@ export type WorkspaceSettings = {
   /** External signals below this confidence are stored but not counted in features. */
   minConfidence: number;
   /** Tier weights, cut-offs and schedule; defaults when absent (src/tiers/settings.ts). */
-  tiers?: TierSettings;
+  tiers?: Partial<TierSettings>;
   /** Alert threshold and score formula; defaults when absent (src/scores/settings.ts). */
-  scoring?: ScoringSettings;
+  scoring?: Partial<ScoringSettings>;
   /** The customer-base model's settings; absent or partial means the defaults (src/workspaces/settings.ts). */
   model?: Partial<ModelSettings>;
   /** Webhooks, tasks and campaigns; absent or partial means the defaults (src/workspaces/settings.ts). */

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -153,6 +154,8 @@ export const scores = pgTable(
 );
 
 export const alertStatuses = ["open", "acknowledged", "snoozed", "resolved"] as const;
+export const alertLabels = ["real_risk", "false_alarm", "saved", "lost"] as const;
+export type AlertLabel = (typeof alertLabels)[number];
 export type AlertStatus = (typeof alertStatuses)[number];
 export const severities = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof severities)[number];
@@ -179,6 +182,12 @@ export const alerts = pgTable(
     /** No new alert for this customer before this time (set on resolve). */
     cooldownUntil: ts("cooldown_until"),
     cooldownDays: integer("cooldown_days").notNull(),
+    /** Held out from actions (no campaign, no task) so acting can be compared with not acting. */
+    holdout: boolean("holdout").notNull().default(false),
+    /** A manager's verdict: real_risk, false_alarm, saved, lost. */
+    label: text("label").$type<AlertLabel>(),
+    labeledAt: ts("labeled_at"),
+    labeledBy: text("labeled_by"),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),

@@ -43,6 +43,8 @@ type AlertRow = {
   resolved_at: Date | null;
   cooldown_until: Date | null;
   manager_id: string | null;
+  holdout: boolean;
+  label: string | null;
 };
 
 const view = (a: AlertRow) => ({
@@ -61,6 +63,8 @@ const view = (a: AlertRow) => ({
   snoozedUntil: a.snoozed_until?.toISOString() ?? null,
   resolvedAt: a.resolved_at?.toISOString() ?? null,
   cooldownUntil: a.cooldown_until?.toISOString() ?? null,
+  holdout: a.holdout,
+  label: a.label,
 });
 
 function decodeCursor(cursor: string | undefined) {

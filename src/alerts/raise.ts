@@ -4,12 +4,20 @@
 // unique key, so a retried job writes nothing twice.
 import type { ScoreReason, Severity, Tier } from "../../db/scoring-schema.ts";
 import { severities } from "../../db/scoring-schema.ts";
+import { createHash } from "node:crypto";
 import type postgres from "postgres";
 import { newId } from "../ids.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 
 export type AlertCandidate = { customerId: string; scoreId: number; tier: Tier | null; valueAtRisk: number | null; result: ScoreResult };
 export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | "cooling_down"; alertId: string | null };
+
+/** Deterministic per alert: held out when its hash falls under the largest share its rules ask for. */
+function isHeldOut(alertId: string, result: ScoreResult, percent: Readonly<Record<string, number>>): boolean {
+  const share = Math.max(0, ...result.reasons.map((r) => percent[r.ruleId] ?? 0));
+  if (share <= 0) return false;
+  return createHash("sha256").update(alertId).digest().readUInt32BE(0) / 2 ** 32 < share / 100;
+}
 
 const worse = (a: Severity, b: Severity) => (severities.indexOf(a) >= severities.indexOf(b) ? a : b);
 const versionsOf = (r: ScoreResult) => r.reasons.filter((x) => x.ruleId !== "model").map((x) => `${x.ruleId}@${x.version}`);
@@ -20,7 +28,7 @@ const versionsOf = (r: ScoreResult) => r.reasons.filter((x) => x.ruleId !== "mod
  */
 export async function raiseAlerts(
   tx: postgres.TransactionSql,
-  input: { workspaceId: string; candidates: readonly AlertCandidate[]; now: Date },
+  input: { workspaceId: string; candidates: readonly AlertCandidate[]; now: Date; holdoutPercent?: Readonly<Record<string, number>> },
 ): Promise<RaiseOutcome[]> {
   const ws = input.workspaceId;
   if (input.candidates.length === 0) return [];
@@ -30,8 +38,8 @@ export async function raiseAlerts(
   await tx`select pg_advisory_xact_lock(hashtext('alerts'), hashtext(${ws}))`;
   const active = new Map(
     (
-      await tx<{ id: string; customer_id: string; severity: Severity; rule_versions: string[] }[]>`
-        select id, customer_id, severity, rule_versions from alerts
+      await tx<{ id: string; customer_id: string; severity: Severity; rule_versions: string[]; holdout: boolean }[]>`
+        select id, customer_id, severity, rule_versions, holdout from alerts
         where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
     ).map((a) => [a.customer_id, a]),
   );
@@ -58,6 +66,8 @@ export async function raiseAlerts(
     const alertId = was?.id ?? newId("alr");
     const action = was ? "updated" : "opened";
     const newlyFired = was ? ruleVersions.filter((v) => !was.rule_versions.includes(v)) : ruleVersions;
+    // A held-out alert is tracked like any other but asks for no campaign and no task.
+    const holdout = was ? was.holdout : isHeldOut(alertId, c.result, input.holdoutPercent ?? {});
     const row = {
       id: alertId,
       customer_id: c.customerId,
@@ -69,12 +79,13 @@ export async function raiseAlerts(
       rule_versions: ruleVersions,
       score_id: c.scoreId,
       cooldown_days: c.result.cooldownDays,
+      holdout,
     };
     (was ? updated : opened).push(row);
     events.push({ alert_id: alertId, type: action, detail: { scoreId: c.scoreId, score: c.result.score, ruleVersions, newlyFired } });
     outbox.push({ key: `alert.${action}:${alertId}:${c.scoreId}`, kind: `alert.${action}`, alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, score: c.result.score, severity: row.severity } });
     // An action is asked for once per alert and rule, however often the rule matches again.
-    for (const a of c.result.actions) {
+    for (const a of holdout ? [] : c.result.actions) {
       if (!newlyFired.some((v) => v.startsWith(`${a.ruleId}@`))) continue;
       if (a.campaign) outbox.push({ key: `campaign:${alertId}:${a.campaign}`, kind: "campaign.enroll", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, campaign: a.campaign, ruleId: a.ruleId } });
       if (a.task) outbox.push({ key: `task:${alertId}`, kind: "task.create", alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, ruleId: a.ruleId } });
@@ -85,11 +96,11 @@ export async function raiseAlerts(
   if (opened.length > 0) {
     await tx`
       insert into alerts (workspace_id, id, customer_id, status, severity, score, tier, value_at_risk, reasons,
-        rule_versions, score_id, opened_at, updated_at, cooldown_days)
+        rule_versions, score_id, opened_at, updated_at, cooldown_days, holdout)
       select ${ws}, r.id, r.customer_id, 'open', r.severity, r.score, r.tier, r.value_at_risk, r.reasons,
-        array(select jsonb_array_elements_text(r.rule_versions)), r.score_id, ${now}::timestamptz, ${now}::timestamptz, r.cooldown_days
+        array(select jsonb_array_elements_text(r.rule_versions)), r.score_id, ${now}::timestamptz, ${now}::timestamptz, r.cooldown_days, r.holdout
       from jsonb_to_recordset(${tx.json(opened as never)}) as r(id text, customer_id text, severity text, score int, tier text,
-        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)`;
+        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int, holdout boolean)`;
   }
   if (updated.length > 0) {
     await tx`

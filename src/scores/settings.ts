@@ -9,6 +9,11 @@ export const scoringSettingsSchema = z
     alertOnSeverity: z.enum(severities),
     /** Points the model adds at churn probability 1 (scaled linearly), when a fit exists. */
     modelWeight: z.number().int().min(0).max(100),
+    /**
+     * Per rule, the share of its alerts (0–100) held out from actions — no campaign, no task,
+     * still tracked — so acting can be compared with not acting.
+     */
+    alertHoldout: z.record(z.string().min(1).max(100), z.number().min(0).max(100)),
   })
   .meta({ id: "ScoringSettings" });
 export type ScoringSettings = z.infer<typeof scoringSettingsSchema>;
@@ -17,5 +22,9 @@ export const defaultScoringSettings: ScoringSettings = {
   alertThreshold: 50,
   alertOnSeverity: "high",
   modelWeight: 20,
+  alertHoldout: {},
 };
-export const scoringSettingsOf = (settings: { scoring?: ScoringSettings }) => settings.scoring ?? defaultScoringSettings;
+export const scoringSettingsOf = (settings: { scoring?: Partial<ScoringSettings> }): ScoringSettings => ({
+  ...defaultScoringSettings,
+  ...settings.scoring,
+});

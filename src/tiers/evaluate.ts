@@ -13,7 +13,7 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 type FeatureRow = TierInputs & { customer_id: string };
 type CurrentTier = { customer_id: string; tier: Tier; tier_score: number };
 
-export const tierSettingsOf = (settings: { tiers?: TierSettings }) => settings.tiers ?? defaultTierSettings;
+export const tierSettingsOf = (settings: { tiers?: Partial<TierSettings> }): TierSettings => ({ ...defaultTierSettings, ...settings.tiers });
 
 const featureColumns = (sql: Sql) => sql`
   f.customer_id, f.spend_180d as "spend180d", f.spend_90d as "spend90d", f.aov_180d as "aov180d",

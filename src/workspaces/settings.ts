@@ -1,3 +1,5 @@
+import { scoringSettingsSchema } from "../scores/settings.ts";
+import { tierSettingsSchema } from "../tiers/settings.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
 import { isIP } from "node:net";
 import { z } from "zod";
@@ -113,6 +115,8 @@ export const workspaceSettingsPatchSchema = z
     minConfidence: z.number().min(0).max(1),
     model: modelSettingsPatchSchema,
     actions: actionSettingsPatchSchema,
+    tiers: tierSettingsSchema.partial(),
+    scoring: scoringSettingsSchema.partial(),
   })
   .partial()
   .meta({ id: "WorkspaceSettingsPatch" });
@@ -125,6 +129,8 @@ export function mergeSettings(current: WorkspaceSettings, patch: z.infer<typeof 
     // Model settings merge key by key: a patch of one leaves the others as they are.
     ...(patch.model ? { model: { ...current.model, ...patch.model } } : {}),
     ...(patch.actions ? { actions: { ...current.actions, ...patch.actions } } : {}),
+    ...(patch.tiers ? { tiers: { ...current.tiers, ...patch.tiers } } : {}),
+    ...(patch.scoring ? { scoring: { ...current.scoring, ...patch.scoring } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { alertListQuerySchema, alertTransitionSchema, getAlert, listAlerts, listCustomerScores, transitionAlert } from "../../alerts/alerts.ts";
 import { resolveCustomerId } from "../../customers/customers.ts";
+import { alertLabelSchema, labelAlert, rulePerformance, rulePerformanceQuerySchema } from "../../alerts/outcomes.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -59,6 +60,39 @@ export function registerAlertRoutes(app: App) {
       });
       return c.json(result, 200);
     },
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/alerts/{alertId}/label",
+      summary: "Label an alert: real_risk, false_alarm, saved or lost",
+      tags: ["alerts"],
+      security: bearerSecurity,
+      middleware: [requireRole("manager")] as const,
+      request: { params, body: { required: true, content: { "application/json": { schema: alertLabelSchema } } } },
+      responses: { 200: { description: "The alert", content: { "application/json": { schema: alert } } }, ...problemResponses(400, 401, 403, 404, 415, 422) },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      const deps = c.get("deps");
+      const alertId = c.req.valid("param").alertId;
+      await labelAlert(deps, { workspaceId: principal.workspaceId, alertId, actor: principal.keyId, ...c.req.valid("json") });
+      return c.json(await getAlert(deps, { workspaceId: principal.workspaceId, alertId }), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/rules/{ruleId}/performance",
+      summary: "Per rule version: alerts, precision by label and by later behaviour, save rate, value saved, acting vs holdout",
+      tags: ["rules"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: z.object({ ruleId: z.string().min(1).max(100) }), query: rulePerformanceQuerySchema },
+      responses: { 200: { description: "Performance", content: { "application/json": { schema: z.looseObject({ versions: z.array(z.looseObject({})) }) } } }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) =>
+      c.json(await rulePerformance(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ruleId: c.req.valid("param").ruleId, ...c.req.valid("query") }), 200),
   );
   app.openapi(
     createRoute({
