@@ -1,6 +1,7 @@
 // Ingest: many concurrent clients POST batches of 100 signals over real HTTP for a fixed
 // time; beside it, the same rows inserted straight with postgres.js (the ceiling).
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
 import { Redis } from "ioredis";
 import { JobQueues } from "../jobs/runtime.ts";
 import { loadConfig } from "../src/config.ts";
@@ -85,6 +86,19 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       const r = await database.sql`insert into signals ${database.sql(rows)} on conflict do nothing`;
       return r.count;
     });
+    // The HTTP ceiling: a bare Hono route that parses the same bodies and answers.
+    const bare = new Hono().post("/v1/signals", async (c) => {
+      const body = (await c.req.json()) as { signals: unknown[] };
+      return c.json({ accepted: body.signals.length });
+    });
+    const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((r) => bareServer.once("listening", () => r()));
+    const barePort = (bareServer.address() as { port: number }).port;
+    const rawHttp = await loop(seconds, concurrency, async (n) => {
+      const res = await fetch(`http://127.0.0.1:${barePort}/v1/signals`, { method: "POST", headers, body: JSON.stringify({ signals: makeBatch("bare", n, batch, customers) }) });
+      return ((await res.json()) as { accepted: number }).accepted;
+    });
+    await new Promise<void>((r) => bareServer.close(() => r()));
     const result = {
       name: "ingest",
       sizes: { seconds, concurrency, batch, customers },
@@ -92,6 +106,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       api,
       rawInsert: rawRun,
       ratio: +(api.perSecond / rawRun.perSecond).toFixed(2),
+      rawHttp,
+      ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
       goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
       peakRssMiB: peakRssMiB(),
       machine: await machineFacts(database),

@@ -2,6 +2,7 @@
 // streaming in at a fixed rate; some of them complete a defection pattern for a Gold
 // customer. Latency = the alert's opened_at − the moment the request was sent.
 import { serve } from "@hono/node-server";
+import { Queue, Worker } from "bullmq";
 import { startWorkers } from "../jobs/handlers.ts";
 import { JobQueues } from "../jobs/runtime.ts";
 import { systemClock } from "../src/clock.ts";
@@ -26,6 +27,7 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
   await new Promise<void>((r) => server.once("listening", () => r()));
   const port = (server.address() as { port: number }).port;
   try {
+    const noopJobsPerSecond = await rawBullmqRate(benchRedisUrl());
     const { workspace, apiKey } = await createWorkspace(database.db, { name: "latency" });
     const ws = workspace.id;
     // Gold histories for the defectors, loaded and scored before the clock starts.
@@ -91,6 +93,8 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? null,
       goal: "p99 signal-to-alert under 2,000 ms at 2,000 signals per second",
+      // The queue's ceiling on this machine: no-op jobs through BullMQ on the same Redis.
+      rawBullmqNoopJobsPerSecond: noopJobsPerSecond,
       peakRssMiB: peakRssMiB(),
       // API and worker share this process here (with the load generator): budget 512 MB.
       memoryBudget: peakRssMiB() <= 512 ? "within 512 MiB" : "OVER the 512 MiB budget",
@@ -103,4 +107,25 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
     await jobs.close();
     await drop();
   }
+}
+
+/** No-op jobs per second through BullMQ on Redis, 16 at a time: the ceiling of any job work. */
+async function rawBullmqRate(url: string, jobs = 5_000): Promise<number> {
+  const connection = { url, maxRetriesPerRequest: null };
+  const name = `noop-${Date.now()}`;
+  const queue = new Queue(name, { connection });
+  await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: "noop", data: { i }, opts: { removeOnComplete: true } })));
+  const started = performance.now();
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    const worker = new Worker(name, async () => {}, { connection, concurrency: 16 });
+    worker.on("completed", () => {
+      if (++done === jobs) void worker.close().then(() => resolve());
+    });
+  });
+  await finished;
+  const rate = Math.round(jobs / ((performance.now() - started) / 1000));
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
 }
