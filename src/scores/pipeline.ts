@@ -40,10 +40,22 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
  */
 export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; pageSize?: number }) {
   const started = performance.now();
+  // Where the time goes, for the benchmark and the logs.
+  const phases = { featuresMs: 0, modelMs: 0, tiersMs: 0, scoresMs: 0 };
+  const timed = async <T>(phase: keyof typeof phases, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[phase] += Math.round(performance.now() - t0);
+    }
+  };
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
-  const customers = await upsertFeatures(deps.database.sql, { workspaceId: input.workspaceId, asOf: deps.clock() }, settings);
+  const customers = await timed("featuresMs", () =>
+    upsertFeatures(deps.database.sql, { workspaceId: input.workspaceId, asOf: deps.clock() }, settings),
+  );
   // Model values age too: the churn probability rises with silence.
-  await scoreWorkspaceWithLatestFit(deps, { workspaceId: input.workspaceId });
+  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId: input.workspaceId }));
   const rules = await loadActiveRules(deps, input.workspaceId);
   const pageSize = input.pageSize ?? 5_000;
   let after = "";
@@ -54,10 +66,12 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
       order by customer_id limit ${pageSize}`;
     if (page.length === 0) break;
     const customerIds = page.map((r) => r.customer_id);
-    await promoteTiers(deps, { workspaceId: input.workspaceId, customerIds });
-    const scored = await scoreCustomers(deps, { workspaceId: input.workspaceId, customerIds, rules });
+    await timed("tiersMs", () => promoteTiers(deps, { workspaceId: input.workspaceId, customerIds }));
+    const scored = await timed("scoresMs", () => scoreCustomers(deps, { workspaceId: input.workspaceId, customerIds, rules }));
     alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
     after = customerIds.at(-1)!;
   }
-  return { customers, alerts, ms: Math.round(performance.now() - started) };
+  const result = { customers, alerts, ms: Math.round(performance.now() - started), ...phases };
+  deps.log.info("workspace re-scored", { workspaceId: input.workspaceId, ...result });
+  return result;
 }
