@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { alertStatuses, severities, tierNames, type AlertStatus } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requestDrain } from "../outbox/drain.ts";
 
@@ -67,21 +68,12 @@ const view = (a: AlertRow) => ({
   label: a.label,
 });
 
-function decodeCursor(cursor: string | undefined) {
-  if (!cursor) return null;
-  try {
-    return z
-      .object({ t: z.iso.datetime({ offset: true }).optional(), v: z.number().optional(), id: z.string() })
-      .parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw new AppError("validation_failed", "cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
-  }
-}
+const alertCursorSchema = z.object({ t: z.iso.datetime({ offset: true }).optional(), v: z.number().optional(), id: z.string() });
 
 /** Newest first, or by value at risk; ties broken by id so pages never overlap. */
 export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.infer<typeof alertListQuerySchema>) {
   const sql = deps.database.sql;
-  const after = decodeCursor(input.cursor);
+  const after = decodeCursor(alertCursorSchema, input.cursor);
   const rows = await sql<AlertRow[]>`
     select a.*, c.manager_id from alerts a
     join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
@@ -103,9 +95,7 @@ export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.
     alerts: page.map(view),
     nextCursor:
       rows.length > input.limit && last
-        ? Buffer.from(
-            JSON.stringify(input.sort === "opened" ? { t: last.opened_at.toISOString(), id: last.id } : { v: last.value_at_risk ?? -1, id: last.id }),
-          ).toString("base64url")
+        ? encodeCursor(input.sort === "opened" ? { t: last.opened_at.toISOString(), id: last.id } : { v: last.value_at_risk ?? -1, id: last.id })
         : null,
   };
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
 import { auditLog } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
-import { AppError } from "../errors.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 
 /** The actor of changes the service makes by itself (the default rule pack, say). */
 export const systemActor = "system";
@@ -38,20 +38,10 @@ export const auditListQuerySchema = z.object({
 
 const cursorSchema = z.object({ t: z.iso.datetime({ offset: true }), id: z.number().int().nonnegative() });
 
-function decodeCursor(cursor: string | undefined) {
-  if (!cursor) return null;
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw new AppError("validation_failed", "cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
-  }
-}
-
-const encodeCursor = (at: Date, id: number) => Buffer.from(JSON.stringify({ t: at.toISOString(), id })).toString("base64url");
 
 /** Newest first; ties on the time broken by id, so pages never overlap or skip. */
 export async function listAudit(deps: Pick<Deps, "database">, input: { workspaceId: string } & z.infer<typeof auditListQuerySchema>) {
-  const after = decodeCursor(input.cursor);
+  const after = decodeCursor(cursorSchema, input.cursor);
   const rows = await deps.database.db
     .select()
     .from(auditLog)
@@ -79,6 +69,6 @@ export async function listAudit(deps: Pick<Deps, "database">, input: { workspace
       entityId: r.entityId,
       detail: r.detail,
     })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.at, last.id) : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.at.toISOString(), id: last.id }) : null,
   };
 }

@@ -4,6 +4,7 @@ import type { DbOrTx } from "../../db/client.ts";
 import { customerTiers } from "../../db/scoring-schema.ts";
 import { customerFeatures, customerIdentities, customers, identityKinds, signalTypes } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
 import { enqueueRefresh, requestRefresh } from "../features/refresh.ts";
 import { getCustomerModel } from "../model-fits/model-views.ts";
@@ -139,16 +140,7 @@ export async function listCustomerSignals(
   input: { workspaceId: string; customerId: string } & z.infer<typeof signalTimelineQuerySchema>,
 ) {
   const id = await resolveCustomerId(deps.database.db, input.workspaceId, input.customerId);
-  let after: { t: string; id: string } | null = null;
-  if (input.cursor) {
-    try {
-      after = z
-        .object({ t: z.iso.datetime({ offset: true }), id: z.string() })
-        .parse(JSON.parse(Buffer.from(input.cursor, "base64url").toString("utf8")));
-    } catch {
-      throw new AppError("validation_failed", "cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
-    }
-  }
+  const after = decodeCursor(z.object({ t: z.iso.datetime({ offset: true }), id: z.string() }), input.cursor);
   const sql = deps.database.sql;
   const rows = await sql<
     {
@@ -194,7 +186,7 @@ export async function listCustomerSignals(
     })),
     nextCursor:
       rows.length > input.limit && last
-        ? Buffer.from(JSON.stringify({ t: last.occurred_at.toISOString(), id: last.id })).toString("base64url")
+        ? encodeCursor({ t: last.occurred_at.toISOString(), id: last.id })
         : null,
   };
 }

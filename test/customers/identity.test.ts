@@ -77,4 +77,12 @@ describe("customers and identities", () => {
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => daysAgo(i + 1)));
   });
+
+  it("refuses a cursor it did not issue, naming the field", async () => {
+    const ws = await ctx.workspace();
+    await push(ws.keys.ingest, [signal.session("c-1", daysAgo(1))]);
+    const res = await ctx.request("/v1/customers/c-1/signals?cursor=not-a-cursor", { key: ws.keys.manager });
+    expect(res.status).toBe(422);
+    expect((await readJson(res)).errors[0].path).toBe("cursor");
+  });
 });
