@@ -31,6 +31,7 @@ import { bulkLoadSignals, loadGroundTruth, saveGroundTruth, simulate, type Groun
 import { createWorkspace, updateWorkspaceSettings } from "../src/workspaces/workspaces.ts";
 import { freshDatabase, machineFacts, peakRssMiB } from "./support.ts";
 import type { Database } from "../db/client.ts";
+import { daysSinceLastPurchaseSql } from "../db/queries/features.ts";
 
 const DAY = 86_400_000;
 export const strategies = ["rules", "model", "combined", "recency", "rfm"] as const;
@@ -141,7 +142,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       await rescoreWorkspace(deps, { workspaceId });
       pipelineMs += performance.now() - tp;
       await resolveOldAlerts(deps, workspaceId, at);
-      for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId))) {
+      for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, now))) {
         const last = lastFlag[name]!;
         for (const id of ids) {
           if ((last.get(id) ?? -Infinity) > at - REALERT_DAYS * DAY) continue;
@@ -210,15 +211,15 @@ async function resolveOldAlerts(deps: Deps, workspaceId: string, at: number) {
 }
 
 /** Customers each non-service strategy flags as of the last re-score. */
-async function flaggedNow(database: Database, workspaceId: string) {
+async function flaggedNow(database: Database, workspaceId: string, asOf: Date) {
   const model = await database.sql<{ customer_id: string }[]>`
     select customer_id from customer_model_scores
     where workspace_id = ${workspaceId} and churn_probability >= ${MODEL_CHURN_THRESHOLD} and coalesce(value_at_risk, 0) >= ${MODEL_MIN_VALUE_AT_RISK}`;
   const recency = await database.sql<{ customer_id: string }[]>`
-    select customer_id from customer_features where workspace_id = ${workspaceId} and days_since_last_purchase > ${RECENCY_DAYS}`;
+    select customer_id from customer_features f where workspace_id = ${workspaceId} and ${daysSinceLastPurchaseSql(database.sql, asOf)} > ${RECENCY_DAYS}`;
   const rfm = await database.sql<{ customer_id: string }[]>`
-    select customer_id from customer_features where workspace_id = ${workspaceId}
-      and spend_180d >= 300000 and orders_180d >= 4 and days_since_last_purchase > 30`;
+    select customer_id from customer_features f where workspace_id = ${workspaceId}
+      and spend_180d >= 300000 and orders_180d >= 4 and ${daysSinceLastPurchaseSql(database.sql, asOf)} > 30`;
   const ids = (rows: { customer_id: string }[]) => rows.map((r) => r.customer_id);
   return { model: ids(model), recency: ids(recency), rfm: ids(rfm) };
 }

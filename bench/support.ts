@@ -24,6 +24,8 @@ export async function freshDatabase(label: string): Promise<{ database: Database
     database,
     async drop() {
       await database.close();
+      // BENCH_KEEP=1 leaves the database for inspection (EXPLAIN, psql).
+      if (process.env.BENCH_KEEP) return void console.error(`kept database ${name}`);
       const a = postgres(base, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists "${name}" with (force)`);
       await a.end();

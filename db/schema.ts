@@ -206,6 +206,11 @@ export const customerFeatures = pgTable(
     asOf: ts("as_of").notNull(),
     /** Newest `received_at` among the signals these features were computed from. */
     watermark: ts("watermark"),
+    /**
+     * When a signal next crosses a window edge, so these features may change; null when
+     * none will. Until then they hold (days since the last purchase, not stored, aside).
+     */
+    nextChangeAt: ts("next_change_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
 
     spend30d: doublePrecision("spend_30d").notNull(),
@@ -222,7 +227,6 @@ export const customerFeatures = pgTable(
     spendTotal: doublePrecision("spend_total").notNull(),
     firstPurchaseAt: ts("first_purchase_at"),
     lastPurchaseAt: ts("last_purchase_at"),
-    daysSinceLastPurchase: doublePrecision("days_since_last_purchase"),
     purchaseIntervalDays: doublePrecision("purchase_interval_days"),
 
     sessions7d: integer("sessions_7d").notNull(),

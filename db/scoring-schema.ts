@@ -125,14 +125,18 @@ export type ScoreReason = {
   sentences: string[];
 };
 
-/** Every score a customer had, with its reasons; (customer, featuresAsOf) makes re-runs no-ops. */
+/**
+ * Every score a customer had, with its reasons. `asOf` is the moment the customer was
+ * evaluated at (the features' moment for a refresh, the pass's for the daily re-score), so
+ * a job run twice for the same moment writes nothing the second time.
+ */
 export const scores = pgTable(
   "scores",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     workspaceId: text("workspace_id").notNull(),
     customerId: text("customer_id").notNull(),
-    featuresAsOf: ts("features_as_of").notNull(),
+    asOf: ts("as_of").notNull(),
     scoredAt: ts("scored_at").notNull(),
     score: integer("score").notNull(),
     rulePoints: integer("rule_points").notNull(),
@@ -148,7 +152,7 @@ export const scores = pgTable(
     watermark: ts("watermark"),
   },
   (t) => [
-    uniqueIndex("scores_customer_asof_key").on(t.workspaceId, t.customerId, t.featuresAsOf),
+    uniqueIndex("scores_customer_asof_key").on(t.workspaceId, t.customerId, t.asOf),
     index("scores_customer_time_idx").on(t.workspaceId, t.customerId, t.scoredAt),
   ],
 );

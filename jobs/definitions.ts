@@ -15,7 +15,12 @@ export const jobDefinitions = {
     name: "refresh-customers",
     payload: z.object({ workspaceId: id, shard: z.number().int().min(0).max(63).default(0) }),
   },
-  rescoreWorkspace: { queue: "scoring", name: "rescore-workspace", payload: z.object({ workspaceId: id }) },
+  /** The daily pass; `asOf` (set by the fan-out) makes a redelivered job evaluate the same moment. */
+  rescoreWorkspace: {
+    queue: "scoring",
+    name: "rescore-workspace",
+    payload: z.object({ workspaceId: id, asOf: z.iso.datetime({ offset: true }).optional() }),
+  },
   rescoreAll: { queue: "scoring", name: "rescore-all", payload: z.object({}) },
   reevaluateTiers: { queue: "scoring", name: "reevaluate-tiers", payload: z.object({ workspaceId: id }) },
   reevaluateAllTiers: { queue: "scoring", name: "reevaluate-all-tiers", payload: z.object({}) },

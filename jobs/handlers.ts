@@ -25,7 +25,7 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
     jobs.startWorker(
       "scoring",
       {
-        rescoreWorkspace: (p) => rescoreWorkspace(deps, p),
+        rescoreWorkspace: (p) => rescoreWorkspace(deps, { workspaceId: p.workspaceId, asOf: p.asOf ? new Date(p.asOf) : undefined }),
         rescoreAll: () => fanOutToWorkspaces(deps, "rescoreWorkspace"),
         reevaluateTiers: (p) => reevaluateTiers(deps, p),
         reevaluateAllTiers: () => fanOutToWorkspaces(deps, "reevaluateTiers"),

@@ -43,7 +43,10 @@ export type FactDefinition = {
   unit: FactUnit | null;
   window: FactWindow;
   description: string;
-  /** SQL expression reading the fact over the aliases f (customer_features), t (tier), m (model). */
+  /**
+   * SQL expression reading the fact over the aliases f (customer_features with
+   * days_since_last_purchase as of the moment evaluated), t (tier), m (model).
+   */
   sql: string;
   nullable: boolean;
   source: FactSource;
@@ -65,8 +68,15 @@ type Spec = {
   phrase: FactPhrase;
 };
 
-const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "updatedAt"] as const;
-type FeatureColumn = Exclude<keyof typeof customerFeatures.$inferSelect, (typeof bookkeeping)[number]>;
+const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "nextChangeAt", "updatedAt"] as const;
+/**
+ * Facts read from `f`: customer_features plus days_since_last_purchase, which is not stored
+ * (it grows daily) and is computed as of the moment being evaluated by whoever builds `f`.
+ */
+type FeatureColumn = Exclude<keyof typeof customerFeatures.$inferSelect, (typeof bookkeeping)[number]> | "daysSinceLastPurchase";
+const computedColumns: Partial<Record<FeatureColumn, { name: string; notNull: boolean }>> = {
+  daysSinceLastPurchase: { name: "days_since_last_purchase", notNull: false },
+};
 type FeatureSpec = Spec & { baseline?: FeatureColumn };
 
 const per30 = "the same measure per 30 days over the 180 days before the last 30 (days 31–210)";
@@ -616,7 +626,7 @@ function entry(name: string, spec: Spec, rest: Omit<FactDefinition, keyof Spec |
 /** The catalogue, in a stable order, as plain JSON-able data. */
 export const factCatalogue: readonly FactDefinition[] = [
   ...Object.entries(featureSpecs).map(([name, spec]) => {
-    const column = columns[name as FeatureColumn];
+    const column = computedColumns[name as FeatureColumn] ?? columns[name as Exclude<FeatureColumn, "daysSinceLastPurchase">];
     return entry(name, spec, {
       sql: `f.${column.name}`,
       nullable: !column.notNull,

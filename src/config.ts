@@ -44,6 +44,8 @@ export const configSchema = z.object({
   FEATURES_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** Shards a workspace's refresh work is split into; shards drain in parallel. */
   REFRESH_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Statements the daily re-score runs side by side over parts of a workspace (PostgreSQL cores it may use). */
+  RESCORE_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),

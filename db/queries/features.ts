@@ -4,7 +4,49 @@
 import type postgres from "postgres";
 import type { WorkspaceSettings } from "../schema.ts";
 
-export type FeatureScope = { workspaceId: string; customerIds?: readonly string[]; asOf: Date };
+export type FeatureScope = {
+  workspaceId: string;
+  /** Only these customers; or, with `due`, only those whose features may have changed by `asOf`. */
+  customerIds?: readonly string[];
+  due?: boolean;
+  /** One part of the workspace's customers (by hash of the id), so parts can run side by side. */
+  part?: { index: number; of: number };
+  asOf: Date;
+};
+
+/**
+ * When a signal can next change its customer's features: the windows (days) it leaves,
+ * counted from when it happened or, for external evidence, from the end of the period it
+ * covers; and for external evidence the end of its freshness. Between two such moments
+ * every stored feature stays the same (days since the last purchase aside, which readers
+ * compute as of their own moment), so the daily pass recomputes only customers whose
+ * `next_change_at` has come. Keep in step with the aggregates below: a spec checks it.
+ */
+const windowsOf: Record<string, { occurred: number[]; periodEnd: number[]; fresh: boolean }> = {
+  purchase: { occurred: [7, 30, 90, 180, 210], periodEnd: [], fresh: false },
+  refund: { occurred: [90], periodEnd: [], fresh: false },
+  session: { occurred: [7, 30, 210], periodEnd: [], fresh: false },
+  support_ticket: { occurred: [30], periodEnd: [], fresh: false },
+  campaign_response: { occurred: [30], periodEnd: [], fresh: false },
+  competitor_purchase: { occurred: [30, 90, 210], periodEnd: [30], fresh: true },
+  competitor_app_usage: { occurred: [], periodEnd: [30, 90, 210], fresh: true },
+};
+
+/** The first window edge at or after `asOf` of a moment, as SQL (null when past them all). */
+function edgeSql(from: string, days: number[]) {
+  if (days.length === 0) return "null::timestamptz";
+  const arms = days.map((d) => `when ${from} >= s.ref_at - interval '${d} days' then ${from} + interval '${d} days'`).join(" ");
+  return `case ${arms} end`;
+}
+
+function nextEdgeSql() {
+  const arms = Object.entries(windowsOf).map(([type, w]) => {
+    const parts = [edgeSql("s.occurred_at", w.occurred), edgeSql("coalesce(s.period_end, s.occurred_at)", w.periodEnd)];
+    if (w.fresh) parts.push("case when coalesce(s.period_end, s.occurred_at) + s.freshness > s.ref_at then coalesce(s.period_end, s.occurred_at) + s.freshness end");
+    return `when '${type}' then least(${parts.join(", ")})`;
+  });
+  return `case s.type ${arms.join(" ")} end`;
+}
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -15,11 +57,17 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
   const trusted = settings.trustedProviders;
   const customerFilter = scope.customerIds ? sql`and c.id = any(${scope.customerIds as string[]}::text[])` : sql``;
+  // Due: never computed, or a signal has crossed a window edge since (next_change_at).
+  const dueFilter = scope.due
+    ? sql`and not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id
+        and (f.next_change_at is null or f.next_change_at > ${scope.asOf}::timestamptz))`
+    : sql``;
+  const partFilter = scope.part ? sql`and (hashtext(c.id) & 2147483647) % ${scope.part.of}::int = ${scope.part.index}::int` : sql``;
   return sql`
     with c as (
       select c.workspace_id, c.id
       from customers c
-      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter}
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter} ${dueFilter} ${partFilter}
     ),
     s as (
       select s.*,
@@ -27,32 +75,34 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
         (s.type not in ('competitor_app_usage', 'competitor_purchase') or (
           (${trusted === null}::boolean or s.source = any(${trusted ?? []}::text[]))
           and coalesce(s.confidence, 1) >= ${settings.minConfidence}::float8
-          and coalesce(s.period_end, s.occurred_at) > ${scope.asOf}::timestamptz - make_interval(days =>
-            coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
-                     (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int))
+          and coalesce(s.period_end, s.occurred_at) > s.ref_at - s.freshness
         )) as counts,
         -- An external signal covers a period; an own signal an instant.
         coalesce(s.period_start, s.occurred_at) as p_start,
         coalesce(s.period_end, s.occurred_at) as p_end,
-        ${scope.asOf}::timestamptz - s.occurred_at as age
-      from signals s
-      join c on c.workspace_id = s.workspace_id and c.id = s.customer_id
-      where s.occurred_at <= ${scope.asOf}::timestamptz
-    ),
-    purchase_days as (
-      select customer_id, count(distinct date_trunc('day', occurred_at)) as days,
-        min(occurred_at) as first_at, max(occurred_at) as last_at
-      from s where type = 'purchase' group by customer_id
+        s.ref_at - s.occurred_at as age,
+        -- Dated after asOf: not counted yet, only its arrival noted.
+        s.occurred_at <= s.ref_at as present
+      from (
+        select s.*, ${scope.asOf}::timestamptz as ref_at,
+          make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
+                                         (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) as freshness
+        from signals s
+        join c on c.workspace_id = s.workspace_id and c.id = s.customer_id
+      ) s
     ),
     categories as (
       select distinct on (customer_id) customer_id, data ->> 'category' as category, count(*)::int as n
       from s
-      where type = 'purchase' and data ? 'category' and age <= interval '180 days'
+      where present and type = 'purchase' and data ? 'category' and age <= interval '180 days'
       group by customer_id, data ->> 'category'
       order by customer_id, n desc, category
     ),
     agg as (
       select c.id as customer_id,
+        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type = 'purchase') as purchase_days,
+        min(s.occurred_at) filter (where s.type = 'purchase') as first_purchase_at,
+        max(s.occurred_at) filter (where s.type = 'purchase') as last_purchase_at,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '30 days'), 0) as spend_30d,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '90 days'), 0) as spend_90d,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '180 days'), 0) as spend_180d,
@@ -92,27 +142,29 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
         count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
         count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline
+          and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
+        min(${sql.unsafe(nextEdgeSql())}) as next_edge
       from c
-      left join s on s.customer_id = c.id
+      left join s on s.customer_id = c.id and s.present
       group by c.id
     ),
     marks as (
-      select customer_id, max(received_at) as watermark from signals
-      where workspace_id = ${scope.workspaceId} and customer_id in (select id from c)
-      group by customer_id
+      select customer_id, max(received_at) as watermark,
+        -- A signal dated ahead of asOf starts counting when its moment comes.
+        min(occurred_at) filter (where not present) as next_arrival
+      from s group by customer_id
     )
     select
       ${scope.workspaceId}::text as workspace_id, a.customer_id,
-      ${scope.asOf}::timestamptz as as_of, m.watermark,
+      ${scope.asOf}::timestamptz as as_of, m.watermark, least(a.next_edge, m.next_arrival) as next_change_at,
       a.spend_30d, a.spend_90d, a.spend_180d, a.orders_30d, a.orders_90d, a.orders_180d,
       a.spend_30d / nullif(a.orders_30d, 0) as aov_30d,
       a.spend_90d / nullif(a.orders_90d, 0) as aov_90d,
       a.spend_180d / nullif(a.orders_180d, 0) as aov_180d,
       a.refunds_90d, a.orders_total, a.spend_total,
-      pd.first_at as first_purchase_at, pd.last_at as last_purchase_at,
-      extract(epoch from ${scope.asOf}::timestamptz - pd.last_at) / 86400 as days_since_last_purchase,
-      case when pd.days >= 2 then extract(epoch from pd.last_at - pd.first_at) / 86400 / (pd.days - 1) end as purchase_interval_days,
+      a.first_purchase_at, a.last_purchase_at,
+      (extract(epoch from ${scope.asOf}::timestamptz - a.last_purchase_at) / 86400)::float8 as days_since_last_purchase,
+      case when a.purchase_days >= 2 then extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / (a.purchase_days - 1) end as purchase_interval_days,
       a.sessions_7d, a.sessions_30d, a.active_days_7d, a.active_days_30d,
       coalesce(cat.n, 0) as category_repeat_max_180d, cat.category as top_category_180d,
       a.competitor_apps_30d, a.competitor_apps_90d, a.competitor_app_names_30d, a.competitor_names_30d,
@@ -125,7 +177,6 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       (a.sessions_30d - a.sessions_30d_baseline) / nullif(a.sessions_30d_baseline, 0) as sessions_30d_change,
       (a.competitor_spend_30d - a.competitor_spend_30d_baseline) / nullif(a.competitor_spend_30d_baseline, 0) as competitor_spend_30d_change
     from agg a
-    left join purchase_days pd on pd.customer_id = a.customer_id
     left join categories cat on cat.customer_id = a.customer_id
     left join marks m on m.customer_id = a.customer_id
   `;
@@ -134,7 +185,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
 const featureColumns = [
   "as_of", "watermark", "spend_30d", "spend_90d", "spend_180d", "orders_30d", "orders_90d", "orders_180d",
   "aov_30d", "aov_90d", "aov_180d", "refunds_90d", "orders_total", "spend_total", "first_purchase_at",
-  "last_purchase_at", "days_since_last_purchase", "purchase_interval_days", "sessions_7d", "sessions_30d",
+  "last_purchase_at", "purchase_interval_days", "next_change_at", "sessions_7d", "sessions_30d",
   "active_days_7d", "active_days_30d", "category_repeat_max_180d", "top_category_180d", "competitor_apps_30d",
   "competitor_apps_90d", "competitor_app_names_30d", "competitor_names_30d", "competitor_spend_30d",
   "competitor_spend_90d", "competitor_minutes_30d", "support_tickets_30d", "high_severity_tickets_30d",
@@ -146,16 +197,27 @@ const featureColumns = [
 /**
  * Recomputes and stores features. A slower, older computation never overwrites a newer
  * one (`as_of` only moves forward), so concurrent or repeated jobs are harmless.
- * Returns the number of customers written.
+ * Returns the customers written.
  */
-export async function upsertFeatures(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings): Promise<number> {
+export async function upsertFeatures(sql: postgres.Sql, scope: FeatureScope, settings: WorkspaceSettings): Promise<string[]> {
   const cols = sql.unsafe(["workspace_id", "customer_id", ...featureColumns].join(", "));
   const updates = sql.unsafe(featureColumns.map((c) => `${c} = excluded.${c}`).join(", "));
-  const result = await sql`
-    insert into customer_features (${cols})
-    select ${cols} from (${featuresSelect(sql, scope, settings)}) f
-    on conflict (workspace_id, customer_id) do update set ${updates}, updated_at = now()
-    where customer_features.as_of <= excluded.as_of
-  `;
-  return result.count;
+  const rows = await sql.begin(async (tx) => {
+    // The grouping sorts spill to disk at the default 4MB; this statement alone gets more.
+    await tx`select set_config('work_mem', '64MB', true)`;
+    return tx<{ customer_id: string }[]>`
+      insert into customer_features (${cols})
+      select ${cols} from (${featuresSelect(tx, scope, settings)}) f
+      on conflict (workspace_id, customer_id) do update set ${updates}, updated_at = now()
+      where customer_features.as_of <= excluded.as_of
+      returning customer_id`;
+  });
+  return rows.map((r) => r.customer_id);
 }
+
+/**
+ * Days since the last purchase as of a moment, over customer_features aliased `f`. Not
+ * stored: it grows every day while every stored feature may stay the same for weeks.
+ */
+export const daysSinceLastPurchaseSql = (sql: Sql, asOf: Date) =>
+  sql`(extract(epoch from ${asOf}::timestamptz - f.last_purchase_at) / 86400)::float8`;

@@ -160,15 +160,15 @@ export async function transitionAlert(
 /** A customer's score history, newest first. */
 export async function listCustomerScores(deps: Deps, input: { workspaceId: string; customerId: string; limit: number }) {
   const rows = await deps.database.sql<
-    { id: number; scored_at: Date; features_as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: unknown; shadow_hits: unknown; model: unknown }[]
+    { id: number; scored_at: Date; as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: unknown; shadow_hits: unknown; model: unknown }[]
   >`
-    select id, scored_at, features_as_of, score, rule_points, model_points, tier, reasons, shadow_hits, model
+    select id, scored_at, as_of, score, rule_points, model_points, tier, reasons, shadow_hits, model
     from scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}
     order by scored_at desc, id desc limit ${input.limit}`;
   return rows.map((r) => ({
     id: Number(r.id),
     scoredAt: r.scored_at.toISOString(),
-    featuresAsOf: r.features_as_of.toISOString(),
+    asOf: r.as_of.toISOString(),
     score: r.score,
     rulePoints: r.rule_points,
     modelPoints: r.model_points,

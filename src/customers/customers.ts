@@ -91,11 +91,12 @@ export async function upsertCustomer(
       return [{ path, message: `${identity.kind} ${identity.value} belongs to customer ${owner.customerId}; merge the two customers instead` }];
     });
     if (errors.length > 0) throw new AppError("conflict", "an identity belongs to another customer", errors);
-    return getCustomerProfile(tx, input.workspaceId, input.customerId);
+    return getCustomerProfile(tx, input.workspaceId, input.customerId, deps.clock());
   });
 }
 
-export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrIdentity: string) {
+/** The profile as of `now`: days since the last purchase is computed for that moment. */
+export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrIdentity: string, now: Date = new Date()) {
   const id = await resolveCustomerId(db, workspaceId, idOrIdentity);
   const [customer] = await db
     .select()
@@ -121,7 +122,12 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
     ...profile,
     identities,
     tier: tier ?? null,
-    features: features ? featureValues : null,
+    features: features
+      ? {
+          ...featureValues,
+          daysSinceLastPurchase: features.lastPurchaseAt ? (now.getTime() - features.lastPurchaseAt.getTime()) / 86_400_000 : null,
+        }
+      : null,
     featuresStale: !features || (customer.lastSignalAt !== null && (features.watermark ?? new Date(0)) < customer.lastSignalAt),
     // BG/NBD + Gamma-Gamma values, or null and why (no fit yet, not enough history, no purchase).
     ...(await getCustomerModel(db, workspaceId, id)),
@@ -222,5 +228,5 @@ export async function mergeCustomers(deps: Deps, input: { workspaceId: string; t
     await requestRefresh(tx, ws, [target], deps.clock());
   });
   await enqueueRefresh(deps, ws).catch((err: unknown) => deps.log.warn("refresh not queued after merge; the sweep will pick it up", { err }));
-  return getCustomerProfile(deps.database.db, ws, target);
+  return getCustomerProfile(deps.database.db, ws, target, deps.clock());
 }

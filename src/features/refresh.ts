@@ -37,9 +37,10 @@ export async function enqueueRefresh(deps: Deps, workspaceId: string) {
   );
 }
 
-export async function refreshFeatures(deps: Deps, input: { workspaceId: string; customerIds?: readonly string[] }) {
+/** Recomputes the customers' features as of `asOf` (now by default); returns those written. */
+export async function refreshFeatures(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf?: Date }) {
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
-  return upsertFeatures(deps.database.sql, { ...input, asOf: deps.clock() }, settings);
+  return upsertFeatures(deps.database.sql, { ...input, asOf: input.asOf ?? deps.clock() }, settings);
 }
 
 /**

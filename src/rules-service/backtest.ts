@@ -24,6 +24,7 @@ import { compileRuleToSql, type CompiledSql, type RuleDefinition } from "../../r
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
+import { ruleFragment } from "./rule-sql.ts";
 import { loadRuleDefinition } from "./rules.ts";
 import type { BacktestWindow } from "./schemas.ts";
 
@@ -97,14 +98,6 @@ function datesOf(input: BacktestWindow, now: Date): Date[] {
   const dates: Date[] = [];
   for (let t = from.getTime(); t <= to.getTime(); t += input.stepDays * dayMs) dates.push(new Date(t));
   return dates;
-}
-
-/** The compiled rule ({ text with $n, params }) as a postgres.js fragment, parameters bound. */
-export function ruleFragment(sql: Sql, compiled: CompiledSql) {
-  const parts = compiled.text.split(/\$(\d+)/);
-  const strings = parts.filter((_, i) => i % 2 === 0);
-  const values = parts.filter((_, i) => i % 2 === 1).map((n) => compiled.params[Number(n) - 1]);
-  return sql(Object.assign([...strings], { raw: [...strings] }) as unknown as TemplateStringsArray, ...(values as postgres.ParameterOrFragment<never>[]));
 }
 
 async function evaluateAt(

@@ -1,6 +1,7 @@
 // A rule — a draft or a stored version — evaluated for one customer as the scorer would:
 // current features (refreshed first), the stored tier and the model's values, with the
 // trace and the sentences an alert would carry. Writes nothing but the features.
+import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import { compileRule, explainTrace, factCatalogue, ruleAppliesToTier } from "../../rules/index.ts";
 import { resolveCustomerId } from "../customers/customers.ts";
 import type { Deps } from "../deps.ts";
@@ -18,10 +19,12 @@ export async function dryRunRule(deps: Deps, input: { workspaceId: string } & Dr
     ? { ruleId: null, version: null, definition: input.rule }
     : await loadRuleDefinition(deps, { workspaceId, ruleId: input.ruleId!, version: input.version });
 
-  await refreshFeatures(deps, { workspaceId, customerIds: [customerId] });
+  const asOf = deps.clock();
+  await refreshFeatures(deps, { workspaceId, customerIds: [customerId], asOf });
   const { settings } = await getWorkspace(deps.database.db, workspaceId);
-  const [row] = await deps.database.sql<Record<string, unknown>[]>`
-    select f.*, t.tier, t.tier_score,
+  const sql = deps.database.sql;
+  const [row] = await sql<Record<string, unknown>[]>`
+    select f.*, ${daysSinceLastPurchaseSql(sql, asOf)} as days_since_last_purchase, t.tier, t.tier_score,
       m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.scored_at as model_scored_at
     from customer_features f
     left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id

@@ -9,16 +9,19 @@ import { promoteTiers } from "../tiers/evaluate.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { loadActiveRules } from "../rules-service/active-rules.ts";
 import { scoreCustomers } from "./score-customers.ts";
+import { customersToRescore } from "./screen.ts";
+import { scoringSettingsOf } from "./settings.ts";
 
 /** Features, tier, score and alert for a set of customers, a few statements for the lot. */
 export async function refreshCustomers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[] }) {
   const { workspaceId, customerIds } = input;
-  await refreshFeatures(deps, { workspaceId, customerIds });
-  await promoteTiers(deps, { workspaceId, customerIds });
+  const asOf = deps.clock();
+  await refreshFeatures(deps, { workspaceId, customerIds, asOf });
+  await promoteTiers(deps, { workspaceId, customerIds, asOf });
   // The model's values with the latest fit (refitted on its own schedule).
   await scoreCustomersWithLatestFit(deps, { workspaceId, customerIds });
   const rules = await loadActiveRules(deps, workspaceId);
-  return scoreCustomers(deps, { workspaceId, customerIds, rules });
+  return scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
 }
 
 /** The job: drain a shard of the workspace's refresh requests (every shard when none is given). */
@@ -35,13 +38,21 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
 }
 
 /**
- * The daily pass: every customer's features as of now in one statement (silence counts:
- * recency grows without signals), then tiers and scores a page at a time.
+ * The daily pass, as of one moment (a redelivered job passes the same one): silence counts,
+ * since recency grows without signals. Set-based throughout:
+ * - features: recomputed only for customers a signal's window edge has reached since
+ *   (next_change_at), in one statement; the rest hold;
+ * - tiers: those customers may be promoted (aging alone only ever lowers the composite);
+ * - scores: one statement evaluates every live and shadow rule in SQL for every customer
+ *   and picks those whose score or reasons would change; only they are scored in JS and
+ *   stored, a page at a time.
  */
-export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; pageSize?: number }) {
+export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; asOf?: Date; pageSize?: number }) {
   const started = performance.now();
+  const asOf = input.asOf ?? deps.clock();
+  const { workspaceId } = input;
   // Where the time goes, for the benchmark and the logs.
-  const phases = { featuresMs: 0, modelMs: 0, tiersMs: 0, scoresMs: 0 };
+  const phases = { featuresMs: 0, modelMs: 0, tiersMs: 0, screenMs: 0, scoresMs: 0 };
   const timed = async <T>(phase: keyof typeof phases, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -50,28 +61,42 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
       phases[phase] += Math.round(performance.now() - t0);
     }
   };
-  const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
-  const customers = await timed("featuresMs", () =>
-    upsertFeatures(deps.database.sql, { workspaceId: input.workspaceId, asOf: deps.clock() }, settings),
+  const { settings } = await getWorkspace(deps.database.db, workspaceId);
+  // Parts of the workspace side by side: one statement uses one PostgreSQL core.
+  const of = deps.config.RESCORE_PARALLELISM;
+  const recomputed = await timed("featuresMs", async () =>
+    (
+      await Promise.all(
+        Array.from({ length: of }, (_, index) => upsertFeatures(deps.database.sql, { workspaceId, asOf, due: true, part: { index, of } }, settings)),
+      )
+    ).flat(),
   );
   // Model values age too: the churn probability rises with silence.
-  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId: input.workspaceId }));
-  const rules = await loadActiveRules(deps, input.workspaceId);
+  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId }));
   const pageSize = input.pageSize ?? 5_000;
-  let after = "";
-  let alerts = 0;
-  for (;;) {
-    const page = await deps.database.sql<{ customer_id: string }[]>`
-      select customer_id from customer_features where workspace_id = ${input.workspaceId} and customer_id > ${after}
-      order by customer_id limit ${pageSize}`;
-    if (page.length === 0) break;
-    const customerIds = page.map((r) => r.customer_id);
-    await timed("tiersMs", () => promoteTiers(deps, { workspaceId: input.workspaceId, customerIds }));
-    const scored = await timed("scoresMs", () => scoreCustomers(deps, { workspaceId: input.workspaceId, customerIds, rules }));
-    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
-    after = customerIds.at(-1)!;
+  for (let i = 0; i < recomputed.length; i += pageSize) {
+    const customerIds = recomputed.slice(i, i + pageSize);
+    await timed("tiersMs", () => promoteTiers(deps, { workspaceId, customerIds, asOf }));
   }
-  const result = { customers, alerts, ms: Math.round(performance.now() - started), ...phases };
-  deps.log.info("workspace re-scored", { workspaceId: input.workspaceId, ...result });
+  const rules = await loadActiveRules(deps, workspaceId);
+  const toScore = await timed("screenMs", () =>
+    customersToRescore(deps.database.sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }),
+  );
+  let alerts = 0;
+  for (let i = 0; i < toScore.length; i += pageSize) {
+    const customerIds = toScore.slice(i, i + pageSize);
+    const scored = await timed("scoresMs", () => scoreCustomers(deps, { workspaceId, customerIds, rules, asOf }));
+    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+  }
+  const customers = Number((await deps.database.sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
+  const result = {
+    customers,
+    featuresRecomputed: recomputed.length,
+    screenedIn: toScore.length,
+    alerts,
+    ms: Math.round(performance.now() - started),
+    ...phases,
+  };
+  deps.log.info("workspace re-scored", { workspaceId, ...result });
   return result;
 }

@@ -4,10 +4,13 @@ import type { Deps } from "../deps.ts";
 
 export async function fanOutToWorkspaces(deps: Deps, job: "rescoreWorkspace" | "reevaluateTiers") {
   const rows = await deps.database.sql<{ id: string }[]>`select id from workspaces order by id`;
-  const day = deps.clock().toISOString().slice(0, 10);
+  const now = deps.clock();
+  const day = now.toISOString().slice(0, 10);
+  // The re-score evaluates the moment of the fan-out, whenever its job runs (or reruns).
+  const extra = job === "rescoreWorkspace" ? { asOf: now.toISOString() } : {};
   await deps.jobs.addBulk(
     job,
-    rows.map((w) => ({ payload: { workspaceId: w.id }, opts: { jobId: `${job}-${w.id}-${day}` } })),
+    rows.map((w) => ({ payload: { workspaceId: w.id, ...extra }, opts: { jobId: `${job}-${w.id}-${day}` } })),
   );
   return { workspaces: rows.length };
 }

@@ -1,14 +1,19 @@
 // Scoring a page of customers: one read of their facts, pure evaluation, one insert of
-// the scores. A score is keyed by the features it was computed from, so a job that runs
-// twice writes nothing the second time and raises no second alert.
+// the scores. A score is keyed by the moment it evaluates, and only a score that differs
+// from the last one is stored, so a job that runs twice writes nothing the second time and
+// raises no second alert.
+import type postgres from "postgres";
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
 import type { FactValues } from "../../rules/index.ts";
+import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
 import { scoringSettingsOf } from "./settings.ts";
+
+type Sql = postgres.Sql | postgres.TransactionSql;
 
 const camelCache = new Map<string, string>();
 const camel = (k: string) => {
@@ -17,9 +22,11 @@ const camel = (k: string) => {
   return c;
 };
 
+// Columns of customer_features that are not facts.
+const bookkeeping = new Set(["workspace_id", "as_of", "next_change_at", "updated_at"]);
+
 type FactRow = Record<string, unknown> & {
   customer_id: string;
-  as_of: Date;
   tier: Tier | null;
   tier_score: number | null;
   churn_probability: number | null;
@@ -32,42 +39,58 @@ type FactRow = Record<string, unknown> & {
   last_watermark: Date | null;
 };
 
-/** Facts of the given customers: features, tier and the model's values, keyed as rule facts. */
-export async function loadFacts(deps: Deps, workspaceId: string, customerIds: readonly string[]) {
-  const rows = await deps.database.sql<FactRow[]>`
+/**
+ * Every customer of the workspace with their facts as of a moment — f (features, with days
+ * since the last purchase), t (tier), m (the model's values), the aliases the rules' SQL
+ * reads — and their last score (last). The scorer narrows it to a page; the screen reads it whole.
+ */
+export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date }) => sql`
+  (
+    select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
+    from customer_features f where f.workspace_id = ${input.workspaceId}
+  ) f
+  left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
+  left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
+  left join lateral (
+    select s.score, s.signature, s.watermark from scores s where s.workspace_id = f.workspace_id and s.customer_id = f.customer_id
+    order by s.scored_at desc, s.id desc limit 1
+  ) last on true`;
+
+/** Facts of the given customers as of a moment: features, tier and the model's values, keyed as rule facts. */
+export async function loadFacts(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf: Date }) {
+  const sql = deps.database.sql;
+  const rows = await sql<FactRow[]>`
     select f.*, t.tier, t.tier_score,
       m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d,
       last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
-    from customer_features f
-    left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
-    left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
-    left join lateral (
-      select s.score, s.signature, s.watermark from scores s where s.workspace_id = f.workspace_id and s.customer_id = f.customer_id
-      order by s.scored_at desc, s.id desc limit 1
-    ) last on true
-    where f.workspace_id = ${workspaceId} and f.customer_id = any(${customerIds as string[]}::text[])`;
+    from ${customersWithFacts(sql, input)}
+    where f.customer_id = any(${input.customerIds as string[]}::text[])`;
   return rows.map((row) => {
     const facts: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) if (!k.startsWith("last_")) facts[camel(k)] = v;
+    for (const [k, v] of Object.entries(row)) if (!k.startsWith("last_") && !bookkeeping.has(k)) facts[camel(k)] = v;
     const model: ModelValues | null =
       row.churn_probability === null ? null : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk };
     const last =
       row.last_score === null ? null : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null };
     const watermark = (row.watermark as Date | null)?.getTime() ?? null;
-    return { customerId: row.customer_id, asOf: row.as_of, watermark, tier: row.tier, facts: facts as FactValues, model, last };
+    return { customerId: row.customer_id, watermark, tier: row.tier, facts: facts as FactValues, model, last };
   });
 }
 
 export type ScoredCustomer = { customerId: string; scoreId: number | null; result: ScoreResult };
 
+/**
+ * Scores the customers as of `asOf` (the moment their features were refreshed, or the
+ * daily pass's moment) and stores the scores that differ from their last one.
+ */
 export async function scoreCustomers(
   deps: Deps,
-  input: { workspaceId: string; customerIds: readonly string[]; rules: readonly ActiveRule[] },
+  input: { workspaceId: string; customerIds: readonly string[]; rules: readonly ActiveRule[]; asOf: Date },
 ): Promise<ScoredCustomer[]> {
   if (input.customerIds.length === 0) return [];
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const scoring = scoringSettingsOf(settings);
-  const loaded = await loadFacts(deps, input.workspaceId, input.customerIds);
+  const loaded = await loadFacts(deps, input);
   const now = deps.clock();
   const evaluated = loaded.map((c) => ({
     ...c,
@@ -82,7 +105,7 @@ export async function scoreCustomers(
   );
   const rows = changed.map((c) => ({
     customer_id: c.customerId,
-    features_as_of: c.asOf.toISOString(),
+    as_of: input.asOf.toISOString(),
     score: c.result.score,
     rule_points: c.result.rulePoints,
     model_points: c.result.modelPoints,
@@ -96,12 +119,12 @@ export async function scoreCustomers(
   // Scores and the alerts they raise commit together: a stored score always has its alert.
   const { scoreIdOf, raised } = await deps.database.sql.begin(async (tx) => {
     const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string }[]>`
-      insert into scores (workspace_id, customer_id, features_as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
-      select ${input.workspaceId}, r.customer_id, r.features_as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
+      insert into scores (workspace_id, customer_id, as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
+      select ${input.workspaceId}, r.customer_id, r.as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
         r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
-      from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, features_as_of timestamptz, score int, rule_points int,
+      from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
         model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
-      on conflict (workspace_id, customer_id, features_as_of) do nothing
+      on conflict (workspace_id, customer_id, as_of) do nothing
       returning id, customer_id`;
     const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
     // Only a new score can raise or update an alert: the same features twice do nothing.

@@ -3,6 +3,7 @@
 // customer is re-evaluated, up or down. Each change is kept with its reason.
 import type postgres from "postgres";
 import { tierRank, type Tier } from "../../db/scoring-schema.ts";
+import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { defaultTierSettings, type TierSettings } from "./settings.ts";
@@ -15,20 +16,21 @@ type CurrentTier = { customer_id: string; tier: Tier; tier_score: number };
 
 export const tierSettingsOf = (settings: { tiers?: Partial<TierSettings> }): TierSettings => ({ ...defaultTierSettings, ...settings.tiers });
 
-const featureColumns = (sql: Sql) => sql`
+const featureColumns = (sql: Sql, asOf: Date) => sql`
   f.customer_id, f.spend_180d as "spend180d", f.spend_90d as "spend90d", f.aov_180d as "aov180d",
-  f.orders_180d as "orders180d", f.spend_total as "spendTotal", f.days_since_last_purchase as "daysSinceLastPurchase",
+  f.orders_180d as "orders180d", f.spend_total as "spendTotal", ${daysSinceLastPurchaseSql(sql, asOf)} as "daysSinceLastPurchase",
   f.active_days_30d as "activeDays30d", f.sessions_30d as "sessions30d", f.category_repeat_max_180d as "categoryRepeatMax180d"`;
 
 export type TierDecision = { customerId: string; tier: Tier; score: number; parts: Record<string, number>; reason: string; changed: boolean };
 
-/** Streaming: evaluate the given customers, promoting at once; first sight assigns a tier. */
-export async function promoteTiers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[] }): Promise<TierDecision[]> {
+/** Streaming: evaluate the given customers as of a moment, promoting at once; first sight assigns a tier. */
+export async function promoteTiers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf?: Date }): Promise<TierDecision[]> {
+  const asOf = input.asOf ?? deps.clock();
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const s = tierSettingsOf(settings);
   const sql = deps.database.sql;
   const rows = await sql<FeatureRow[]>`
-    select ${featureColumns(sql)} from customer_features f
+    select ${featureColumns(sql, asOf)} from customer_features f
     where f.workspace_id = ${input.workspaceId} and f.customer_id = any(${input.customerIds as string[]}::text[])`;
   const current = await currentTiers(sql, input.workspaceId, input.customerIds);
   const percentileOf = s.method === "relative" ? await storedPercentiles(sql, input.workspaceId) : () => null;
@@ -46,7 +48,7 @@ export async function promoteTiers(deps: Deps, input: { workspaceId: string; cus
       changed: promote,
     };
   });
-  await writeTiers(sql, input.workspaceId, decisions, current, deps.clock());
+  await writeTiers(sql, input.workspaceId, decisions, current, asOf);
   return decisions;
 }
 
@@ -56,19 +58,19 @@ export async function reevaluateTiers(deps: Deps, input: { workspaceId: string; 
   const s = tierSettingsOf(settings);
   const sql = deps.database.sql;
   const pageSize = input.pageSize ?? 5_000;
+  const now = deps.clock();
   // Relative cut-offs need the whole distribution first.
   let percentileOf: (score: number) => number | null = () => null;
   if (s.method === "relative") {
     const scores: number[] = [];
-    await forEachPage(sql, input.workspaceId, pageSize, async (rows) => {
+    await forEachPage(sql, input.workspaceId, now, pageSize, async (rows) => {
       for (const f of rows) scores.push(tierScore(f, s).score);
     });
     percentileOf = percentileFunction(Float64Array.from(scores).sort());
   }
   let evaluated = 0;
   let changed = 0;
-  const now = deps.clock();
-  await forEachPage(sql, input.workspaceId, pageSize, async (rows) => {
+  await forEachPage(sql, input.workspaceId, now, pageSize, async (rows) => {
     const current = await currentTiers(sql, input.workspaceId, rows.map((r) => r.customer_id));
     const decisions = rows.map((f) => {
       const { score, parts } = tierScore(f, s);
@@ -83,11 +85,11 @@ export async function reevaluateTiers(deps: Deps, input: { workspaceId: string; 
   return { evaluated, changed };
 }
 
-async function forEachPage(sql: Sql, workspaceId: string, pageSize: number, fn: (rows: FeatureRow[]) => Promise<void>) {
+async function forEachPage(sql: Sql, workspaceId: string, asOf: Date, pageSize: number, fn: (rows: FeatureRow[]) => Promise<void>) {
   let after = "";
   for (;;) {
     const rows = await sql<FeatureRow[]>`
-      select ${featureColumns(sql)} from customer_features f
+      select ${featureColumns(sql, asOf)} from customer_features f
       where f.workspace_id = ${workspaceId} and f.customer_id > ${after}
       order by f.customer_id limit ${pageSize}`;
     if (rows.length === 0) return;

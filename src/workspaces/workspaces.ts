@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../db/client.ts";
-import { workspaces, type Workspace } from "../../db/schema.ts";
+import { customerFeatures, workspaces, type Workspace } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { installDefaultRules } from "../rules-service/default-rules.ts";
@@ -27,6 +27,9 @@ export async function getWorkspace(db: DbOrTx, workspaceId: string): Promise<Wor
   return row;
 }
 
+/** Settings the features are computed with. */
+const featureSettings = ["trustedProviders", "freshnessDays", "minConfidence"] as const;
+
 export async function updateWorkspaceSettings(
   db: Db,
   input: { workspaceId: string; patch: z.infer<typeof workspaceSettingsPatchSchema> },
@@ -39,6 +42,10 @@ export async function updateWorkspaceSettings(
       .set({ settings: mergeSettings(current.settings, input.patch) })
       .where(eq(workspaces.id, input.workspaceId))
       .returning();
+    // Which evidence counts changed: every customer's features are due at the next daily pass.
+    if (featureSettings.some((k) => k in input.patch)) {
+      await tx.update(customerFeatures).set({ nextChangeAt: new Date(0) }).where(eq(customerFeatures.workspaceId, input.workspaceId));
+    }
     return row!;
   });
 }

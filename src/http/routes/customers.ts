@@ -49,7 +49,8 @@ export function registerCustomerRoutes(app: App) {
       responses: { 200: json(profile, "The customer's profile"), ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      const result = await getCustomerProfile(c.get("deps").database.db, c.get("principal").workspaceId, c.req.valid("param").customerId);
+      const deps = c.get("deps");
+      const result = await getCustomerProfile(deps.database.db, c.get("principal").workspaceId, c.req.valid("param").customerId, deps.clock());
       return c.json(result, 200);
     },
   );
