@@ -57,6 +57,40 @@ export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Prom
     group by customer_id
     order by customer_id
   `.values();
+  return summaryOf(rows);
+}
+
+/**
+ * The summary as stored with each customer's model values, aged to `asOf`: with no purchase
+ * since, only T (the customer's age) moves, by whole UTC days. For customers whose stored
+ * values have seen every purchase; `except` leaves out those that have not.
+ */
+export async function selectStoredSummary(sql: Sql, scope: { workspaceId: string; asOf: Date; except: readonly string[] }): Promise<PurchaseSummary> {
+  const rows = await sql`
+    select customer_id, x::float8, t_x,
+      t + ((${scope.asOf}::timestamptz at time zone 'UTC')::date - (scored_at at time zone 'UTC')::date)::float8 / 7 as t, zbar
+    from customer_model_scores
+    where workspace_id = ${scope.workspaceId} and customer_id <> all(${scope.except as string[]}::text[])
+    order by customer_id
+  `.values();
+  return summaryOf(rows);
+}
+
+/**
+ * Customers with a purchase their stored model values have not seen (dated after they were
+ * computed), or with purchases and no stored values. Read from the features (their last
+ * purchase), so it is as current as they are: the daily pass refreshes features first.
+ */
+export async function selectCustomersWithUnseenPurchases(sql: Sql, scope: { workspaceId: string }): Promise<string[]> {
+  const rows = await sql<{ customer_id: string }[]>`
+    select f.customer_id from customer_features f
+    left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
+    where f.workspace_id = ${scope.workspaceId} and f.last_purchase_at is not null
+      and (m.customer_id is null or f.last_purchase_at > m.scored_at)`;
+  return rows.map((r) => r.customer_id);
+}
+
+function summaryOf(rows: postgres.Row[]): PurchaseSummary {
   const n = rows.length;
   const out: PurchaseSummary = {
     ids: new Array<string>(n),

@@ -72,7 +72,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
     ).flat(),
   );
   // Model values age too: the churn probability rises with silence.
-  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId }));
+  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf }));
   const pageSize = input.pageSize ?? 5_000;
   for (let i = 0; i < recomputed.length; i += pageSize) {
     const customerIds = recomputed.slice(i, i + pageSize);

@@ -3,6 +3,7 @@ import { eventually, readJson, useTestContext, type TestWorkspace } from "../sup
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectPurchaseSummary } from "../../db/queries/model.ts";
 import { mergeCustomers } from "../../src/customers/customers.ts";
+import { refreshFeatures } from "../../src/features/refresh.ts";
 import { fitWorkspaceModel, scoreWorkspaceWithLatestFit } from "../../src/model-fits/fit-workspace-model.ts";
 import { importTransactions } from "../../src/model-fits/import-transactions.ts";
 import { enqueueModelFit } from "../../src/model-fits/request-model-fit.ts";
@@ -150,6 +151,9 @@ describe("fitting a workspace's model", () => {
     const before = new Map((await scoresOf(ws.id)).map((r) => [r.customer_id, r]));
     const fitsBefore = await fitsOf(ws.id);
     ctx.setNow("1997-12-31T12:00:00Z");
+    // As the daily pass does: features first (they tell who bought since).
+    const customerIds = (await ctx.database.sql<{ id: string }[]>`select id from customers where workspace_id = ${ws.id}`).map((r) => r.id);
+    await refreshFeatures(ctx, { workspaceId: ws.id, customerIds });
     const result = await scoreWorkspaceWithLatestFit(ctx, { workspaceId: ws.id });
     expect(result).toEqual({ fitId: fitsBefore.at(-1)!.id, customersScored: 250 });
     expect(await fitsOf(ws.id)).toEqual(fitsBefore);
@@ -158,6 +162,16 @@ describe("fitting a workspace's model", () => {
     // The file's holdout purchases (to 1998-06-30) come in as time passes; the silent ones age.
     const silent = after.filter((row) => row.x === before.get(row.customer_id)!.x);
     expect(silent.length).toBeGreaterThan(150);
+    // The rest bought meanwhile: their new purchases are counted.
+    for (const row of after.filter((r) => !silent.includes(r))) expect(row.x).toBeGreaterThan(before.get(row.customer_id)!.x);
+    expect(silent.length).toBeLessThan(250);
+    // Aged stored values and values summarised afresh from the signals agree.
+    const fresh = await selectPurchaseSummary(ctx.database.sql, { workspaceId: ws.id, asOf: ctx.clock() });
+    const byId = new Map(after.map((r) => [r.customer_id, r]));
+    fresh.ids.forEach((id, i) => {
+      const row = byId.get(id)!;
+      expect([row.x, row.t_x, row.t, row.zbar]).toEqual([fresh.x[i], fresh.tx[i], expect.closeTo(fresh.T[i]!, 9), fresh.zbar[i]]);
+    });
     for (const row of silent) {
       const old = before.get(row.customer_id)!;
       expect(row.t).toBeGreaterThan(old.t);
