@@ -2,6 +2,7 @@
 // the actions issue drains, and the audit log.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   doublePrecision,
@@ -155,6 +156,24 @@ export const scores = pgTable(
     uniqueIndex("scores_customer_asof_key").on(t.workspaceId, t.customerId, t.asOf),
     index("scores_customer_time_idx").on(t.workspaceId, t.customerId, t.scoredAt),
   ],
+);
+
+/**
+ * Each customer's current score: the newest-evaluated row of `scores`, kept beside it in the
+ * same transaction so scoring compares against it by a join instead of searching the history.
+ */
+export const customerScores = pgTable(
+  "customer_scores",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    scoreId: bigint("score_id", { mode: "number" }).notNull(),
+    asOf: ts("as_of").notNull(),
+    score: integer("score").notNull(),
+    signature: text("signature").notNull(),
+    watermark: ts("watermark"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
 );
 
 export const alertStatuses = ["open", "acknowledged", "snoozed", "resolved"] as const;

@@ -51,10 +51,7 @@ export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf:
   ) f
   left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
   left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
-  left join lateral (
-    select s.score, s.signature, s.watermark from scores s where s.workspace_id = f.workspace_id and s.customer_id = f.customer_id
-    order by s.scored_at desc, s.id desc limit 1
-  ) last on true`;
+  left join customer_scores last on last.workspace_id = f.workspace_id and last.customer_id = f.customer_id`;
 
 /** Facts of the given customers as of a moment: features, tier and the model's values, keyed as rule facts. */
 export async function loadFacts(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf: Date }) {
@@ -118,14 +115,26 @@ export async function scoreCustomers(
   }));
   // Scores and the alerts they raise commit together: a stored score always has its alert.
   const { scoreIdOf, raised } = await deps.database.sql.begin(async (tx) => {
-    const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string }[]>`
+    const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string; as_of: Date; score: number; signature: string; watermark: Date | null }[]>`
       insert into scores (workspace_id, customer_id, as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
       select ${input.workspaceId}, r.customer_id, r.as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
         r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
       from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
         model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
       on conflict (workspace_id, customer_id, as_of) do nothing
-      returning id, customer_id`;
+      returning id, customer_id, as_of, score, signature, watermark`;
+    // The current score moves only forward in evaluated time (a pass for an earlier moment
+    // finishing after a refresh does not replace the refresh's score).
+    if (inserted.length > 0) {
+      await tx`
+        insert into customer_scores (workspace_id, customer_id, score_id, as_of, score, signature, watermark)
+        select ${input.workspaceId}, i.customer_id, i.id, i.as_of, i.score, i.signature, i.watermark
+        from jsonb_to_recordset(${tx.json(inserted.map((r) => ({ ...r, id: Number(r.id) })))})
+          as i(id bigint, customer_id text, as_of timestamptz, score int, signature text, watermark timestamptz)
+        on conflict (workspace_id, customer_id) do update set score_id = excluded.score_id, as_of = excluded.as_of,
+          score = excluded.score, signature = excluded.signature, watermark = excluded.watermark
+        where customer_scores.as_of <= excluded.as_of`;
+    }
     const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
     // Only a new score can raise or update an alert: the same features twice do nothing.
     const candidates = evaluated.flatMap((c) => {

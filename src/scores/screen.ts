@@ -19,29 +19,36 @@ export async function customersToRescore(
   input: { workspaceId: string; asOf: Date; rules: readonly ActiveRule[]; settings: ScoringSettings },
 ): Promise<string[]> {
   const { workspaceId, asOf, rules, settings } = input;
-  // A rule counts when it applies to the customer's tier and its conditions hold.
+  const counted = rules.filter((r) => r.definition.mode !== "off");
+  // Each rule is evaluated once per customer, as column r<i>: it counts when it applies to
+  // the customer's tier and its conditions hold.
   const matched = (r: ActiveRule) =>
     sql`(coalesce(t.tier = any(${r.definition.tiers as string[]}::text[]), false) and coalesce(${ruleFragment(sql, r.sql)}, false))`;
+  const column = (i: number) => sql.unsafe(`r${i}`);
+  const flags = counted.length === 0 ? sql`` : sql`, ${join(sql, counted.map((r, i) => sql`${matched(r)} as ${column(i)}`), sql`, `)}`;
   // computeScore: Math.round(modelWeight × churn probability), 0 without the model.
   const modelPoints = sql`(case when m.churn_probability is null then 0 else floor(${settings.modelWeight}::float8 * m.churn_probability + 0.5)::int end)`;
-  const live = rules.filter((r) => r.definition.mode === "live");
-  const rulePoints = live.length === 0 ? sql`0` : join(sql, live.map((r) => sql`(case when ${matched(r)} then ${r.definition.points}::int else 0 end)`), sql` + `);
+  const live = counted.flatMap((r, i) => (r.definition.mode === "live" ? [sql`(case when ${column(i)} then ${r.definition.points}::int else 0 end)`] : []));
+  const rulePoints = live.length === 0 ? sql`0` : join(sql, live, sql` + `);
   // The signature lists `ruleId@version` of every reason and shadow hit, sorted as in JS; the
   // model's reason is "model@0".
   const entries = [
-    ...rules.filter((r) => r.definition.mode !== "off").map((r) => ({ key: `${r.id}@${r.version}`, when: matched(r) })),
-    { key: "model@0", when: sql`(${modelPoints} > 0)` },
+    ...counted.map((r, i) => ({ key: `${r.id}@${r.version}`, when: column(i) })),
+    { key: "model@0", when: sql`(model_points > 0)` },
   ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const signature = sql`concat_ws(',', ${join(sql, entries.map((e) => sql`case when ${e.when} then ${e.key}::text end`), sql`, `)})`;
   const rows = await sql<{ customer_id: string }[]>`
-    select f.customer_id
-    from ${customersWithFacts(sql, { workspaceId, asOf })}
-    where last.score is null
+    select customer_id from (
+      select f.customer_id, date_trunc('milliseconds', f.watermark) as watermark, ${modelPoints} as model_points,
+        last.score as last_score, last.signature as last_signature, last.watermark as last_watermark ${flags}
+      from ${customersWithFacts(sql, { workspaceId, asOf })}
+    ) x
+    where last_score is null
       -- JS holds milliseconds: the stored watermark came through a Date.
-      or last.watermark is distinct from date_trunc('milliseconds', f.watermark)
-      or last.signature is distinct from ${signature}
-      or last.score is distinct from least(100, ${rulePoints} + ${modelPoints})
-    order by f.customer_id`;
+      or last_watermark is distinct from watermark
+      or last_signature is distinct from ${signature}
+      or last_score is distinct from least(100, ${rulePoints} + model_points)
+    order by customer_id`;
   return rows.map((r) => r.customer_id);
 }
 
