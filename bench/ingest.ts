@@ -10,7 +10,7 @@ import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/log.ts";
 import { systemClock } from "../src/clock.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
-import { benchRedisUrl, freshDatabase, machineFacts, peakRssMiB, percentile } from "./support.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, memoryReport, percentile } from "./support.ts";
 
 export type IngestBenchOptions = { seconds?: number; concurrency?: number; batch?: number; customers?: number };
 
@@ -109,7 +109,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       rawHttp,
       ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
       goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
-      peakRssMiB: peakRssMiB(),
+      memory: memoryReport("API + load generator"),
       machine: await machineFacts(database),
       notes: "client, API and PostgreSQL share the machine; feature workers not running",
     };

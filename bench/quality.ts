@@ -29,7 +29,7 @@ import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.t
 import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { bulkLoadSignals, loadGroundTruth, saveGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
 import { createWorkspace, updateWorkspaceSettings } from "../src/workspaces/workspaces.ts";
-import { freshDatabase, machineFacts, peakRssMiB } from "./support.ts";
+import { freshDatabase, machineFacts, memoryReport } from "./support.ts";
 import type { Database } from "../db/client.ts";
 import { daysSinceLastPurchaseSql } from "../db/queries/features.ts";
 
@@ -193,7 +193,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       },
       cdnow,
       seconds: { simulate: +(simulateMs / 1000).toFixed(1), ingest: +(ingestMs / 1000).toFixed(1), pipeline: +(pipelineMs / 1000).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
-      peakRssMiB: peakRssMiB(),
+      memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
     };
   } finally {

@@ -9,7 +9,7 @@ import { createLogger } from "../src/log.ts";
 import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
 import { rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
-import { freshDatabase, machineFacts, peakRssMiB } from "./support.ts";
+import { freshDatabase, machineFacts, memoryReport } from "./support.ts";
 
 export async function runRescoreBench(opts: { customers?: number } = {}) {
   const n = opts.customers ?? 200_000;
@@ -69,7 +69,7 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
       nextDayCustomersPerSecond: Math.round(n / (second.ms / 1000)),
       alertsOpened: alerts,
       goal: "at least 20,000 customers per second",
-      peakRssMiB: peakRssMiB(),
+      memory: memoryReport("worker + data loader"),
       machine: await machineFacts(database),
     };
   } finally {

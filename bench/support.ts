@@ -48,3 +48,15 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** API + worker must stay under this at the default sizes (issue 6). */
+export const MEMORY_BUDGET_MIB = 512;
+
+/**
+ * This process's peak resident memory and whether it kept to the budget. The benchmark's
+ * process holds the service parts it measures (and its load generator or data).
+ */
+export function memoryReport(holds: string) {
+  const peak = peakRssMiB();
+  return { peakRssMiB: peak, holds, budget: peak <= MEMORY_BUDGET_MIB ? `within ${MEMORY_BUDGET_MIB} MiB` : `OVER the ${MEMORY_BUDGET_MIB} MiB budget` };
+}
