@@ -51,7 +51,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   const started = performance.now();
   const asOf = input.asOf ?? deps.clock();
   const { workspaceId } = input;
-  // Where the time goes, for the benchmark and the logs.
+  // Where the time goes, for the benchmark and the logs (model and tiers run side by side).
   const phases = { featuresMs: 0, modelMs: 0, tiersMs: 0, screenMs: 0, scoresMs: 0 };
   const timed = async <T>(phase: keyof typeof phases, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -71,23 +71,23 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
       )
     ).flat(),
   );
-  // Model values age too: the churn probability rises with silence.
-  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf }));
   const pageSize = input.pageSize ?? 5_000;
-  for (let i = 0; i < recomputed.length; i += pageSize) {
-    const customerIds = recomputed.slice(i, i + pageSize);
-    await timed("tiersMs", () => promoteTiers(deps, { workspaceId, customerIds, asOf }));
-  }
+  await Promise.all([
+    // Model values age too: the churn probability rises with silence.
+    timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf })),
+    timed("tiersMs", () => inParallel(pages(recomputed, pageSize), of, (customerIds) => promoteTiers(deps, { workspaceId, customerIds, asOf }))),
+  ]);
   const rules = await loadActiveRules(deps, workspaceId);
   const toScore = await timed("screenMs", () =>
     customersToRescore(deps.database.sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }),
   );
   let alerts = 0;
-  for (let i = 0; i < toScore.length; i += pageSize) {
-    const customerIds = toScore.slice(i, i + pageSize);
-    const scored = await timed("scoresMs", () => scoreCustomers(deps, { workspaceId, customerIds, rules, asOf }));
-    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
-  }
+  await timed("scoresMs", () =>
+    inParallel(pages(toScore, pageSize), of, async (customerIds) => {
+      const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
+      alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+    }),
+  );
   const customers = Number((await deps.database.sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
   const result = {
     customers,
@@ -99,4 +99,16 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   };
   deps.log.info("workspace re-scored", { workspaceId, ...result });
   return result;
+}
+
+const pages = (ids: string[], size: number) => Array.from({ length: Math.ceil(ids.length / size) }, (_, k) => ids.slice(k * size, (k + 1) * size));
+
+/** Runs `fn` over the items, `limit` at a time (pages of disjoint customers). */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
