@@ -169,4 +169,34 @@ describe("the scheduled re-score", () => {
     const [alert] = await alertsOf(ctx, ws, "quiet");
     expect(alert.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain("vip-long-silence");
   });
+
+  it("writes nothing when the pass for the same moment runs again", async () => {
+    const ws = await ctx.workspace();
+    await pushSignals(ctx, ws, Array.from({ length: 26 }, (_, i) => signal.purchase("quiet", daysAgo(i * 7), { data: { amount: 30_000 } })));
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["quiet"] });
+    const asOf = new Date(DEFAULT_NOW.getTime() + 20 * 86_400_000);
+    const count = async () => Number((await ctx.database.sql`select count(*)::int as n from scores where workspace_id = ${ws.id}`)[0]!.n);
+    const first = await rescoreWorkspace(ctx, { workspaceId: ws.id, asOf });
+    const stored = await count();
+    // Redelivered later: the job carries the same moment.
+    ctx.setNow(new Date(asOf.getTime() + 3_600_000));
+    try {
+      const again = await rescoreWorkspace(ctx, { workspaceId: ws.id, asOf });
+      expect({ first: first.screenedIn, again: again.screenedIn, scores: await count() }).toEqual({ first: 1, again: 0, scores: stored });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    expect(await alertsOf(ctx, ws, "quiet")).toHaveLength(1);
+  });
+
+  it("recomputes only the features a window edge has reached", async () => {
+    const ws = await ctx.workspace();
+    // One customer with a session 2 days ago (leaves the 7-day window in 5 days), one with a purchase 100 days ago (next edge in 80 days).
+    await pushSignals(ctx, ws, [signal.session("active", daysAgo(2)), signal.purchase("dormant", daysAgo(100))]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["active", "dormant"] });
+    const pass = (days: number) => rescoreWorkspace(ctx, { workspaceId: ws.id, asOf: new Date(DEFAULT_NOW.getTime() + days * 86_400_000) });
+    expect((await pass(1)).featuresRecomputed).toBe(0);
+    expect((await pass(6)).featuresRecomputed).toBe(1);
+    expect((await pass(81)).featuresRecomputed).toBe(2);
+  });
 });
