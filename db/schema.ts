@@ -261,7 +261,11 @@ export const customerFeatures = pgTable(
     sessions30dChange: doublePrecision("sessions_30d_change"),
     competitorSpend30dChange: doublePrecision("competitor_spend_30d_change"),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.customerId] }),
+    // The daily pass finds customers whose features are due.
+    index("customer_features_next_change_idx").on(t.workspaceId, t.nextChangeAt),
+  ],
 );
 
 export type Workspace = typeof workspaces.$inferSelect;

@@ -9,8 +9,11 @@ export type FeatureScope = {
   /** Only these customers; or, with `due`, only those whose features may have changed by `asOf`. */
   customerIds?: readonly string[];
   due?: boolean;
-  /** One part of the workspace's customers (by hash of the id), so parts can run side by side. */
-  part?: { index: number; of: number };
+  /**
+   * One range of the workspace's customer ids, [from, to) with null for open ends, so parts
+   * can run side by side; the range bounds the scan of signals too.
+   */
+  part?: { from: string | null; to: string | null };
   asOf: Date;
 };
 
@@ -57,17 +60,24 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
   const trusted = settings.trustedProviders;
   const customerFilter = scope.customerIds ? sql`and c.id = any(${scope.customerIds as string[]}::text[])` : sql``;
+  const range = (column: string) => {
+    const col = sql.unsafe(column);
+    const from = scope.part?.from ?? null;
+    const to = scope.part?.to ?? null;
+    return sql`${from === null ? sql`` : sql`and ${col} >= ${from}`} ${to === null ? sql`` : sql`and ${col} < ${to}`}`;
+  };
   // Due: never computed, or a signal has crossed a window edge since (next_change_at).
   const dueFilter = scope.due
-    ? sql`and not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id
-        and (f.next_change_at is null or f.next_change_at > ${scope.asOf}::timestamptz))`
+    ? sql`and (
+        c.id in (select f.customer_id from customer_features f
+          where f.workspace_id = ${scope.workspaceId} and f.next_change_at <= ${scope.asOf}::timestamptz ${range("f.customer_id")})
+        or not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id))`
     : sql``;
-  const partFilter = scope.part ? sql`and (hashtext(c.id) & 2147483647) % ${scope.part.of}::int = ${scope.part.index}::int` : sql``;
   return sql`
     with c as (
       select c.workspace_id, c.id
       from customers c
-      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter} ${dueFilter} ${partFilter}
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter} ${dueFilter} ${range("c.id")}
     ),
     s as (
       select s.*,
@@ -89,6 +99,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
                                          (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) as freshness
         from signals s
         join c on c.workspace_id = s.workspace_id and c.id = s.customer_id
+        where s.workspace_id = ${scope.workspaceId} ${range("s.customer_id")}
       ) s
     ),
     categories as (

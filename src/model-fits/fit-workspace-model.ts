@@ -25,6 +25,7 @@ import {
 import type { ModelFit, ModelFitStatus } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
+import { inParallel } from "../parallel.ts";
 import { fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
 import { modelSettingsOf } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
@@ -201,28 +202,36 @@ function outcome(fit: Pick<ModelFit, "id" | "status" | "customers" | "customersS
  * purchase their stored values have not seen (by their features, so refresh those first, as
  * the daily pass does) are summarised from their signals; everyone else's stored summary is
  * aged, which spares the daily pass a read of every purchase. Null without a fit.
+ *
+ * Pages are written side by side (`parallelism`), each on its own: aging needs no snapshot,
+ * and the row guard in writeModelScores keeps a newer fit's or a later scoring's values
+ * against a late page, so no lock against a fit running meanwhile is needed.
  */
 export async function scoreWorkspaceWithLatestFit(
   deps: Deps,
-  input: { workspaceId: string; asOf?: Date },
+  input: { workspaceId: string; asOf?: Date; parallelism?: number },
 ): Promise<{ fitId: string; customersScored: number } | null> {
   const { workspaceId } = input;
   const scoredAt = input.asOf ?? deps.clock();
-  return deps.database.sql.begin(async (tx) => {
-    await lockWorkspaceModel(tx, workspaceId);
-    const fit = await findLatestFittedFit(tx, workspaceId);
-    const params = fit && fitParams(fit);
-    if (!fit || !params) return null;
-    const unseen = await selectCustomersWithUnseenPurchases(tx, { workspaceId });
-    let customersScored = 0;
-    for (const summary of [
-      unseen.length > 0 ? await selectPurchaseSummary(tx, { workspaceId, asOf: scoredAt, customerIds: unseen }) : null,
-      await selectStoredSummary(tx, { workspaceId, asOf: scoredAt, except: unseen }),
-    ]) {
-      if (!summary) continue;
-      await writeScores(tx, { workspaceId, fitId: fit.id, scoredAt, summary, scores: scoreSummary(fit, params, summary) });
-      customersScored += summary.size;
-    }
-    return { fitId: fit.id, customersScored };
+  const sql = deps.database.sql;
+  const fit = await findLatestFittedFit(sql, workspaceId);
+  const params = fit && fitParams(fit);
+  if (!fit || !params) return null;
+  const unseen = await selectCustomersWithUnseenPurchases(sql, { workspaceId });
+  const summaries = await Promise.all([
+    unseen.length > 0 ? selectPurchaseSummary(sql, { workspaceId, asOf: scoredAt, customerIds: unseen }) : null,
+    selectStoredSummary(sql, { workspaceId, asOf: scoredAt, except: unseen }),
+  ]);
+  const pages = summaries.flatMap((summary) => {
+    if (!summary) return [];
+    const scores = scoreSummary(fit, params, summary);
+    return Array.from({ length: Math.ceil(summary.size / SCORE_PAGE_SIZE) }, (_, k) => ({
+      summary,
+      scores,
+      from: k * SCORE_PAGE_SIZE,
+      to: Math.min(summary.size, (k + 1) * SCORE_PAGE_SIZE),
+    }));
   });
+  await inParallel(pages, input.parallelism ?? 1, (page) => writeModelScores(sql, { workspaceId, fitId: fit.id, scoredAt, ...page }));
+  return { fitId: fit.id, customersScored: summaries.reduce((n, summary) => n + (summary?.size ?? 0), 0) };
 }

@@ -8,6 +8,7 @@ import { scoreCustomersWithLatestFit } from "../model-fits/score-customer-with-l
 import { promoteTiers } from "../tiers/evaluate.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { loadActiveRules } from "../rules-service/active-rules.ts";
+import { inParallel } from "../parallel.ts";
 import { scoreCustomers } from "./score-customers.ts";
 import { customersToRescore } from "./screen.ts";
 import { scoringSettingsOf } from "./settings.ts";
@@ -64,17 +65,14 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   const { settings } = await getWorkspace(deps.database.db, workspaceId);
   // Parts of the workspace side by side: one statement uses one PostgreSQL core.
   const of = deps.config.RESCORE_PARALLELISM;
-  const recomputed = await timed("featuresMs", async () =>
-    (
-      await Promise.all(
-        Array.from({ length: of }, (_, index) => upsertFeatures(deps.database.sql, { workspaceId, asOf, due: true, part: { index, of } }, settings)),
-      )
-    ).flat(),
-  );
+  const recomputed = await timed("featuresMs", async () => {
+    const parts = await customerRanges(deps, workspaceId, of);
+    return (await Promise.all(parts.map((part) => upsertFeatures(deps.database.sql, { workspaceId, asOf, due: true, part }, settings)))).flat();
+  });
   const pageSize = input.pageSize ?? 5_000;
   await Promise.all([
     // Model values age too: the churn probability rises with silence.
-    timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf })),
+    timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of })),
     timed("tiersMs", () => inParallel(pages(recomputed, pageSize), of, (customerIds) => promoteTiers(deps, { workspaceId, customerIds, asOf }))),
   ]);
   const rules = await loadActiveRules(deps, workspaceId);
@@ -103,12 +101,15 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
 
 const pages = (ids: string[], size: number) => Array.from({ length: Math.ceil(ids.length / size) }, (_, k) => ids.slice(k * size, (k + 1) * size));
 
-/** Runs `fn` over the items, `limit` at a time (pages of disjoint customers). */
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
+/** `of` ranges of the workspace's customer ids of about equal size, [from, to). */
+async function customerRanges(deps: Deps, workspaceId: string, of: number) {
+  const [{ n }] = (await deps.database.sql`select count(*)::int as n from customers where workspace_id = ${workspaceId}`) as unknown as [{ n: number }];
+  const bounds: (string | null)[] = [null];
+  for (let k = 1; k < of; k++) {
+    const [row] = await deps.database.sql<{ id: string }[]>`
+      select id from customers where workspace_id = ${workspaceId} order by id offset ${Math.floor((n * k) / of)} limit 1`;
+    if (row && row.id !== bounds.at(-1)) bounds.push(row.id);
+  }
+  bounds.push(null);
+  return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1] ?? null }));
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "customer_features_next_change_idx" ON "customer_features" USING btree ("workspace_id","next_change_at");
