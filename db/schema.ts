@@ -104,7 +104,7 @@ export const customers = pgTable(
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     /** Set when this customer was merged into another; its history moved there. */
     mergedInto: text("merged_into"),
-    /** Newest `received_at` of the customer's signals; features older than this are stale. */
+    /** Newest `received_at` of the signals the latest feature refresh saw (kept by the refresh, not by ingest). */
     lastSignalAt: ts("last_signal_at"),
     createdAt,
     updatedAt: ts("updated_at").notNull().defaultNow(),

@@ -2,7 +2,7 @@ import { and, eq, sql as dsql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
 import { customerTiers } from "../../db/scoring-schema.ts";
-import { customerFeatures, customerIdentities, customers, identityKinds, signalTypes } from "../../db/schema.ts";
+import { customerFeatures, customerIdentities, customers, identityKinds, signals, signalTypes } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -115,14 +115,21 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
     .select({ tier: customerTiers.tier, since: customerTiers.since, score: customerTiers.tierScore, parts: customerTiers.parts, evaluatedAt: customerTiers.evaluatedAt })
     .from(customerTiers)
     .where(and(eq(customerTiers.workspaceId, workspaceId), eq(customerTiers.customerId, id)));
+  // Ingest does not touch the customer row; the newest signal is read from the signals.
+  const [newest] = await db
+    .select({ at: dsql<Date | null>`max(${signals.receivedAt})`.mapWith(signals.receivedAt) })
+    .from(signals)
+    .where(and(eq(signals.workspaceId, workspaceId), eq(signals.customerId, id)));
+  const lastSignalAt = newest?.at ?? customer.lastSignalAt;
   const { workspaceId: _w, mergedInto: _m, ...profile } = customer;
   const { workspaceId: _fw, customerId: _fc, ...featureValues } = features ?? {};
   return {
     ...profile,
+    lastSignalAt,
     identities,
     tier: tier ?? null,
     features: features ? featureValues : null,
-    featuresStale: !features || (customer.lastSignalAt !== null && (features.watermark ?? new Date(0)) < customer.lastSignalAt),
+    featuresStale: !features || (lastSignalAt !== null && (features.watermark ?? new Date(0)) < lastSignalAt),
     // BG/NBD + Gamma-Gamma values, or null and why (no fit yet, not enough history, no purchase).
     ...(await getCustomerModel(db, workspaceId, id)),
   };

@@ -46,6 +46,8 @@ export async function refreshFeatures(deps: Deps, input: { workspaceId: string; 
  * Drains one shard of a workspace's refresh requests: claims a page, runs `refresh` on it,
  * removes the requests it covered (a request renewed meanwhile stays), repeats. One drain
  * per shard at a time (advisory lock); a second job waits and then finds what is left.
+ * It also records the customers' newest signal seen (customers.last_signal_at), which
+ * ingest leaves alone.
  */
 export async function drainRefreshRequests(
   deps: Deps,
@@ -60,17 +62,26 @@ export async function drainRefreshRequests(
   try {
     await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${lockKey}))`;
     for (;;) {
-      const page = await reserved<{ customer_id: string; requested_at: Date }[]>`
-        select customer_id, requested_at from refresh_requests
+      const page = await reserved<{ customer_id: string; version: string }[]>`
+        select customer_id, xmin::text as version from refresh_requests
         where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
         order by requested_at limit ${input.pageSize ?? 2_000}`;
       if (page.length === 0) break;
       const ids = page.map((r) => r.customer_id);
       await refresh(ids);
+      // A request some ingest renewed after the page was read has a new row version (xmin),
+      // even when its requested_at did not grow (received_at is taken before the commit): it stays.
       await reserved`
-        delete from refresh_requests r
-        using unnest(${ids}::text[], ${page.map((p) => p.requested_at.toISOString())}::timestamptz[]) as done(customer_id, requested_at)
-        where r.workspace_id = ${input.workspaceId} and r.customer_id = done.customer_id and r.requested_at <= done.requested_at`;
+        with done as (
+          delete from refresh_requests r
+          using unnest(${ids}::text[], ${page.map((p) => p.version)}::text[]) as done(customer_id, version)
+          where r.workspace_id = ${input.workspaceId} and r.customer_id = done.customer_id and r.xmin::text = done.version
+        )
+        update customers c set last_signal_at = f.watermark
+        from customer_features f
+        where c.workspace_id = ${input.workspaceId} and c.id = any(${ids}::text[])
+          and f.workspace_id = c.workspace_id and f.customer_id = c.id
+          and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
       customers += ids.length;
     }
   } finally {
@@ -81,18 +92,20 @@ export async function drainRefreshRequests(
 }
 
 /**
- * The safety net, every minute: customers whose features are older than their newest
- * signal get a request, and every workspace with requests waiting gets a job.
+ * The safety net, every minute: customers with signals but no features (or features older
+ * than the newest signal a refresh saw, as after a merge) get a request, and every
+ * workspace with requests waiting gets a job.
  */
 export async function sweepStaleFeatures(deps: Deps, input: { limit?: number } = {}) {
   const sql = deps.database.sql;
   const added = await sql`
     insert into refresh_requests (workspace_id, customer_id, requested_at)
-    select c.workspace_id, c.id, c.last_signal_at
+    select c.workspace_id, c.id, ${deps.clock()}::timestamptz
     from customers c
     left join customer_features f on f.workspace_id = c.workspace_id and f.customer_id = c.id
-    where c.last_signal_at is not null and c.merged_into is null
-      and (f.watermark is null or f.watermark < c.last_signal_at)
+    where c.merged_into is null
+      and (f.watermark < c.last_signal_at
+        or (f.customer_id is null and exists (select 1 from signals s where s.workspace_id = c.workspace_id and s.customer_id = c.id)))
     limit ${input.limit ?? 10_000}
     on conflict do nothing`;
   const waiting = await sql<{ workspace_id: string }[]>`select distinct workspace_id from refresh_requests`;

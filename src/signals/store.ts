@@ -117,8 +117,9 @@ async function storeWorkspace(tx: postgres.TransactionSql, workspaceId: string, 
       data: signal.data as Record<string, unknown>,
     };
   });
-  // One statement: insert, mark the customers' newest signal, request their refresh. The
-  // rows travel as one JSON parameter: far cheaper to encode than a parameter per value.
+  // One statement: insert and request the customers' refresh. The rows travel as one JSON
+  // parameter: far cheaper to encode than a parameter per value. customers.last_signal_at is
+  // left to the refresh (an update per customer here cost more than the insert itself).
   const inserted = await tx<{ id: string }[]>`
     with inserted as (
       insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
@@ -133,10 +134,6 @@ async function storeWorkspace(tx: postgres.TransactionSql, workspaceId: string, 
     ),
     newest as (
       select customer_id, max(received_at) as at from inserted group by customer_id
-    ),
-    marked as (
-      update customers c set last_signal_at = greatest(coalesce(c.last_signal_at, '-infinity'), n.at)
-      from newest n where c.workspace_id = ${workspaceId} and c.id = n.customer_id
     ),
     requested as (
       insert into refresh_requests (workspace_id, customer_id, requested_at)
