@@ -131,6 +131,17 @@ export const customerIdentities = pgTable(
   ],
 );
 
+/**
+ * Bumped by every merge (identities re-pointed). Ingest processes cache identity → customer
+ * and store with the cache only while the generation they read is still current.
+ */
+export const identityGenerations = pgTable("identity_generations", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  generation: integer("generation").notNull(),
+});
+
 export const competitors = pgTable(
   "competitors",
   {
