@@ -198,32 +198,38 @@ async function identityGeneration(sql: Sql, workspaceId: string) {
   return row!.generation;
 }
 
+/**
+ * The rows as PostgreSQL receives them: short keys, instants in epoch milliseconds, absent
+ * values left out. Writing the parameter to the socket was the API process's largest cost;
+ * this is about a third of the bytes of full column names with ISO strings and nulls.
+ */
 function signalRows(first: Map<string, Accepted>, receivedAtOf: Map<Accepted, Date>, customerOf: (kind: IdentityKind, value: string) => string) {
   return [...first.values()].map((v) => {
     const { signal, amount } = v;
+    const customerId = customerOf(signal.identityKind, signal.customerId);
     return {
-      id: signal.id,
-      customer_id: customerOf(signal.identityKind, signal.customerId),
-      identity_kind: signal.identityKind,
-      identity_value: signal.customerId,
-      type: signal.type,
-      occurred_at: signal.occurredAt,
-      received_at: receivedAtOf.get(v),
-      amount,
-      competitor: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : null,
-      source: signal.source ?? null,
-      confidence: signal.confidence ?? null,
-      period_start: signal.period?.start ?? null,
-      period_end: signal.period?.end ?? null,
-      consent_basis: signal.consentBasis ?? null,
-      data: signal.data as Record<string, unknown>,
+      i: signal.id,
+      c: customerId,
+      k: signal.identityKind === "crm_id" ? undefined : signal.identityKind,
+      v: signal.customerId === customerId ? undefined : signal.customerId,
+      t: signal.type,
+      o: signal.occurredAt.getTime(),
+      at: receivedAtOf.get(v)!.getTime(),
+      a: amount ?? undefined,
+      co: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : undefined,
+      s: signal.source,
+      cf: signal.confidence,
+      ps: signal.period?.start.getTime(),
+      pe: signal.period?.end.getTime(),
+      cb: signal.consentBasis,
+      d: signal.data as Record<string, unknown>,
     };
   });
 }
 
 /**
  * One statement: insert and request the customers' refresh. The rows travel as one JSON
- * parameter: far cheaper to encode than a parameter per value. With `generation`, nothing
+ * parameter (see signalRows): far cheaper to encode than a parameter per value. With `generation`, nothing
  * is stored unless the workspace's identity generation is still that one (the customer ids
  * came from the cache). customers.last_signal_at is left to the refresh: an update per
  * customer here cost more than the insert itself.
@@ -236,11 +242,10 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
     inserted as (
       insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
         amount, competitor, source, confidence, period_start, period_end, consent_basis, data)
-      select ${workspaceId}, r.id, r.customer_id, r.identity_kind, r.identity_value, r.type, r.occurred_at,
-        r.received_at, r.amount, r.competitor, r.source, r.confidence, r.period_start, r.period_end, r.consent_basis, r.data
-      from jsonb_to_recordset(${sql.json(rows as never)}) as r(id text, customer_id text, identity_kind text, identity_value text,
-        type text, occurred_at timestamptz, received_at timestamptz, amount float8, competitor text, source text, confidence float8,
-        period_start timestamptz, period_end timestamptz, consent_basis text, data jsonb)
+      select ${workspaceId}, r.i, r.c, coalesce(r.k, 'crm_id'), coalesce(r.v, r.c), r.t, to_timestamp(r.o / 1000),
+        to_timestamp(r.at / 1000), r.a, r.co, r.s, r.cf, to_timestamp(r.ps / 1000), to_timestamp(r.pe / 1000), r.cb, r.d
+      from jsonb_to_recordset(${sql.json(rows as never)}) as r(i text, c text, k text, v text, t text, o float8, at float8,
+        a float8, co text, s text, cf float8, ps float8, pe float8, cb text, d jsonb)
       where ${generation}::int is null or ${generation}::int = (select generation from current)
       on conflict (workspace_id, id) do nothing
       returning id, customer_id, received_at
