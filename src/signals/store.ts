@@ -256,7 +256,6 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
     requested as (
       insert into refresh_requests (workspace_id, customer_id, requested_at)
       select ${workspaceId}, customer_id, at from newest
-      on conflict (workspace_id, customer_id) do update set requested_at = greatest(refresh_requests.requested_at, excluded.requested_at)
     )
     select (select generation from current) as generation, array(select id from inserted) as ids`;
   return { generation: row!.generation, ids: new Set(row!.ids) };

@@ -150,7 +150,7 @@ describe("features", () => {
     expect(f.spend30d).toBe(77_000);
   });
 
-  it("keeps a request renewed while its page was refreshed, even at the same requested_at", async () => {
+  it("keeps a request added while its page was refreshed, even with an older requested_at", async () => {
     const ws = await ctx.workspace();
     await push(ws, [signal.purchase("renewed", daysAgo(1))]);
     const [{ shard } = { shard: 0 }] = await ctx.database.sql<{ shard: number }[]>`
@@ -160,7 +160,10 @@ describe("features", () => {
       pages.push(ids);
       await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ids });
       // An ingest that committed after the features were computed, with an older received_at.
-      if (pages.length === 1) await ctx.database.sql`update refresh_requests set requested_at = requested_at where workspace_id = ${ws.id}`;
+      if (pages.length === 1) {
+        await ctx.database.sql`insert into refresh_requests (workspace_id, customer_id, requested_at)
+          select workspace_id, customer_id, requested_at - interval '1 second' from refresh_requests where workspace_id = ${ws.id}`;
+      }
     });
     expect(pages).toEqual([["renewed"], ["renewed"]]);
     // The drain records the newest signal it saw on the customer; the profile is not stale.
