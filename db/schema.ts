@@ -104,7 +104,7 @@ export const customers = pgTable(
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     /** Set when this customer was merged into another; its history moved there. */
     mergedInto: text("merged_into"),
-    /** Newest `received_at` of the customer's signals; features older than this are stale. */
+    /** Newest `received_at` of the signals the latest feature refresh saw (kept by the refresh, not by ingest). */
     lastSignalAt: ts("last_signal_at"),
     createdAt,
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -130,6 +130,17 @@ export const customerIdentities = pgTable(
     index("customer_identities_customer_idx").on(t.workspaceId, t.customerId),
   ],
 );
+
+/**
+ * Bumped by every merge (identities re-pointed). Ingest processes cache identity → customer
+ * and store with the cache only while the generation they read is still current.
+ */
+export const identityGenerations = pgTable("identity_generations", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  generation: integer("generation").notNull(),
+});
 
 export const competitors = pgTable(
   "competitors",

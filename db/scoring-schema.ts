@@ -27,16 +27,19 @@ export const tierRank = (tier: Tier) => tierNames.indexOf(tier) + 1;
 /**
  * Customers whose picture may have changed and who wait to be refreshed (features, tier,
  * model, score). Written in the transaction that stores their signals, so a lost queue
- * message loses nothing: the row stays until a refresh has covered it.
+ * message loses nothing: the row stays until a refresh has covered it. A log, not one row
+ * per customer: ingest only appends (an upsert per customer cost several times a plain
+ * insert), and the refresh removes exactly the rows it read.
  */
 export const refreshRequests = pgTable(
   "refresh_requests",
   {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     workspaceId: text("workspace_id").notNull(),
     customerId: text("customer_id").notNull(),
     requestedAt: ts("requested_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] }), index("refresh_requests_age_idx").on(t.requestedAt)],
+  (t) => [index("refresh_requests_workspace_idx").on(t.workspaceId, t.id)],
 );
 
 /** Each customer's current tier and the score parts behind it. */

@@ -220,7 +220,9 @@ export async function findLatestFittedFit(sql: Sql, workspaceId: string): Promis
 
 /** Whether any signal reached the workspace after `since` (the data a fit saw may have changed). */
 export async function signalsArrivedSince(sql: Sql, input: { workspaceId: string; since: Date }): Promise<boolean> {
+  // last_signal_at is kept by the refresh; signals not refreshed yet still have a request waiting.
   const [row] = await sql<{ any: boolean }[]>`
-    select exists(select 1 from customers where workspace_id = ${input.workspaceId} and last_signal_at > ${input.since}::timestamptz) as any`;
+    select exists(select 1 from customers where workspace_id = ${input.workspaceId} and last_signal_at > ${input.since}::timestamptz)
+      or exists(select 1 from refresh_requests where workspace_id = ${input.workspaceId} and requested_at > ${input.since}::timestamptz) as any`;
   return row!.any;
 }

@@ -2,7 +2,7 @@ import { and, eq, sql as dsql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
 import { customerTiers } from "../../db/scoring-schema.ts";
-import { customerFeatures, customerIdentities, customers, identityKinds, signalTypes } from "../../db/schema.ts";
+import { customerFeatures, customerIdentities, customers, identityKinds, signals, signalTypes } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -116,10 +116,17 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
     .select({ tier: customerTiers.tier, since: customerTiers.since, score: customerTiers.tierScore, parts: customerTiers.parts, evaluatedAt: customerTiers.evaluatedAt })
     .from(customerTiers)
     .where(and(eq(customerTiers.workspaceId, workspaceId), eq(customerTiers.customerId, id)));
+  // Ingest does not touch the customer row; the newest signal is read from the signals.
+  const [newest] = await db
+    .select({ at: dsql<Date | null>`max(${signals.receivedAt})`.mapWith(signals.receivedAt) })
+    .from(signals)
+    .where(and(eq(signals.workspaceId, workspaceId), eq(signals.customerId, id)));
+  const lastSignalAt = newest?.at ?? customer.lastSignalAt;
   const { workspaceId: _w, mergedInto: _m, ...profile } = customer;
   const { workspaceId: _fw, customerId: _fc, ...featureValues } = features ?? {};
   return {
     ...profile,
+    lastSignalAt,
     identities,
     tier: tier ?? null,
     features: features
@@ -128,7 +135,7 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
           daysSinceLastPurchase: features.lastPurchaseAt ? (now.getTime() - features.lastPurchaseAt.getTime()) / 86_400_000 : null,
         }
       : null,
-    featuresStale: !features || (customer.lastSignalAt !== null && (features.watermark ?? new Date(0)) < customer.lastSignalAt),
+    featuresStale: !features || (lastSignalAt !== null && (features.watermark ?? new Date(0)) < lastSignalAt),
     // BG/NBD + Gamma-Gamma values, or null and why (no fit yet, not enough history, no purchase).
     ...(await getCustomerModel(db, workspaceId, id)),
   };
@@ -212,6 +219,10 @@ export async function mergeCustomers(deps: Deps, input: { workspaceId: string; t
     await tx`select id from customers where workspace_id = ${ws} and id = any(${[target, source].sort()}::text[]) order by id for update`;
     await tx`update signals set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
     await tx`update customer_identities set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
+    // Ingest processes drop their cached identities of this workspace when they see the bump.
+    await tx`
+      insert into identity_generations (workspace_id, generation) values (${ws}, 1)
+      on conflict (workspace_id) do update set generation = identity_generations.generation + 1`;
     await tx`
       update customers t set
         name = coalesce(t.name, s.name), email = coalesce(t.email, s.email),

@@ -15,8 +15,7 @@ export async function requestRefresh(sql: Sql, workspaceId: string, customerIds:
   if (customerIds.length === 0) return;
   await sql`
     insert into refresh_requests (workspace_id, customer_id, requested_at)
-    select ${workspaceId}, id, ${at}::timestamptz from unnest(${customerIds as string[]}::text[]) as id
-    on conflict (workspace_id, customer_id) do update set requested_at = greatest(refresh_requests.requested_at, excluded.requested_at)`;
+    select ${workspaceId}, id, ${at}::timestamptz from unnest(${customerIds as string[]}::text[]) as id`;
 }
 
 /**
@@ -44,9 +43,13 @@ export async function refreshFeatures(deps: Deps, input: { workspaceId: string; 
 }
 
 /**
- * Drains one shard of a workspace's refresh requests: claims a page, runs `refresh` on it,
- * removes the requests it covered (a request renewed meanwhile stays), repeats. One drain
- * per shard at a time (advisory lock); a second job waits and then finds what is left.
+ * Drains one shard of a workspace's refresh requests: reads a page of customers, oldest
+ * request first, runs `refresh` on it, removes exactly the requests it read, repeats. A
+ * request appended meanwhile stays for the next page: the rows read were committed, so
+ * their signals are in what `refresh` saw; later ones may not be. One drain per shard at
+ * a time (advisory lock); a second job waits and then finds what is left.
+ * It also records the customers' newest signal seen (customers.last_signal_at), which
+ * ingest leaves alone.
  */
 export async function drainRefreshRequests(
   deps: Deps,
@@ -61,17 +64,28 @@ export async function drainRefreshRequests(
   try {
     await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${lockKey}))`;
     for (;;) {
-      const page = await reserved<{ customer_id: string; requested_at: Date }[]>`
-        select customer_id, requested_at from refresh_requests
-        where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
-        order by requested_at limit ${input.pageSize ?? 2_000}`;
+      const pageSize = input.pageSize ?? 2_000;
+      // A customer requested by several flushes is refreshed once for all of them.
+      const page = await reserved<{ customer_id: string; ids: string[] }[]>`
+        with waiting as (
+          select id, customer_id from refresh_requests
+          where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
+          order by id limit ${pageSize * 4}
+        )
+        select customer_id, array_agg(id)::text[] as ids from waiting group by customer_id order by min(id) limit ${pageSize}`;
       if (page.length === 0) break;
       const ids = page.map((r) => r.customer_id);
       await refresh(ids);
       await reserved`
-        delete from refresh_requests r
-        using unnest(${ids}::text[], ${page.map((p) => p.requested_at.toISOString())}::timestamptz[]) as done(customer_id, requested_at)
-        where r.workspace_id = ${input.workspaceId} and r.customer_id = done.customer_id and r.requested_at <= done.requested_at`;
+        with done as (
+          delete from refresh_requests
+          where workspace_id = ${input.workspaceId} and id = any(${page.flatMap((p) => p.ids)}::bigint[])
+        )
+        update customers c set last_signal_at = f.watermark
+        from customer_features f
+        where c.workspace_id = ${input.workspaceId} and c.id = any(${ids}::text[])
+          and f.workspace_id = c.workspace_id and f.customer_id = c.id
+          and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
       customers += ids.length;
     }
   } finally {
@@ -82,20 +96,22 @@ export async function drainRefreshRequests(
 }
 
 /**
- * The safety net, every minute: customers whose features are older than their newest
- * signal get a request, and every workspace with requests waiting gets a job.
+ * The safety net, every minute: customers with signals but no features (or features older
+ * than the newest signal a refresh saw, as after a merge) get a request, and every
+ * workspace with requests waiting gets a job.
  */
 export async function sweepStaleFeatures(deps: Deps, input: { limit?: number } = {}) {
   const sql = deps.database.sql;
   const added = await sql`
     insert into refresh_requests (workspace_id, customer_id, requested_at)
-    select c.workspace_id, c.id, c.last_signal_at
+    select c.workspace_id, c.id, ${deps.clock()}::timestamptz
     from customers c
     left join customer_features f on f.workspace_id = c.workspace_id and f.customer_id = c.id
-    where c.last_signal_at is not null and c.merged_into is null
-      and (f.watermark is null or f.watermark < c.last_signal_at)
-    limit ${input.limit ?? 10_000}
-    on conflict do nothing`;
+    where c.merged_into is null
+      and (f.watermark < c.last_signal_at
+        or (f.customer_id is null and exists (select 1 from signals s where s.workspace_id = c.workspace_id and s.customer_id = c.id)))
+      and not exists (select 1 from refresh_requests r where r.workspace_id = c.workspace_id and r.customer_id = c.id)
+    limit ${input.limit ?? 10_000}`;
   const waiting = await sql<{ workspace_id: string }[]>`select distinct workspace_id from refresh_requests`;
   for (const w of waiting) await enqueueRefresh(deps, w.workspace_id);
   return { requested: added.count, workspaces: waiting.length };

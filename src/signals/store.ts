@@ -1,11 +1,16 @@
 // Group commit for signals. Every request's accepted signals wait for the next flush; a
-// flush stores everything waiting — across requests and workspaces — in one transaction,
-// then answers each request. Nothing is answered before its rows are committed. When the
-// service is idle a flush starts at once, so a lone request waits for nothing; under load,
-// the requests that arrive while one flush commits share the next one, and the cost of a
-// transaction, identity resolution and the insert is paid once for all of them.
+// flush stores everything waiting — across requests — per workspace, then answers each
+// request. Nothing is answered before its rows are committed. When the service is idle a
+// flush starts at once, so a lone request waits for nothing; under load, the requests that
+// arrive while one flush commits share the next one, and the cost of a statement is paid
+// once for all of them.
+//
+// The common case is one statement, committed on its own: every identity is in this
+// process's cache and every competitor is known. Otherwise the flush resolves identities,
+// registers competitors and inserts in one transaction, and fills the caches afterwards.
 import type postgres from "postgres";
 import type { Database } from "../../db/client.ts";
+import type { IdentityKind } from "../../db/schema.ts";
 import { competitorIdFor } from "../competitors/competitors.ts";
 import { resolveIdentities } from "../customers/identities.ts";
 import type { Deps } from "../deps.ts";
@@ -14,6 +19,8 @@ import type { ParsedSignal } from "./schema.ts";
 
 export type Accepted = { index: number; signal: ParsedSignal; amount: number | null };
 export type StoredItem = { customerId: string; accepted: boolean };
+
+type Sql = postgres.Sql | postgres.TransactionSql;
 
 type Pending = {
   deps: Deps;
@@ -28,13 +35,31 @@ type Pending = {
 const MAX_FLUSH_ROWS = 5_000;
 /** Flushes in flight at once, each on its own connection, so PostgreSQL works on several cores. */
 const MAX_FLUSHES = 4;
+/** Identities cached per workspace; past this the cache starts again (a lookup refills it). */
+const MAX_CACHED_IDENTITIES = 200_000;
+/** A person may remove an app from a competitor; a signal naming it registers it again after this. */
+const KNOWN_COMPETITOR_MS = 60_000;
 
-type Writer = { queue: Pending[]; flushing: number };
+/**
+ * What this process knows of a workspace. Identities only change owner by a merge, and a
+ * merge bumps the workspace's identity generation: the cache is used only while the
+ * generation it was filled under is current, checked in the storing statement itself.
+ */
+type WorkspaceCache = {
+  generation: number;
+  customerOf: Map<string, string>;
+  /** `competitor\0app\0category` → until when it counts as registered. */
+  competitors: Map<string, number>;
+  /** When a refresh job was last queued; the queue drops repeats within its throttle window anyway. */
+  refreshQueuedAt: number;
+};
+
+type Writer = { queue: Pending[]; flushing: number; workspaces: Map<string, WorkspaceCache> };
 const writers = new WeakMap<Database, Writer>();
 
 export function storeSignals(deps: Deps, input: { workspaceId: string; receivedAt: Date; items: Accepted[] }): Promise<StoredItem[]> {
   let writer = writers.get(deps.database);
-  if (!writer) writers.set(deps.database, (writer = { queue: [], flushing: 0 }));
+  if (!writer) writers.set(deps.database, (writer = { queue: [], flushing: 0, workspaces: new Map() }));
   const w = writer;
   return new Promise<StoredItem[]>((resolve, reject) => {
     w.queue.push({ deps, ...input, resolve, reject });
@@ -50,12 +75,17 @@ async function flushAll(w: Writer) {
       let take = 0;
       while (take < w.queue.length && (take === 0 || rows + w.queue[take]!.items.length <= MAX_FLUSH_ROWS)) rows += w.queue[take++]!.items.length;
       const batch = w.queue.splice(0, take);
-      try {
-        await flush(batch);
-      } catch (err) {
-        // One request must not fail the others: retry each on its own.
-        if (batch.length === 1) batch[0]!.reject(err);
-        else for (const p of batch) await flush([p]).catch((e: unknown) => p.reject(e));
+      const byWorkspace = new Map<string, Pending[]>();
+      for (const p of batch) byWorkspace.set(p.workspaceId, [...(byWorkspace.get(p.workspaceId) ?? []), p]);
+      // Each workspace commits on its own, so one workspace's failure leaves the others answered.
+      for (const [workspaceId, pendings] of byWorkspace) {
+        try {
+          await flush(w, workspaceId, pendings);
+        } catch (err) {
+          // One request must not fail the others: retry each on its own.
+          if (pendings.length === 1) pendings[0]!.reject(err);
+          else for (const p of pendings) await flush(w, workspaceId, [p]).catch((e: unknown) => p.reject(e));
+        }
       }
     }
   } finally {
@@ -63,88 +93,77 @@ async function flushAll(w: Writer) {
   }
 }
 
-async function flush(batch: Pending[]) {
-  const { deps } = batch[0]!;
-  const byWorkspace = new Map<string, Pending[]>();
-  for (const p of batch) byWorkspace.set(p.workspaceId, [...(byWorkspace.get(p.workspaceId) ?? []), p]);
-  const results = new Map<Pending, StoredItem[]>();
-  const touched = new Set<string>();
-  await deps.database.sql.begin(async (tx) => {
-    for (const [workspaceId, pendings] of byWorkspace) {
-      const stored = await storeWorkspace(tx, workspaceId, pendings);
-      for (const [p, items] of stored) {
-        results.set(p, items);
-        if (items.some((i) => i.accepted)) touched.add(workspaceId);
-      }
-    }
-  });
-  for (const p of batch) p.resolve(results.get(p)!);
-  for (const workspaceId of touched) {
-    await enqueueRefresh(deps, workspaceId).catch((err: unknown) => deps.log.warn("refresh not queued; the sweep will pick it up", { err }));
+async function flush(w: Writer, workspaceId: string, pendings: Pending[]) {
+  const { deps } = pendings[0]!;
+  const stored = await storeWorkspace(deps.database.sql, cacheOf(w, workspaceId), workspaceId, pendings);
+  for (const p of pendings) p.resolve(stored.get(p)!);
+  if (![...stored.values()].some((items) => items.some((i) => i.accepted))) return;
+  const cache = cacheOf(w, workspaceId);
+  const throttle = Math.max(1, deps.config.FEATURES_DEBOUNCE_MS - 20) / 2;
+  if (Date.now() - cache.refreshQueuedAt < throttle) return;
+  try {
+    await enqueueRefresh(deps, workspaceId);
+    cache.refreshQueuedAt = Date.now();
+  } catch (err) {
+    deps.log.warn("refresh not queued; the sweep will pick it up", { err });
   }
 }
 
-async function storeWorkspace(tx: postgres.TransactionSql, workspaceId: string, pendings: Pending[]) {
+function cacheOf(w: Writer, workspaceId: string): WorkspaceCache {
+  let cache = w.workspaces.get(workspaceId);
+  if (!cache) w.workspaces.set(workspaceId, (cache = { generation: -1, customerOf: new Map(), competitors: new Map(), refreshQueuedAt: 0 }));
+  return cache;
+}
+
+const identityKey = (kind: IdentityKind, value: string) => `${kind}\u0000${value}`;
+
+/** The competitor, app and category a signal names, as the registry keys them; null when it names none. */
+function competitorKey(signal: ParsedSignal) {
+  if (!("competitor" in signal.data)) return null;
+  const app = "app" in signal.data ? signal.data.app : "";
+  const category = "category" in signal.data ? (signal.data.category ?? "") : "";
+  return `${competitorIdFor(signal.data.competitor)}\u0000${app}\u0000${category}`;
+}
+
+async function storeWorkspace(sql: postgres.Sql, cache: WorkspaceCache, workspaceId: string, pendings: Pending[]) {
   const all = pendings.flatMap((p) => p.items);
-  const customerOf = await resolveIdentities(
-    tx,
-    workspaceId,
-    all.map((v) => ({ kind: v.signal.identityKind, value: v.signal.customerId })),
-  );
-  await registerCompetitors(tx, workspaceId, all);
   // The same id from two requests in one flush: the first is stored, the second is a duplicate.
   const first = new Map<string, Accepted>();
   for (const v of all) if (!first.has(v.signal.id)) first.set(v.signal.id, v);
   const receivedAtOf = new Map<Accepted, Date>();
   for (const p of pendings) for (const v of p.items) receivedAtOf.set(v, p.receivedAt);
-  const rows = [...first.values()].map((v) => {
-    const { signal, amount } = v;
-    return {
-      id: signal.id,
-      customer_id: customerOf(signal.identityKind, signal.customerId),
-      identity_kind: signal.identityKind,
-      identity_value: signal.customerId,
-      type: signal.type,
-      occurred_at: signal.occurredAt,
-      received_at: receivedAtOf.get(v),
-      amount,
-      competitor: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : null,
-      source: signal.source ?? null,
-      confidence: signal.confidence ?? null,
-      period_start: signal.period?.start ?? null,
-      period_end: signal.period?.end ?? null,
-      consent_basis: signal.consentBasis ?? null,
-      data: signal.data as Record<string, unknown>,
-    };
-  });
-  // One statement: insert, mark the customers' newest signal, request their refresh. The
-  // rows travel as one JSON parameter: far cheaper to encode than a parameter per value.
-  const inserted = await tx<{ id: string }[]>`
-    with inserted as (
-      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
-        amount, competitor, source, confidence, period_start, period_end, consent_basis, data)
-      select ${workspaceId}, r.id, r.customer_id, r.identity_kind, r.identity_value, r.type, r.occurred_at,
-        r.received_at, r.amount, r.competitor, r.source, r.confidence, r.period_start, r.period_end, r.consent_basis, r.data
-      from jsonb_to_recordset(${tx.json(rows as never)}) as r(id text, customer_id text, identity_kind text, identity_value text,
-        type text, occurred_at timestamptz, received_at timestamptz, amount float8, competitor text, source text, confidence float8,
-        period_start timestamptz, period_end timestamptz, consent_basis text, data jsonb)
-      on conflict (workspace_id, id) do nothing
-      returning id, customer_id, received_at
-    ),
-    newest as (
-      select customer_id, max(received_at) as at from inserted group by customer_id
-    ),
-    marked as (
-      update customers c set last_signal_at = greatest(coalesce(c.last_signal_at, '-infinity'), n.at)
-      from newest n where c.workspace_id = ${workspaceId} and c.id = n.customer_id
-    ),
-    requested as (
-      insert into refresh_requests (workspace_id, customer_id, requested_at)
-      select ${workspaceId}, customer_id, at from newest
-      on conflict (workspace_id, customer_id) do update set requested_at = greatest(refresh_requests.requested_at, excluded.requested_at)
-    )
-    select id from inserted`;
-  const insertedIds = new Set(inserted.map((r) => r.id));
+
+  const now = Date.now();
+  const known =
+    cache.generation >= 0 &&
+    all.every((v) => cache.customerOf.has(identityKey(v.signal.identityKind, v.signal.customerId))) &&
+    all.every((v) => {
+      const key = competitorKey(v.signal);
+      return key === null || (cache.competitors.get(key) ?? 0) > now;
+    });
+  let result: { customerOf: (kind: IdentityKind, value: string) => string; insertedIds: Set<string> } | undefined;
+  if (known) {
+    const customerOf = (kind: IdentityKind, value: string) => cache.customerOf.get(identityKey(kind, value))!;
+    const inserted = await insertSignals(sql, workspaceId, signalRows(first, receivedAtOf, customerOf), cache.generation);
+    if (inserted.generation === cache.generation) result = { customerOf, insertedIds: inserted.ids };
+    else forget(cache, inserted.generation); // a merge: nothing was stored, resolve afresh
+  }
+  if (!result) {
+    const { generation, ...stored } = await sql.begin(async (tx) => {
+      const generation = await identityGeneration(tx, workspaceId);
+      const customerOf = await resolveIdentities(
+        tx,
+        workspaceId,
+        all.map((v) => ({ kind: v.signal.identityKind, value: v.signal.customerId })),
+      );
+      await registerCompetitors(tx, workspaceId, all);
+      const inserted = await insertSignals(tx, workspaceId, signalRows(first, receivedAtOf, customerOf), null);
+      return { generation, customerOf, insertedIds: inserted.ids };
+    });
+    result = stored;
+    remember(cache, generation, all, stored.customerOf, now);
+  }
+  const { customerOf, insertedIds } = result;
   return new Map(
     pendings.map((p) => [
       p,
@@ -154,6 +173,92 @@ async function storeWorkspace(tx: postgres.TransactionSql, workspaceId: string, 
       })),
     ]),
   );
+}
+
+function forget(cache: WorkspaceCache, generation: number) {
+  cache.generation = generation;
+  cache.customerOf.clear();
+}
+
+/** After a commit: what the transaction resolved and registered, under the generation it read. */
+function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerOf: (kind: IdentityKind, value: string) => string, now: number) {
+  if (generation < cache.generation) return; // resolved before a merge another flush already saw
+  if (generation > cache.generation) forget(cache, generation);
+  if (cache.customerOf.size > MAX_CACHED_IDENTITIES) cache.customerOf.clear();
+  for (const { signal } of all) cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerOf(signal.identityKind, signal.customerId));
+  for (const { signal } of all) {
+    const key = competitorKey(signal);
+    if (key !== null) cache.competitors.set(key, now + KNOWN_COMPETITOR_MS);
+  }
+}
+
+async function identityGeneration(sql: Sql, workspaceId: string) {
+  const [row] = await sql<{ generation: number }[]>`
+    select coalesce((select generation from identity_generations where workspace_id = ${workspaceId}), 0) as generation`;
+  return row!.generation;
+}
+
+/**
+ * The rows as PostgreSQL receives them: short keys, instants in epoch milliseconds, absent
+ * values left out. Writing the parameter to the socket was the API process's largest cost;
+ * this is about a third of the bytes of full column names with ISO strings and nulls.
+ */
+function signalRows(first: Map<string, Accepted>, receivedAtOf: Map<Accepted, Date>, customerOf: (kind: IdentityKind, value: string) => string) {
+  return [...first.values()].map((v) => {
+    const { signal, amount } = v;
+    const customerId = customerOf(signal.identityKind, signal.customerId);
+    return {
+      i: signal.id,
+      c: customerId,
+      k: signal.identityKind === "crm_id" ? undefined : signal.identityKind,
+      v: signal.customerId === customerId ? undefined : signal.customerId,
+      t: signal.type,
+      o: signal.occurredAt.getTime(),
+      at: receivedAtOf.get(v)!.getTime(),
+      a: amount ?? undefined,
+      co: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : undefined,
+      s: signal.source,
+      cf: signal.confidence,
+      ps: signal.period?.start.getTime(),
+      pe: signal.period?.end.getTime(),
+      cb: signal.consentBasis,
+      d: signal.data as Record<string, unknown>,
+    };
+  });
+}
+
+/**
+ * One statement: insert and request the customers' refresh. The rows travel as one JSON
+ * parameter (see signalRows): far cheaper to encode than a parameter per value. With `generation`, nothing
+ * is stored unless the workspace's identity generation is still that one (the customer ids
+ * came from the cache). customers.last_signal_at is left to the refresh: an update per
+ * customer here cost more than the insert itself.
+ */
+async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typeof signalRows>, generation: number | null) {
+  const [row] = await sql<{ generation: number; ids: string[] }[]>`
+    with current as (
+      select coalesce((select generation from identity_generations where workspace_id = ${workspaceId}), 0) as generation
+    ),
+    inserted as (
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
+        amount, competitor, source, confidence, period_start, period_end, consent_basis, data)
+      select ${workspaceId}, r.i, r.c, coalesce(r.k, 'crm_id'), coalesce(r.v, r.c), r.t, to_timestamp(r.o / 1000),
+        to_timestamp(r.at / 1000), r.a, r.co, r.s, r.cf, to_timestamp(r.ps / 1000), to_timestamp(r.pe / 1000), r.cb, r.d
+      from jsonb_to_recordset(${sql.json(rows as never)}) as r(i text, c text, k text, v text, t text, o float8, at float8,
+        a float8, co text, s text, cf float8, ps float8, pe float8, cb text, d jsonb)
+      where ${generation}::int is null or ${generation}::int = (select generation from current)
+      on conflict (workspace_id, id) do nothing
+      returning id, customer_id, received_at
+    ),
+    newest as (
+      select customer_id, max(received_at) as at from inserted group by customer_id
+    ),
+    requested as (
+      insert into refresh_requests (workspace_id, customer_id, requested_at)
+      select ${workspaceId}, customer_id, at from newest
+    )
+    select (select generation from current) as generation, array(select id from inserted) as ids`;
+  return { generation: row!.generation, ids: new Set(row!.ids) };
 }
 
 /** Signals naming a competitor the workspace has not registered register it, with its apps. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refreshFeatures, sweepStaleFeatures } from "../../src/features/refresh.ts";
+import { drainRefreshRequests, refreshFeatures, sweepStaleFeatures } from "../../src/features/refresh.ts";
 import { eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
 
@@ -148,6 +148,32 @@ describe("features", () => {
       return body.features && !body.featuresStale ? body.features : undefined;
     });
     expect(f.spend30d).toBe(77_000);
+  });
+
+  it("keeps a request added while its page was refreshed, even with an older requested_at", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, [signal.purchase("renewed", daysAgo(1))]);
+    const [{ shard } = { shard: 0 }] = await ctx.database.sql<{ shard: number }[]>`
+      select (hashtext('renewed') & 2147483647) % ${ctx.config.REFRESH_SHARDS}::int as shard`;
+    const pages: string[][] = [];
+    await drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, async (ids) => {
+      pages.push(ids);
+      await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ids });
+      // An ingest that committed after the features were computed, with an older received_at.
+      if (pages.length === 1) {
+        await ctx.database.sql`insert into refresh_requests (workspace_id, customer_id, requested_at)
+          select workspace_id, customer_id, requested_at - interval '1 second' from refresh_requests where workspace_id = ${ws.id}`;
+      }
+    });
+    expect(pages).toEqual([["renewed"], ["renewed"]]);
+    // The drain records the newest signal it saw on the customer; the profile is not stale.
+    const [row] = await ctx.database.sql`select c.last_signal_at, f.watermark from customers c
+      join customer_features f on f.workspace_id = c.workspace_id and f.customer_id = c.id
+      where c.workspace_id = ${ws.id} and c.id = 'renewed'`;
+    expect(row!.last_signal_at).toEqual(row!.watermark);
+    const body = await readJson(await ctx.request("/v1/customers/renewed", { key: ws.keys.manager }));
+    expect(body.featuresStale).toBe(false);
+    expect(body.lastSignalAt).toBe(row!.watermark.toISOString());
   });
 
   it("finds customers whose features are older than their signals and queues them again", async () => {

@@ -108,6 +108,15 @@ describe("POST /v1/signals", () => {
     expect(await readJson(res)).toMatchObject({ id: "glowmall", apps: ["GlowMall Live", "GlowMall Shopping"], autoRegistered: true });
   });
 
+  it("registers an app named in a later request for a competitor already known", async () => {
+    const ws = await ctx.workspace();
+    await push(ws.keys.ingest, [signal.competitorAppUsage("c-1", daysAgo(2), { data: { competitor: "GlowMall", app: "GlowMall Shopping" } })]);
+    await push(ws.keys.ingest, [signal.competitorAppUsage("c-1", daysAgo(1), { data: { competitor: "GlowMall", app: "GlowMall Shopping" } })]);
+    await push(ws.keys.ingest, [signal.competitorAppUsage("c-2", daysAgo(1), { data: { competitor: "glowmall", app: "GlowMall Live" } })]);
+    const res = await ctx.request("/v1/competitors/glowmall", { key: ws.keys.marketer });
+    expect(await readJson(res)).toMatchObject({ apps: ["GlowMall Live", "GlowMall Shopping"] });
+  });
+
   it("refuses a batch over 1,000 signals as a whole, naming the field", async () => {
     const ws = await ctx.workspace();
     const batch = Array.from({ length: 1001 }, (_, i) => signal.session(`c-${i}`, daysAgo(1)));
