@@ -51,7 +51,7 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-long-silence",
     name: "VIP silent for twice their usual interval",
     description:
-      "A Gold-or-better customer has not purchased for more than twice their usual time between purchases. Needs at least 3 orders in total, so the usual interval is an average of more than one gap.",
+      "A Gold-or-better customer has not purchased for more than twice their usual time between purchases. Needs at least 3 orders in total, so the usual interval is an average of more than one gap. Medium severity: it raises the score and alerts with other evidence; alone it also fires on seasonal buyers.",
     conditions: {
       all: [
         vip,
@@ -61,7 +61,7 @@ export const defaultRulePack: readonly PackRule[] = [
     },
     tiers: vipTiers,
     points: 15,
-    severity: "high",
+    severity: "medium",
     cooldownDays: 30,
     actions: { campaign: "vip-reactivation", task: true },
     mode: "live",
