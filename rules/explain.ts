@@ -75,15 +75,29 @@ const signedPercent = (x: number) => {
   return `${p > 0 ? "+" : p < 0 ? "−" : "±"}${Math.abs(p)}%`;
 };
 
+// Intl.NumberFormat objects are costly to build (tens of µs) and scoring explains every
+// matched rule of every customer: build each one once.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const number = (v: number, max: number, min = 0) => {
+  const key = `${min}/${max}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat("en-US", { minimumFractionDigits: min, maximumFractionDigits: max })));
+  return f.format(v);
+};
+const currencyDigitsOf = new Map<string, number>();
+
 function formatter(currency: string): Format {
-  const number = (v: number, max: number, min = 0) =>
-    new Intl.NumberFormat("en-US", { minimumFractionDigits: min, maximumFractionDigits: max }).format(v);
-  let currencyDigits = 2;
-  try {
-    currencyDigits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    // An unknown code still prints, with two decimals.
+  let currencyDigits = currencyDigitsOf.get(currency);
+  if (currencyDigits === undefined) {
+    currencyDigits = 2;
+    try {
+      currencyDigits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      // An unknown code still prints, with two decimals.
+    }
+    currencyDigitsOf.set(currency, currencyDigits);
   }
+  const digits = currencyDigits;
   return (fact, v) => {
     if (v === null) return null;
     if (Array.isArray(v)) return v.length ? v.join(", ") : null;
@@ -91,7 +105,7 @@ function formatter(currency: string): Format {
     if (typeof v === "string") return fact?.type === "timestamp" ? v.slice(0, 10) : v;
     switch (fact?.unit) {
       case "currency":
-        return `${number(v, currencyDigits)} ${currency}`;
+        return `${number(v, digits)} ${currency}`;
       case "count":
         // Baselines are averages: always one decimal, so "a usual 3.0" reads as one.
         return fact.window === "baseline" ? number(v, 1, 1) : number(v, 1);

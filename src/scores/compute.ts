@@ -24,6 +24,7 @@ export type ScoreResult = {
 };
 
 const rank = (s: Severity) => severities.indexOf(s);
+const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 export function computeScore(input: {
   facts: FactValues;
@@ -77,7 +78,7 @@ export function computeScore(input: {
       mode: "live",
       sentences: [
         `has a ${Math.round(input.model.churnProbability * 100)}% probability of no purchase over the model's horizon` +
-          (var_ !== null ? `, putting ${Math.round(var_).toLocaleString("en-US")} ${input.currency} at risk` : ""),
+          (var_ !== null ? `, putting ${wholeNumber.format(Math.round(var_))} ${input.currency} at risk` : ""),
       ],
     });
   }
