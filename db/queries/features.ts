@@ -59,7 +59,12 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  */
 export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
   const trusted = settings.trustedProviders;
-  const customerFilter = scope.customerIds ? sql`and c.id = any(${scope.customerIds as string[]}::text[])` : sql``;
+  // A page of customers drives from its list, so the planner knows its size even when the
+  // customers table's statistics are stale (right after a bulk load): estimated as one row, a
+  // page once got a nested loop over every signal of the page per customer.
+  const customers = scope.customerIds
+    ? sql`unnest(${scope.customerIds as string[]}::text[]) as page(id) join customers c on c.workspace_id = ${scope.workspaceId} and c.id = page.id`
+    : sql`customers c`;
   const range = (column: string) => {
     const col = sql.unsafe(column);
     const from = scope.part?.from ?? null;
@@ -76,8 +81,8 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
   return sql`
     with c as (
       select c.workspace_id, c.id
-      from customers c
-      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${customerFilter} ${dueFilter} ${range("c.id")}
+      from ${customers}
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${dueFilter} ${range("c.id")}
     ),
     s as (
       select s.*,

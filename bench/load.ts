@@ -1,0 +1,36 @@
+// Load generation shared by the ingest benchmark's clients: the batches and the timed loop.
+import { percentile } from "./support.ts";
+
+export function makeBatch(prefix: string, n: number, batch: number, customers: number) {
+  const now = Date.now();
+  return Array.from({ length: batch }, (_, i) => {
+    const k = n * batch + i;
+    const customerId = `c-${(k * 7919) % customers}`;
+    return k % 3 === 0
+      ? { id: `${prefix}-${k}`, customerId, type: "purchase", occurredAt: new Date(now - (k % 90) * 86_400_000).toISOString(), data: { orderId: `o-${k}`, amount: 10_000 + (k % 50) * 1_000, currency: "KRW", category: "skincare" } }
+      : { id: `${prefix}-${k}`, customerId, type: "session", occurredAt: new Date(now - (k % 30) * 86_400_000).toISOString(), data: { durationSeconds: 120, channel: "app" } };
+  });
+}
+
+export async function loop(seconds: number, concurrency: number, work: (n: number) => Promise<number>) {
+  const until = Date.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let total = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const n = next++;
+        const t0 = performance.now();
+        const count = await work(n);
+        total += count;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { signals: total, perSecond: Math.round(total / elapsed), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1), requests: latencies.length };
+}
+
