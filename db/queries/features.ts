@@ -198,7 +198,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
   `;
 }
 
-export const featureColumns = [
+const featureColumns = [
   "as_of", "watermark", "spend_30d", "spend_90d", "spend_180d", "orders_30d", "orders_90d", "orders_180d",
   "aov_30d", "aov_90d", "aov_180d", "refunds_90d", "orders_total", "spend_total", "first_purchase_at",
   "last_purchase_at", "purchase_interval_days", "next_change_at", "sessions_7d", "sessions_30d",

@@ -42,8 +42,11 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
  * The daily pass, as of one moment (a redelivered job passes the same one): silence counts,
  * since recency grows without signals. Set-based throughout:
  * - features: recomputed only for customers a signal's window edge has reached since
- *   (next_change_at), in one statement; the rest hold;
- * - tiers: those customers may be promoted (aging alone only ever lowers the composite);
+ *   (next_change_at), one statement per range of customer ids, RESCORE_PARALLELISM side by
+ *   side; the rest hold;
+ * - model values: aged from their stored summaries (re-summarised for new purchases);
+ * - tiers, beside the model: customers whose features changed may be promoted (aging alone
+ *   only ever lowers the composite);
  * - scores: one statement evaluates every live and shadow rule in SQL for every customer
  *   and picks those whose score or reasons would change; only they are scored in JS and
  *   stored, a page at a time.
