@@ -13,14 +13,7 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
   // JIT off: the set-based statements here are big enough for PostgreSQL to JIT-compile
   // them, and compiling cost more than it saved (a 50,000-customer features pass: 5.8 s with
   // JIT, 2.5 s without; `npm run bench -- rescore`).
-  // Custom plans always: postgres.js prepares every statement, and after five runs
-  // PostgreSQL may switch to a generic plan that does not see the parameters (how many ids
-  // a page has, which moment). For a page's features statement that plan took 6 s where the
-  // custom plan takes 0.4 s (the quality benchmark's refresh). Planning costs milliseconds.
-  const options = {
-    onnotice: () => {},
-    connection: { application_name: "rivalwatch", jit: "off", plan_cache_mode: "force_custom_plan" },
-  };
+  const options = { onnotice: () => {}, connection: { application_name: "rivalwatch", jit: "off" } };
   const max = opts.max ?? 10;
   // Two pools: drizzle replaces its client's date serializers with pass-throughs, which
   // would break Date parameters and results in the raw set-based queries.
