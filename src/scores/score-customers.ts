@@ -4,26 +4,16 @@
 // raises no second alert.
 import type postgres from "postgres";
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
-import type { FactValues } from "../../rules/index.ts";
 import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
 import { requestDrain } from "../outbox/drain.ts";
+import { factValuesOf } from "../rules-service/facts.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
 import { scoringSettingsOf } from "./settings.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
-
-const camelCache = new Map<string, string>();
-const camel = (k: string) => {
-  let c = camelCache.get(k);
-  if (c === undefined) camelCache.set(k, (c = k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase())));
-  return c;
-};
-
-// Columns of customer_features that are not facts.
-const bookkeeping = new Set(["workspace_id", "as_of", "next_change_at", "updated_at"]);
 
 type FactRow = Record<string, unknown> & {
   customer_id: string;
@@ -63,14 +53,13 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
     from ${customersWithFacts(sql, input)}
     where f.customer_id = any(${input.customerIds as string[]}::text[])`;
   return rows.map((row) => {
-    const facts: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) if (!k.startsWith("last_") && !bookkeeping.has(k)) facts[camel(k)] = v;
+    const facts = factValuesOf(row);
     const model: ModelValues | null =
       row.churn_probability === null ? null : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk };
     const last =
       row.last_score === null ? null : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null };
     const watermark = (row.watermark as Date | null)?.getTime() ?? null;
-    return { customerId: row.customer_id, watermark, tier: row.tier, facts: facts as FactValues, model, last };
+    return { customerId: row.customer_id, watermark, tier: row.tier, facts, model, last };
   });
 }
 
@@ -115,26 +104,27 @@ export async function scoreCustomers(
   }));
   // Scores and the alerts they raise commit together: a stored score always has its alert.
   const { scoreIdOf, raised } = await deps.database.sql.begin(async (tx) => {
-    const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string; as_of: Date; score: number; signature: string; watermark: Date | null }[]>`
-      insert into scores (workspace_id, customer_id, as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
-      select ${input.workspaceId}, r.customer_id, r.as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
-        r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
-      from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
-        model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
-      on conflict (workspace_id, customer_id, as_of) do nothing
-      returning id, customer_id, as_of, score, signature, watermark`;
-    // The current score moves only forward in evaluated time (a pass for an earlier moment
-    // finishing after a refresh does not replace the refresh's score).
-    if (inserted.length > 0) {
-      await tx`
+    // One statement: the new scores, and each customer's current score, which moves only
+    // forward in evaluated time (a pass for an earlier moment finishing after a refresh does
+    // not replace the refresh's score).
+    const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string }[]>`
+      with inserted as (
+        insert into scores (workspace_id, customer_id, as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
+        select ${input.workspaceId}, r.customer_id, r.as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
+          r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
+        from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
+          model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
+        on conflict (workspace_id, customer_id, as_of) do nothing
+        returning id, workspace_id, customer_id, as_of, score, signature, watermark
+      ),
+      made_current as (
         insert into customer_scores (workspace_id, customer_id, score_id, as_of, score, signature, watermark)
-        select ${input.workspaceId}, i.customer_id, i.id, i.as_of, i.score, i.signature, i.watermark
-        from jsonb_to_recordset(${tx.json(inserted.map((r) => ({ ...r, id: Number(r.id) })))})
-          as i(id bigint, customer_id text, as_of timestamptz, score int, signature text, watermark timestamptz)
+        select workspace_id, customer_id, id, as_of, score, signature, watermark from inserted
         on conflict (workspace_id, customer_id) do update set score_id = excluded.score_id, as_of = excluded.as_of,
           score = excluded.score, signature = excluded.signature, watermark = excluded.watermark
-        where customer_scores.as_of <= excluded.as_of`;
-    }
+        where customer_scores.as_of <= excluded.as_of
+      )
+      select id, customer_id from inserted`;
     const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
     // Only a new score can raise or update an alert: the same features twice do nothing.
     const candidates = evaluated.flatMap((c) => {
