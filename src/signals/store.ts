@@ -126,26 +126,20 @@ function competitorKey(signal: ParsedSignal) {
 }
 
 async function storeWorkspace(sql: postgres.Sql, cache: WorkspaceCache, workspaceId: string, pendings: Pending[]) {
-  const all = pendings.flatMap((p) => p.items);
+  // Items in request order, each with its request's arrival; everything below is aligned to it.
+  const all: Accepted[] = [];
+  const receivedAt: number[] = [];
+  for (const p of pendings) for (const v of p.items) all.push(v), receivedAt.push(p.receivedAt.getTime());
   // The same id from two requests in one flush: the first is stored, the second is a duplicate.
-  const first = new Map<string, Accepted>();
-  for (const v of all) if (!first.has(v.signal.id)) first.set(v.signal.id, v);
-  const receivedAtOf = new Map<Accepted, Date>();
-  for (const p of pendings) for (const v of p.items) receivedAtOf.set(v, p.receivedAt);
+  const seen = new Set<string>();
+  const isFirst = all.map((v) => !seen.has(v.signal.id) && !!seen.add(v.signal.id));
 
   const now = Date.now();
-  const known =
-    cache.generation >= 0 &&
-    all.every((v) => cache.customerOf.has(identityKey(v.signal.identityKind, v.signal.customerId))) &&
-    all.every((v) => {
-      const key = competitorKey(v.signal);
-      return key === null || (cache.competitors.get(key) ?? 0) > now;
-    });
-  let result: { customerOf: (kind: IdentityKind, value: string) => string; insertedIds: Set<string> } | undefined;
-  if (known) {
-    const customerOf = (kind: IdentityKind, value: string) => cache.customerOf.get(identityKey(kind, value))!;
-    const inserted = await insertSignals(sql, workspaceId, signalRows(first, receivedAtOf, customerOf), cache.generation);
-    if (inserted.generation === cache.generation) result = { customerOf, insertedIds: inserted.ids };
+  let result: { customerIds: string[]; insertedIds: Set<string> } | undefined;
+  const cached = cachedCustomerIds(cache, all, now);
+  if (cached) {
+    const inserted = await insertSignals(sql, workspaceId, signalRows(all, receivedAt, cached, isFirst), cache.generation);
+    if (inserted.generation === cache.generation) result = { customerIds: cached, insertedIds: inserted.ids };
     else forget(cache, inserted.generation); // a merge: nothing was stored, resolve afresh
   }
   if (!result) {
@@ -156,23 +150,42 @@ async function storeWorkspace(sql: postgres.Sql, cache: WorkspaceCache, workspac
         workspaceId,
         all.map((v) => ({ kind: v.signal.identityKind, value: v.signal.customerId })),
       );
+      const customerIds = all.map((v) => customerOf(v.signal.identityKind, v.signal.customerId));
       await registerCompetitors(tx, workspaceId, all);
-      const inserted = await insertSignals(tx, workspaceId, signalRows(first, receivedAtOf, customerOf), null);
-      return { generation, customerOf, insertedIds: inserted.ids };
+      const inserted = await insertSignals(tx, workspaceId, signalRows(all, receivedAt, customerIds, isFirst), null);
+      return { generation, customerIds, insertedIds: inserted.ids };
     });
     result = stored;
-    remember(cache, generation, all, stored.customerOf, now);
+    remember(cache, generation, all, stored.customerIds, now);
   }
-  const { customerOf, insertedIds } = result;
-  return new Map(
-    pendings.map((p) => [
+  const { customerIds, insertedIds } = result;
+  const answers = new Map<Pending, StoredItem[]>();
+  let i = 0;
+  for (const p of pendings) {
+    answers.set(
       p,
-      p.items.map((v) => ({
-        customerId: customerOf(v.signal.identityKind, v.signal.customerId),
-        accepted: first.get(v.signal.id) === v && insertedIds.has(v.signal.id),
-      })),
-    ]),
-  );
+      p.items.map((v) => {
+        const item = { customerId: customerIds[i]!, accepted: isFirst[i]! && insertedIds.has(v.signal.id) };
+        i++;
+        return item;
+      }),
+    );
+  }
+  return answers;
+}
+
+/** Each item's customer from this process's cache, or null when one identity or competitor is not known there. */
+function cachedCustomerIds(cache: WorkspaceCache, all: Accepted[], now: number): string[] | null {
+  if (cache.generation < 0) return null;
+  const ids: string[] = [];
+  for (const { signal } of all) {
+    const id = cache.customerOf.get(identityKey(signal.identityKind, signal.customerId));
+    if (id === undefined) return null;
+    const key = competitorKey(signal);
+    if (key !== null && !((cache.competitors.get(key) ?? 0) > now)) return null;
+    ids.push(id);
+  }
+  return ids;
 }
 
 function forget(cache: WorkspaceCache, generation: number) {
@@ -181,21 +194,26 @@ function forget(cache: WorkspaceCache, generation: number) {
 }
 
 /** After a commit: what the transaction resolved and registered, under the generation it read. */
-function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerOf: (kind: IdentityKind, value: string) => string, now: number) {
+function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerIds: string[], now: number) {
   if (generation < cache.generation) return; // resolved before a merge another flush already saw
   if (generation > cache.generation) forget(cache, generation);
   if (cache.customerOf.size > MAX_CACHED_IDENTITIES) cache.customerOf.clear();
-  for (const { signal } of all) cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerOf(signal.identityKind, signal.customerId));
+  all.forEach(({ signal }, i) => cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerIds[i]!));
   for (const { signal } of all) {
     const key = competitorKey(signal);
     if (key !== null) cache.competitors.set(key, now + KNOWN_COMPETITOR_MS);
   }
 }
 
-async function identityGeneration(sql: Sql, workspaceId: string) {
-  const [row] = await sql<{ generation: number }[]>`
-    select coalesce((select generation from identity_generations where workspace_id = ${workspaceId}), 0) as generation`;
-  return row!.generation;
+/**
+ * The workspace's identity generation, locked FOR SHARE until the transaction ends: a merge
+ * (which bumps it first) waits for this flush to commit, then moves its signals too; a
+ * flush that arrives during a merge waits for the merge and resolves against its result.
+ */
+async function identityGeneration(tx: postgres.TransactionSql, workspaceId: string) {
+  const [row] = await tx<{ generation: number }[]>`
+    select generation from identity_generations where workspace_id = ${workspaceId} for share`;
+  return row?.generation ?? 0;
 }
 
 /**
@@ -203,18 +221,20 @@ async function identityGeneration(sql: Sql, workspaceId: string) {
  * values left out. Writing the parameter to the socket was the API process's largest cost;
  * this is about a third of the bytes of full column names with ISO strings and nulls.
  */
-function signalRows(first: Map<string, Accepted>, receivedAtOf: Map<Accepted, Date>, customerOf: (kind: IdentityKind, value: string) => string) {
-  return [...first.values()].map((v) => {
-    const { signal, amount } = v;
-    const customerId = customerOf(signal.identityKind, signal.customerId);
-    return {
+function signalRows(all: Accepted[], receivedAt: number[], customerIds: string[], isFirst: boolean[]) {
+  const rows = [];
+  for (let i = 0; i < all.length; i++) {
+    if (!isFirst[i]) continue;
+    const { signal, amount } = all[i]!;
+    const customerId = customerIds[i]!;
+    rows.push({
       i: signal.id,
       c: customerId,
       k: signal.identityKind === "crm_id" ? undefined : signal.identityKind,
       v: signal.customerId === customerId ? undefined : signal.customerId,
       t: signal.type,
       o: signal.occurredAt.getTime(),
-      at: receivedAtOf.get(v)!.getTime(),
+      at: receivedAt[i]!,
       a: amount ?? undefined,
       co: "competitor" in signal.data ? competitorIdFor(signal.data.competitor) : undefined,
       s: signal.source,
@@ -223,8 +243,9 @@ function signalRows(first: Map<string, Accepted>, receivedAtOf: Map<Accepted, Da
       pe: signal.period?.end.getTime(),
       cb: signal.consentBasis,
       d: signal.data as Record<string, unknown>,
-    };
-  });
+    });
+  }
+  return rows;
 }
 
 /**
@@ -237,7 +258,9 @@ function signalRows(first: Map<string, Accepted>, receivedAtOf: Map<Accepted, Da
 async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typeof signalRows>, generation: number | null) {
   const [row] = await sql<{ generation: number; ids: string[] }[]>`
     with current as (
-      select coalesce((select generation from identity_generations where workspace_id = ${workspaceId}), 0) as generation
+      -- Locked as in identityGeneration. If a merge holds the row, this waits for it and
+      -- reads the bumped generation, so nothing is stored under the cache it made stale.
+      select coalesce((select generation from identity_generations where workspace_id = ${workspaceId} for share), 0) as generation
     ),
     inserted as (
       insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,

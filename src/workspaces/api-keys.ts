@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
-import type { DbOrTx } from "../../db/client.ts";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "../../db/client.ts";
 import { apiKeys, workspaces, type ApiKeyRole, type WorkspaceSettings } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -66,12 +66,20 @@ export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; key
 
 export type Principal = { workspaceId: string; role: ApiKeyRole; keyId: string; settings: WorkspaceSettings };
 
-/** The workspace and role behind a presented key, or null for an unknown or revoked key. */
-export async function authenticateApiKey(db: DbOrTx, key: string): Promise<Principal | null> {
-  const [row] = await db
+const prepareAuthentication = (db: Db) =>
+  db
     .select({ keyId: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role, settings: workspaces.settings })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
+    .prepare("authenticate_api_key");
+// Every request runs this: built once per database rather than per request.
+const authentications = new WeakMap<Db, ReturnType<typeof prepareAuthentication>>();
+
+/** The workspace and role behind a presented key, or null for an unknown or revoked key. */
+export async function authenticateApiKey(db: Db, key: string): Promise<Principal | null> {
+  let query = authentications.get(db);
+  if (!query) authentications.set(db, (query = prepareAuthentication(db)));
+  const [row] = await query.execute({ keyHash: hashApiKey(key) });
   return row ?? null;
 }

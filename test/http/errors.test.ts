@@ -1,3 +1,6 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
 import { readJson, useTestContext } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
@@ -34,6 +37,59 @@ describe("HTTP errors are problem details and change nothing", () => {
     const huge = JSON.stringify({ signals: [signal.purchase("c-1", daysAgo(1), { data: { category: "x".repeat(ctx.config.MAX_BODY_BYTES) } })] });
     const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, body: huge, headers: { "content-type": "application/json" } });
     await expectProblem(res, 413, "payload_too_large");
+  });
+
+  describe("over a real connection", () => {
+    /** Posts `chunks` to the app served on a port: with a declared length, or chunked when `length` is null. */
+    async function post(key: string, chunks: string[], length: number | null) {
+      const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: "127.0.0.1" });
+      await new Promise<void>((r) => server.once("listening", () => r()));
+      try {
+        const { port } = server.address() as AddressInfo;
+        return await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+          const headers: Record<string, string | number> = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+          if (length !== null) headers["content-length"] = length;
+          const req = http.request({ host: "127.0.0.1", port, path: "/v1/signals", method: "POST", headers }, (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => (text += c.toString()));
+            res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> }));
+          });
+          // The server may answer before the body is sent; that ends the request, not the test.
+          req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
+          for (const chunk of chunks) req.write(chunk);
+          req.end();
+        });
+      } finally {
+        (server as http.Server).closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    }
+
+    it("answers 413 to a declared length over the limit, from the header", async () => {
+      const ws = await ctx.workspace();
+      const before = await countSignals();
+      const res = await post(ws.keys.ingest, ["{}"], ctx.config.MAX_BODY_BYTES + 1);
+      expect(res).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+      expect(await countSignals()).toBe(before);
+    });
+
+    it("answers 413 to a chunked body that grows over the limit", async () => {
+      const ws = await ctx.workspace();
+      const before = await countSignals();
+      const body = JSON.stringify({ signals: [signal.purchase("c-1", daysAgo(1), { data: { category: "x".repeat(ctx.config.MAX_BODY_BYTES) } })] });
+      const res = await post(ws.keys.ingest, [body.slice(0, 1000), body.slice(1000)], null);
+      expect(res).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+      expect(await countSignals()).toBe(before);
+    });
+
+    it("reads a body within the limit, declared or chunked", async () => {
+      const ws = await ctx.workspace();
+      const body = (id: string) => JSON.stringify({ signals: [signal.session("c-1", daysAgo(1), { id })] });
+      const declared = await post(ws.keys.ingest, [body("declared")], Buffer.byteLength(body("declared")));
+      const chunked = await post(ws.keys.ingest, [body("chunked").slice(0, 10), body("chunked").slice(10)], null);
+      expect(declared).toMatchObject({ status: 200, body: { accepted: 1 } });
+      expect(chunked).toMatchObject({ status: 200, body: { accepted: 1 } });
+    });
   });
 
   it("answers 401 without a key", async () => {
