@@ -133,7 +133,9 @@ export const customerIdentities = pgTable(
 
 /**
  * Bumped by every merge (identities re-pointed). Ingest processes cache identity → customer
- * and store with the cache only while the generation they read is still current.
+ * and store with the cache only while the generation they read is still current. Ingest
+ * holds the row FOR SHARE while it stores and a merge bumps it before moving signals, so a
+ * flush and a merge of the same workspace never interleave. Created with the workspace.
  */
 export const identityGenerations = pgTable("identity_generations", {
   workspaceId: text("workspace_id")

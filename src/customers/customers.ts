@@ -217,12 +217,14 @@ export async function mergeCustomers(deps: Deps, input: { workspaceId: string; t
   await sql.begin(async (tx) => {
     // Lock in a fixed order so two opposite merges cannot deadlock.
     await tx`select id from customers where workspace_id = ${ws} and id = any(${[target, source].sort()}::text[]) order by id for update`;
-    await tx`update signals set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
-    await tx`update customer_identities set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
-    // Ingest processes drop their cached identities of this workspace when they see the bump.
+    // Before moving anything: the bump waits for ingest flushes holding the row (their
+    // signals are committed when the move below reads), and holds off new ones until this
+    // commits; ingest processes drop their cached identities when they see it.
     await tx`
       insert into identity_generations (workspace_id, generation) values (${ws}, 1)
       on conflict (workspace_id) do update set generation = identity_generations.generation + 1`;
+    await tx`update signals set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
+    await tx`update customer_identities set customer_id = ${target} where workspace_id = ${ws} and customer_id = ${source}`;
     await tx`
       update customers t set
         name = coalesce(t.name, s.name), email = coalesce(t.email, s.email),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../db/client.ts";
-import { customerFeatures, workspaces, type Workspace } from "../../db/schema.ts";
+import { customerFeatures, identityGenerations, workspaces, type Workspace } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { installDefaultRules } from "../rules-service/default-rules.ts";
@@ -15,6 +15,8 @@ export async function createWorkspace(db: Db, input: { name: string }): Promise<
       .insert(workspaces)
       .values({ id: newId("ws"), name: input.name, settings: defaultWorkspaceSettings })
       .returning();
+    // Ingest and merges serialise on this row (see src/signals/store.ts), so it exists from the start.
+    await tx.insert(identityGenerations).values({ workspaceId: workspace!.id, generation: 0 });
     const apiKey = await createApiKey(tx, { workspaceId: workspace!.id, name: "first admin key", role: "admin" });
     await installDefaultRules(tx, { workspaceId: workspace!.id, now: workspace!.createdAt });
     return { workspace: workspace!, apiKey };

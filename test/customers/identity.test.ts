@@ -66,6 +66,62 @@ describe("customers and identities", () => {
     expect((await readJson(await ctx.request("/v1/customers/c-1/signals", { key: ws.keys.manager }))).signals).toHaveLength(4);
   });
 
+  describe("a merge racing a flush of signals", () => {
+    /** Pushes ios-1's first signal (cached by this process from then on) and returns the workspace. */
+    async function seeded() {
+      const ws = await ctx.workspace();
+      await push(ws.keys.ingest, [signal.purchase("c-1", daysAgo(5)), signal.session("ios-1", daysAgo(4), { identityKind: "device_id" })]);
+      return ws;
+    }
+    const ownerOf = async (workspaceId: string, id: string) =>
+      (await ctx.database.sql<{ customer_id: string }[]>`select customer_id from signals where workspace_id = ${workspaceId} and id = ${id}`)[0]?.customer_id;
+
+    it("a flush that arrives while a merge is uncommitted waits, then stores on the merged customer", async () => {
+      const ws = await seeded();
+      const merge = await ctx.database.sql.reserve();
+      try {
+        // What a merge does before it commits: bump the generation, re-point the identity.
+        await merge`begin`;
+        await merge`update identity_generations set generation = generation + 1 where workspace_id = ${ws.id}`;
+        await merge`update customer_identities set customer_id = 'c-1' where workspace_id = ${ws.id} and customer_id = 'device_id:ios-1'`;
+        await merge`update customers set merged_into = 'c-1' where workspace_id = ${ws.id} and id = 'device_id:ios-1'`;
+        let settled = false;
+        const flush = push(ws.keys.ingest, [signal.session("ios-1", daysAgo(1), { identityKind: "device_id", id: "during-merge" })]).finally(() => (settled = true));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(settled).toBe(false);
+        await merge`commit`;
+        expect((await readJson(await flush)).results[0]).toMatchObject({ status: "accepted", customerId: "c-1" });
+      } finally {
+        merge.release();
+      }
+      expect(await ownerOf(ws.id, "during-merge")).toBe("c-1");
+    });
+
+    it("a merge waits for a flush in flight, then moves its signals too", async () => {
+      const ws = await seeded();
+      const flush = await ctx.database.sql.reserve();
+      let merging: Promise<Response> | undefined;
+      try {
+        // A flush that read the generation and stored under the old customer, not yet committed.
+        await flush`begin`;
+        await flush`select generation from identity_generations where workspace_id = ${ws.id} for share`;
+        await flush`
+          insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, data)
+          values (${ws.id}, 'in-flight', 'device_id:ios-1', 'device_id', 'ios-1', 'session', now(), '{}')`;
+        let settled = false;
+        merging = ctx.request("/v1/customers/c-1/merge", { key: ws.keys.ingest, json: { sourceCustomerId: "device_id:ios-1" } });
+        void merging.finally(() => (settled = true));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(settled).toBe(false);
+        await flush`commit`;
+        expect((await merging).status).toBe(200);
+      } finally {
+        flush.release();
+      }
+      expect(await ownerOf(ws.id, "in-flight")).toBe("c-1");
+    });
+  });
+
   it("pages a long timeline with a cursor, newest first, without gaps or repeats", async () => {
     const ws = await ctx.workspace();
     await push(ws.keys.ingest, Array.from({ length: 7 }, (_, i) => signal.session("c-1", daysAgo(i + 1))));
