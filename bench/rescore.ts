@@ -15,7 +15,7 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
   const n = opts.customers ?? 200_000;
   const { database, drop } = await freshDatabase("rescore");
   const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: "{rwbench}" });
-  const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
+  const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url, RESCORE_PARALLELISM: process.env.RESCORE_PARALLELISM }), log: createLogger("warn"), clock: systemClock };
   try {
     const { workspace } = await createWorkspace(database.db, { name: "rescore" });
     const ws = workspace.id;

@@ -4,16 +4,24 @@
 import type postgres from "postgres";
 import type { WorkspaceSettings } from "../schema.ts";
 
+/** A range of customer ids, [from, to), null for an open end. */
+export type IdRange = { from: string | null; to: string | null };
+
+/** `and <column> in the range`, for a page of a sorted id list: the primary key bounds the read. */
+export const idRangeSql = (sql: Sql, column: string, range: IdRange | undefined) => {
+  const col = sql.unsafe(column);
+  return sql`${range?.from == null ? sql`` : sql`and ${col} >= ${range.from}`} ${range?.to == null ? sql`` : sql`and ${col} < ${range.to}`}`;
+};
+
 export type FeatureScope = {
   workspaceId: string;
-  /** Only these customers; or, with `due`, only those whose features may have changed by `asOf`. */
+  /** Only these customers. */
   customerIds?: readonly string[];
-  due?: boolean;
   /**
-   * One range of the workspace's customer ids, [from, to) with null for open ends, so parts
-   * can run side by side; the range bounds the scan of signals too.
+   * Only customers in this range of ids, [from, to) with null for open ends: with
+   * `customerIds` taken from a sorted list, it lets the customers' primary key bound the scan.
    */
-  part?: { from: string | null; to: string | null };
+  part?: IdRange;
   asOf: Date;
 };
 
@@ -65,27 +73,17 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
   const customers = scope.customerIds
     ? sql`unnest(${scope.customerIds as string[]}::text[]) as page(id) join customers c on c.workspace_id = ${scope.workspaceId} and c.id = page.id`
     : sql`customers c`;
-  const range = (column: string) => {
-    const col = sql.unsafe(column);
-    const from = scope.part?.from ?? null;
-    const to = scope.part?.to ?? null;
-    return sql`${from === null ? sql`` : sql`and ${col} >= ${from}`} ${to === null ? sql`` : sql`and ${col} < ${to}`}`;
-  };
-  // Due: never computed, or a signal has crossed a window edge since (next_change_at).
-  const dueFilter = scope.due
-    ? sql`and (
-        c.id in (select f.customer_id from customer_features f
-          where f.workspace_id = ${scope.workspaceId} and f.next_change_at <= ${scope.asOf}::timestamptz ${range("f.customer_id")})
-        or not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id))`
-    : sql``;
+  const range = (column: string) => idRangeSql(sql, column, scope.part);
   return sql`
     with c as (
       select c.workspace_id, c.id
       from ${customers}
-      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${dueFilter} ${range("c.id")}
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${range("c.id")}
     ),
     s as (
-      select s.*,
+      select s.customer_id, s.received_at, s.occurred_at, s.amount, s.competitor, s.ref_at,
+        -- Dated after asOf: counts for nothing yet (no type), only its arrival is noted.
+        case when s.occurred_at <= s.ref_at then s.type end as type,
         -- Third-party evidence counts only from trusted providers, while fresh, and when confident enough.
         (s.type not in ('competitor_app_usage', 'competitor_purchase') or (
           (${trusted === null}::boolean or s.source = any(${trusted ?? []}::text[]))
@@ -93,11 +91,18 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
           and coalesce(s.period_end, s.occurred_at) > s.ref_at - s.freshness
         )) as counts,
         -- An external signal covers a period; an own signal an instant.
-        coalesce(s.period_start, s.occurred_at) as p_start,
         coalesce(s.period_end, s.occurred_at) as p_end,
         s.ref_at - s.occurred_at as age,
-        -- Dated after asOf: not counted yet, only its arrival noted.
-        s.occurred_at <= s.ref_at as present
+        date_trunc('day', s.occurred_at) as day,
+        -- What the aggregates read from data, read once.
+        case when s.type = 'purchase' then s.data ->> 'orderId' end as order_id,
+        case when s.type = 'purchase' then s.data ->> 'category' end as category,
+        case when s.type = 'competitor_app_usage' then s.data ->> 'app' end as app,
+        case when s.type = 'competitor_app_usage' then (s.data ->> 'minutes')::float8 end as minutes,
+        case when s.type = 'support_ticket' then s.data ->> 'severity' in ('high', 'critical') end as high_severity,
+        case when s.type = 'support_ticket' then s.data ->> 'sentiment' = 'negative' end as negative,
+        case when s.type = 'campaign_response' then s.data ->> 'event' end as event,
+        case when s.occurred_at <= s.ref_at then ${sql.unsafe(nextEdgeSql())} end as next_edge
       from (
         select s.*, ${scope.asOf}::timestamptz as ref_at,
           make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
@@ -108,71 +113,68 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       ) s
     ),
     categories as (
-      select distinct on (customer_id) customer_id, data ->> 'category' as category, count(*)::int as n
+      select distinct on (customer_id) customer_id, category, count(*)::int as n
       from s
-      where present and type = 'purchase' and data ? 'category' and age <= interval '180 days'
-      group by customer_id, data ->> 'category'
+      where type = 'purchase' and category is not null and age <= interval '180 days'
+      group by customer_id, category
       order by customer_id, n desc, category
     ),
     agg as (
       select c.id as customer_id,
-        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type = 'purchase') as purchase_days,
+        count(distinct s.day) filter (where s.type = 'purchase') as purchase_days,
         min(s.occurred_at) filter (where s.type = 'purchase') as first_purchase_at,
         max(s.occurred_at) filter (where s.type = 'purchase') as last_purchase_at,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '30 days'), 0) as spend_30d,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '90 days'), 0) as spend_90d,
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '180 days'), 0) as spend_180d,
-        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '30 days')::int as orders_30d,
-        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '90 days')::int as orders_90d,
-        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age <= interval '180 days')::int as orders_180d,
+        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '30 days')::int as orders_30d,
+        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '90 days')::int as orders_90d,
+        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '180 days')::int as orders_180d,
         coalesce(sum(s.amount) filter (where s.type = 'refund' and s.age <= interval '90 days'), 0) as refunds_90d,
-        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase')::int as orders_total,
+        count(distinct s.order_id) filter (where s.type = 'purchase')::int as orders_total,
         coalesce(sum(s.amount) filter (where s.type = 'purchase'), 0) as spend_total,
         count(*) filter (where s.type = 'session' and s.age <= interval '7 days')::int as sessions_7d,
         count(*) filter (where s.type = 'session' and s.age <= interval '30 days')::int as sessions_30d,
-        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
-        count(distinct date_trunc('day', s.occurred_at)) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
-        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+        count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
+        count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
+        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days')::int as competitor_apps_30d,
-        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '90 days')::int as competitor_apps_90d,
-        coalesce(array_agg(distinct s.data ->> 'app') filter (where s.type = 'competitor_app_usage' and s.counts
+        coalesce(array_agg(distinct s.app) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_app_names_30d,
-        coalesce(array_agg(distinct s.competitor) filter (where s.competitor is not null and s.counts
+        coalesce(array_agg(distinct s.competitor) filter (where s.type is not null and s.competitor is not null and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
-        coalesce(sum((s.data ->> 'minutes')::float8) filter (where s.type = 'competitor_app_usage' and s.counts
+        coalesce(sum(s.minutes) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), 0) as competitor_minutes_30d,
         count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days')::int as support_tickets_30d,
         count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
-          and s.data ->> 'severity' in ('high', 'critical'))::int as high_severity_tickets_30d,
+          and s.high_severity)::int as high_severity_tickets_30d,
         count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
-          and s.data ->> 'sentiment' = 'negative')::int as negative_tickets_30d,
+          and s.negative)::int as negative_tickets_30d,
         count(*) filter (where s.type = 'campaign_response' and s.age <= interval '30 days'
-          and s.data ->> 'event' = 'clicked')::int as campaign_clicks_30d,
-        coalesce(bool_or(s.type = 'campaign_response' and s.data ->> 'event' = 'unsubscribed'), false) as unsubscribed,
+          and s.event = 'clicked')::int as campaign_clicks_30d,
+        coalesce(bool_or(s.type = 'campaign_response' and s.event = 'unsubscribed'), false) as unsubscribed,
         -- Baseline: the customer's own normal, per 30 days over the 180 days before the last 30.
         coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
-        count(distinct s.data ->> 'orderId') filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
+        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
         count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
-        count(distinct (s.competitor, s.data ->> 'app')) filter (where s.type = 'competitor_app_usage' and s.counts
+        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
-        min(${sql.unsafe(nextEdgeSql())}) as next_edge
-      from c
-      left join s on s.customer_id = c.id and s.present
-      group by c.id
-    ),
-    marks as (
-      select customer_id, max(received_at) as watermark,
+        min(s.next_edge) as next_edge,
+        max(s.received_at) as watermark,
         -- A signal dated ahead of asOf starts counting when its moment comes.
-        min(occurred_at) filter (where not present) as next_arrival
-      from s group by customer_id
+        min(s.occurred_at) filter (where s.type is null) as next_arrival
+      from c
+      left join s on s.customer_id = c.id
+      group by c.id
     )
     select
       ${scope.workspaceId}::text as workspace_id, a.customer_id,
-      ${scope.asOf}::timestamptz as as_of, m.watermark, least(a.next_edge, m.next_arrival) as next_change_at,
+      ${scope.asOf}::timestamptz as as_of, a.watermark, least(a.next_edge, a.next_arrival) as next_change_at,
       a.spend_30d, a.spend_90d, a.spend_180d, a.orders_30d, a.orders_90d, a.orders_180d,
       a.spend_30d / nullif(a.orders_30d, 0) as aov_30d,
       a.spend_90d / nullif(a.orders_90d, 0) as aov_90d,
@@ -194,8 +196,24 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       (a.competitor_spend_30d - a.competitor_spend_30d_baseline) / nullif(a.competitor_spend_30d_baseline, 0) as competitor_spend_30d_change
     from agg a
     left join categories cat on cat.customer_id = a.customer_id
-    left join marks m on m.customer_id = a.customer_id
   `;
+}
+
+/**
+ * The customers whose features may have changed by `asOf`, sorted by id: never computed, or
+ * one of their signals has crossed a window edge since (next_change_at). Every other
+ * customer's stored features still hold.
+ */
+export async function dueCustomerIds(sql: Sql, input: { workspaceId: string; asOf: Date }): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select customer_id as id from customer_features
+    where workspace_id = ${input.workspaceId} and next_change_at <= ${input.asOf}::timestamptz
+    union
+    select c.id from customers c
+    where c.workspace_id = ${input.workspaceId} and c.merged_into is null
+      and not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id)
+    order by id`;
+  return rows.map((r) => r.id);
 }
 
 const featureColumns = [

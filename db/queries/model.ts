@@ -126,14 +126,14 @@ export type ScoreColumns = {
 const slice = (a: Float64Array, from: number, to: number) => Array.from(a.subarray(from, to));
 const sliceOrNulls = (a: Float64Array | null, from: number, to: number) => (a ? slice(a, from, to) : new Array<null>(to - from).fill(null));
 
+/** The scores of customers [from, to) of a summary, computed with a fit as of `scoredAt`. */
+export type ModelScoresPage = { workspaceId: string; fitId: string; scoredAt: Date; summary: PurchaseSummary; scores: ScoreColumns; from: number; to: number };
+
 /**
  * Writes the scores of customers [from, to) in one statement. A row from a fit created later
  * than `fitId` is kept (fit ids sort by creation time), and within one fit the newer scoring wins.
  */
-export async function writeModelScores(
-  sql: Sql,
-  input: { workspaceId: string; fitId: string; scoredAt: Date; summary: PurchaseSummary; scores: ScoreColumns; from: number; to: number },
-): Promise<number> {
+export async function writeModelScores(sql: Sql, input: ModelScoresPage): Promise<number> {
   const { summary: s, scores: o, from, to } = input;
   if (to <= from) return 0;
   const result = await sql`
@@ -155,6 +155,34 @@ export async function writeModelScores(
       clv = excluded.clv, value_at_risk = excluded.value_at_risk
     where customer_model_scores.fit_id collate "C" < excluded.fit_id collate "C"
       or (customer_model_scores.fit_id = excluded.fit_id and customer_model_scores.scored_at <= excluded.scored_at)
+  `;
+  return result.count;
+}
+
+/**
+ * Ages stored values: writes the scores of customers [from, to) of a summary read by
+ * `selectStoredSummary`, whose x, t_x and z̄ are the stored ones, so only T (aged here from
+ * the row itself) and the model's outputs change. An update, not an upsert: a row removed
+ * meanwhile (a merge) stays removed, and a row a refresh re-summarised meanwhile keeps its
+ * summary. The summary is sorted by customer id, so the page is a range of the primary key:
+ * without that bound the planner joined every page against the whole table.
+ */
+export async function ageModelScores(sql: Sql, input: ModelScoresPage): Promise<number> {
+  const { summary: s, scores: o, from, to } = input;
+  if (to <= from) return 0;
+  const result = await sql`
+    update customer_model_scores m set fit_id = ${input.fitId}, scored_at = ${input.scoredAt}::timestamptz,
+      t = m.t + ((${input.scoredAt}::timestamptz at time zone 'UTC')::date - (m.scored_at at time zone 'UTC')::date)::float8 / 7,
+      p_alive = u.p_alive, expected_purchases_90d = u.e90, churn_probability = u.churn,
+      expected_order_value = u.eov, clv = u.clv, value_at_risk = u.var
+    from unnest(
+      ${s.ids.slice(from, to)}::text[], ${slice(o.pAlive, from, to)}::float8[], ${slice(o.expectedPurchases90d, from, to)}::float8[],
+      ${slice(o.churnProbability, from, to)}::float8[], ${sliceOrNulls(o.expectedOrderValue, from, to)}::float8[],
+      ${sliceOrNulls(o.clv, from, to)}::float8[], ${sliceOrNulls(o.valueAtRisk, from, to)}::float8[]
+    ) as u(customer_id, p_alive, e90, churn, eov, clv, var)
+    where m.workspace_id = ${input.workspaceId} and m.customer_id = u.customer_id
+      and m.customer_id >= ${s.ids[from]!} and m.customer_id <= ${s.ids[to - 1]!}
+      and (m.fit_id collate "C" < ${input.fitId} collate "C" or (m.fit_id = ${input.fitId} and m.scored_at <= ${input.scoredAt}::timestamptz))
   `;
   return result.count;
 }

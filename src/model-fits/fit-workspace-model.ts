@@ -19,6 +19,7 @@ import {
   signalsArrivedSince,
   upsertModelFit,
   writeModelScores,
+  ageModelScores,
   type ModelFitRow,
   type PurchaseSummary,
 } from "../../db/queries/model.ts";
@@ -222,16 +223,19 @@ export async function scoreWorkspaceWithLatestFit(
     unseen.length > 0 ? selectPurchaseSummary(sql, { workspaceId, asOf: scoredAt, customerIds: unseen }) : null,
     selectStoredSummary(sql, { workspaceId, asOf: scoredAt, except: unseen }),
   ]);
-  const pages = summaries.flatMap((summary) => {
+  // Re-summarised customers are written whole; the rest only age (see ageModelScores).
+  const pages = summaries.flatMap((summary, k) => {
     if (!summary) return [];
     const scores = scoreSummary(fit, params, summary);
+    const write = k === 0 ? writeModelScores : ageModelScores;
     return Array.from({ length: Math.ceil(summary.size / SCORE_PAGE_SIZE) }, (_, k) => ({
+      write,
       summary,
       scores,
       from: k * SCORE_PAGE_SIZE,
       to: Math.min(summary.size, (k + 1) * SCORE_PAGE_SIZE),
     }));
   });
-  await inParallel(pages, input.parallelism ?? 1, (page) => writeModelScores(sql, { workspaceId, fitId: fit.id, scoredAt, ...page }));
+  await inParallel(pages, input.parallelism ?? 1, ({ write, ...page }) => write(sql, { workspaceId, fitId: fit.id, scoredAt, ...page }));
   return { fitId: fit.id, customersScored: summaries.reduce((n, summary) => n + (summary?.size ?? 0), 0) };
 }

@@ -1,6 +1,6 @@
 // What happens to a customer when their picture may have changed: features, then tier
 // (promotion at once), then score and alert. Also the scheduled, workspace-wide pass.
-import { upsertFeatures } from "../../db/queries/features.ts";
+import { dueCustomerIds, upsertFeatures, type IdRange } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
 import { scoreWorkspaceWithLatestFit } from "../model-fits/fit-workspace-model.ts";
@@ -42,8 +42,8 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
  * The daily pass, as of one moment (a redelivered job passes the same one): silence counts,
  * since recency grows without signals. Set-based throughout:
  * - features: recomputed only for customers a signal's window edge has reached since
- *   (next_change_at), one statement per range of customer ids, RESCORE_PARALLELISM side by
- *   side; the rest hold;
+ *   (next_change_at), a page of them per statement, RESCORE_PARALLELISM side by side; the
+ *   rest hold;
  * - model values: aged from their stored summaries (re-summarised for new purchases);
  * - tiers, beside the model: customers whose features changed may be promoted (aging alone
  *   only ever lowers the composite);
@@ -66,17 +66,23 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
     }
   };
   const { settings } = await getWorkspace(deps.database.db, workspaceId);
-  // Parts of the workspace side by side: one statement uses one PostgreSQL core.
+  // Pages side by side: one statement uses one PostgreSQL core.
   const of = deps.config.RESCORE_PARALLELISM;
-  const recomputed = await timed("featuresMs", async () => {
-    const parts = await customerRanges(deps, workspaceId, of);
-    return (await Promise.all(parts.map((part) => upsertFeatures(deps.database.sql, { workspaceId, asOf, due: true, part }, settings)))).flat();
-  });
   const pageSize = input.pageSize ?? 5_000;
+  const recomputed = await timed("featuresMs", async () => {
+    const due = await dueCustomerIds(deps.database.sql, { workspaceId, asOf });
+    // A page of the sorted list is a range of ids too, which bounds its scan of customers;
+    // and its sorts fit in memory whatever the workspace's size.
+    const written: { ids: string[]; part: IdRange }[] = [];
+    await inParallel(rangePages(due, pageSize), of, async ({ ids, part }) => {
+      written.push({ ids: await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings), part });
+    });
+    return written;
+  });
   await Promise.all([
     // Model values age too: the churn probability rises with silence.
     timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of })),
-    timed("tiersMs", () => inParallel(pages(recomputed, pageSize), of, (customerIds) => promoteTiers(deps, { workspaceId, customerIds, asOf }))),
+    timed("tiersMs", () => inParallel(recomputed, of, ({ ids, part }) => promoteTiers(deps, { workspaceId, customerIds: ids, asOf, part }))),
   ]);
   const rules = await loadActiveRules(deps, workspaceId);
   const toScore = await timed("screenMs", () =>
@@ -92,7 +98,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   const customers = Number((await deps.database.sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
   const result = {
     customers,
-    featuresRecomputed: recomputed.length,
+    featuresRecomputed: recomputed.reduce((n, page) => n + page.ids.length, 0),
     screenedIn: toScore.length,
     alerts,
     ms: Math.round(performance.now() - started),
@@ -104,15 +110,6 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
 
 const pages = (ids: string[], size: number) => Array.from({ length: Math.ceil(ids.length / size) }, (_, k) => ids.slice(k * size, (k + 1) * size));
 
-/** `of` ranges of the workspace's customer ids of about equal size, [from, to). */
-async function customerRanges(deps: Deps, workspaceId: string, of: number) {
-  const [{ n }] = (await deps.database.sql`select count(*)::int as n from customers where workspace_id = ${workspaceId}`) as unknown as [{ n: number }];
-  const bounds: (string | null)[] = [null];
-  for (let k = 1; k < of; k++) {
-    const [row] = await deps.database.sql<{ id: string }[]>`
-      select id from customers where workspace_id = ${workspaceId} order by id offset ${Math.floor((n * k) / of)} limit 1`;
-    if (row && row.id !== bounds.at(-1)) bounds.push(row.id);
-  }
-  bounds.push(null);
-  return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1] ?? null }));
-}
+/** Pages of a sorted id list, each with the range of ids [first, next page's first) it covers. */
+const rangePages = (sorted: string[], size: number) =>
+  pages(sorted, size).map((ids, k, all) => ({ ids, part: { from: ids[0]!, to: all[k + 1]?.[0] ?? null } }));

@@ -3,7 +3,7 @@
 // customer is re-evaluated, up or down. Each change is kept with its reason.
 import type postgres from "postgres";
 import { tierRank, type Tier } from "../../db/scoring-schema.ts";
-import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
+import { daysSinceLastPurchaseSql, idRangeSql, type IdRange } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { defaultTierSettings, type TierSettings } from "./settings.ts";
@@ -23,16 +23,24 @@ const featureColumns = (sql: Sql, asOf: Date) => sql`
 
 export type TierDecision = { customerId: string; tier: Tier; score: number; parts: Record<string, number>; reason: string; changed: boolean };
 
-/** Streaming: evaluate the given customers as of a moment, promoting at once; first sight assigns a tier. */
-export async function promoteTiers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf?: Date }): Promise<TierDecision[]> {
+/**
+ * Streaming: evaluate the given customers as of a moment, promoting at once; first sight
+ * assigns a tier. `part`, the range of ids a sorted page covers, lets the primary keys
+ * bound the reads (a list alone, the planner scans the tables).
+ */
+export async function promoteTiers(
+  deps: Deps,
+  input: { workspaceId: string; customerIds: readonly string[]; asOf?: Date; part?: IdRange },
+): Promise<TierDecision[]> {
   const asOf = input.asOf ?? deps.clock();
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const s = tierSettingsOf(settings);
   const sql = deps.database.sql;
   const rows = await sql<FeatureRow[]>`
     select ${featureColumns(sql, asOf)} from customer_features f
-    where f.workspace_id = ${input.workspaceId} and f.customer_id = any(${input.customerIds as string[]}::text[])`;
-  const current = await currentTiers(sql, input.workspaceId, input.customerIds);
+    where f.workspace_id = ${input.workspaceId} and f.customer_id = any(${input.customerIds as string[]}::text[])
+      ${idRangeSql(sql, "f.customer_id", input.part)}`;
+  const current = await currentTiers(sql, input.workspaceId, input.customerIds, input.part);
   const percentileOf = s.method === "relative" ? await storedPercentiles(sql, input.workspaceId) : () => null;
   const decisions = rows.map((f) => {
     const { score, parts } = tierScore(f, s);
@@ -98,10 +106,10 @@ async function forEachPage(sql: Sql, workspaceId: string, asOf: Date, pageSize: 
   }
 }
 
-async function currentTiers(sql: Sql, workspaceId: string, customerIds: readonly string[]) {
+async function currentTiers(sql: Sql, workspaceId: string, customerIds: readonly string[], part?: IdRange) {
   const rows = await sql<CurrentTier[]>`
     select customer_id, tier, tier_score from customer_tiers
-    where workspace_id = ${workspaceId} and customer_id = any(${customerIds as string[]}::text[])`;
+    where workspace_id = ${workspaceId} and customer_id = any(${customerIds as string[]}::text[]) ${idRangeSql(sql, "customer_id", part)}`;
   return new Map(rows.map((r) => [r.customer_id, r]));
 }
 

@@ -1,11 +1,12 @@
 // The harness first: it loads the HTTP app, which extends zod before any schema is built.
 import { eventually, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { selectPurchaseSummary } from "../../db/queries/model.ts";
+import { ageModelScores, findLatestFittedFit, selectPurchaseSummary, selectStoredSummary } from "../../db/queries/model.ts";
 import { mergeCustomers } from "../../src/customers/customers.ts";
 import { refreshFeatures } from "../../src/features/refresh.ts";
 import { fitWorkspaceModel, scoreWorkspaceWithLatestFit } from "../../src/model-fits/fit-workspace-model.ts";
 import { importTransactions } from "../../src/model-fits/import-transactions.ts";
+import { fitParams, scoreSummary } from "../../src/model-fits/score-summary.ts";
 import { enqueueModelFit } from "../../src/model-fits/request-model-fit.ts";
 import { scoreCustomersWithLatestFit, scoreCustomerWithLatestFit } from "../../src/model-fits/score-customer-with-latest-fit.ts";
 import { buildSummary, fitBgNbd, fitGammaGamma, scoreCustomers, type TransactionTable } from "../../src/model/index.ts";
@@ -189,6 +190,24 @@ describe("fitting a workspace's model", () => {
     const merged = await selectPurchaseSummary(ctx.database.sql, { workspaceId: ws.id, asOf: ctx.clock(), customerIds: ["8"] });
     expect(rows[0]!.x).toBe(merged.x[0]);
     expect(rows[0]!.x).toBeGreaterThanOrEqual(eight!.x);
+  });
+
+  it("ages stored values without bringing back a removed row or undoing a summary written meanwhile", async () => {
+    const sql = ctx.database.sql;
+    const fit = (await findLatestFittedFit(sql, ws.id))!;
+    const asOf = new Date(ctx.clock().getTime() + 86_400_000);
+    const summary = await selectStoredSummary(sql, { workspaceId: ws.id, asOf, except: [] });
+    const scores = scoreSummary(fit, fitParams(fit)!, summary);
+    // Between the read and the write: a merge removes one row, a refresh re-summarises another.
+    const [removed, refreshed] = [summary.ids[0]!, summary.ids[1]!];
+    await sql`delete from customer_model_scores where workspace_id = ${ws.id} and customer_id = ${removed}`;
+    await sql`update customer_model_scores set x = x + 1 where workspace_id = ${ws.id} and customer_id = ${refreshed}`;
+    const aged = await ageModelScores(sql, { workspaceId: ws.id, fitId: fit.id, scoredAt: asOf, summary, scores, from: 0, to: summary.size });
+    expect(aged).toBe(summary.size - 1);
+    const rows = new Map((await scoresOf(ws.id)).map((r) => [r.customer_id, r]));
+    expect(rows.has(removed)).toBe(false);
+    expect(rows.get(refreshed)).toMatchObject({ x: summary.x[1]! + 1, scored_at: asOf });
+    expect(rows.get(summary.ids[2]!)).toMatchObject({ t: expect.closeTo(summary.T[2]!, 9), churn_probability: scores.churnProbability[2] });
   });
 });
 
