@@ -29,8 +29,16 @@ export async function loop(seconds: number, concurrency: number, work: (n: numbe
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { signals: total, perSecond: Math.round(total / elapsed), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1), requests: latencies.length };
+  return { signals: total, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+export type LoadRun = Awaited<ReturnType<typeof loop>>;
+
+/** Several runs of one load as one: signals per second over their time together, latency percentiles over all requests. */
+export function summarise(runs: LoadRun[]) {
+  const signals = runs.reduce((n, r) => n + r.signals, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return { signals, perSecond: Math.round(signals / seconds), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1), requests: latencies.length };
 }
 
