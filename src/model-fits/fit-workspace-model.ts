@@ -219,15 +219,18 @@ export async function scoreWorkspaceWithLatestFit(
   const params = fit && fitParams(fit);
   if (!fit || !params) return null;
   const unseen = await selectCustomersWithUnseenPurchases(sql, { workspaceId });
-  const summaries = await Promise.all([
+  // Re-summarised customers are written whole; the rest only age (see ageModelScores).
+  const [resummarised, stored] = await Promise.all([
     unseen.length > 0 ? selectPurchaseSummary(sql, { workspaceId, asOf: scoredAt, customerIds: unseen }) : null,
     selectStoredSummary(sql, { workspaceId, asOf: scoredAt, except: unseen }),
   ]);
-  // Re-summarised customers are written whole; the rest only age (see ageModelScores).
-  const pages = summaries.flatMap((summary, k) => {
+  const summaries = [
+    { summary: resummarised, write: writeModelScores },
+    { summary: stored, write: ageModelScores },
+  ];
+  const pages = summaries.flatMap(({ summary, write }) => {
     if (!summary) return [];
     const scores = scoreSummary(fit, params, summary);
-    const write = k === 0 ? writeModelScores : ageModelScores;
     return Array.from({ length: Math.ceil(summary.size / SCORE_PAGE_SIZE) }, (_, k) => ({
       write,
       summary,
@@ -237,5 +240,5 @@ export async function scoreWorkspaceWithLatestFit(
     }));
   });
   await inParallel(pages, input.parallelism ?? 1, ({ write, ...page }) => write(sql, { workspaceId, fitId: fit.id, scoredAt, ...page }));
-  return { fitId: fit.id, customersScored: summaries.reduce((n, summary) => n + (summary?.size ?? 0), 0) };
+  return { fitId: fit.id, customersScored: (resummarised?.size ?? 0) + stored.size };
 }
