@@ -61,6 +61,13 @@ export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Prom
 }
 
 /**
+ * A stored row's T aged to `asOf`: whole UTC days since it was scored, in weeks. The read
+ * (selectStoredSummary) and the write (ageModelScores) must age it alike.
+ */
+const agedT = (sql: Sql, asOf: Date, row: string) =>
+  sql`${sql.unsafe(row)}.t + ((${asOf}::timestamptz at time zone 'UTC')::date - (${sql.unsafe(row)}.scored_at at time zone 'UTC')::date)::float8 / 7`;
+
+/**
  * The summary as stored with each customer's model values, aged to `asOf`: with no purchase
  * since, only T (the customer's age) moves, by whole UTC days. For customers whose stored
  * values have seen every purchase; `except` leaves out those that have not.
@@ -68,8 +75,8 @@ export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Prom
 export async function selectStoredSummary(sql: Sql, scope: { workspaceId: string; asOf: Date; except: readonly string[] }): Promise<PurchaseSummary> {
   const rows = await sql`
     select customer_id, x::float8, t_x,
-      t + ((${scope.asOf}::timestamptz at time zone 'UTC')::date - (scored_at at time zone 'UTC')::date)::float8 / 7 as t, zbar
-    from customer_model_scores
+      ${agedT(sql, scope.asOf, "m")} as t, zbar
+    from customer_model_scores m
     where workspace_id = ${scope.workspaceId} and customer_id <> all(${scope.except as string[]}::text[])
     order by customer_id
   `.values();
@@ -172,7 +179,7 @@ export async function ageModelScores(sql: Sql, input: ModelScoresPage): Promise<
   if (to <= from) return 0;
   const result = await sql`
     update customer_model_scores m set fit_id = ${input.fitId}, scored_at = ${input.scoredAt}::timestamptz,
-      t = m.t + ((${input.scoredAt}::timestamptz at time zone 'UTC')::date - (m.scored_at at time zone 'UTC')::date)::float8 / 7,
+      t = ${agedT(sql, input.scoredAt, "m")},
       p_alive = u.p_alive, expected_purchases_90d = u.e90, churn_probability = u.churn,
       expected_order_value = u.eov, clv = u.clv, value_at_risk = u.var
     from unnest(
