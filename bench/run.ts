@@ -8,7 +8,7 @@ import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
 import { qualityTable, runQualityBench } from "./quality.ts";
 import { runRescoreBench } from "./rescore.ts";
-import { machineFacts } from "./support.ts";
+import { machineFacts, SERVICE_HEAP_MIB } from "./support.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,24 +30,32 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 
+// Benchmarks whose process is the service (with its load generator or data loader): they
+// run under the service's heap cap. The quality simulator holds every signal it generates,
+// so it runs without one.
+const serviceBenches = new Set(["ingest", "latency", "rescore"]);
+
 const names = positionals.length > 0 ? positionals : Object.keys(benches);
-// Several benchmarks: each in its own process, so each reports its own peak memory.
-if (names.length > 1) {
+// Each benchmark in a process of its own, so each reports its own peak memory, with the
+// heap cap its kind of process has.
+if (!process.env.RW_BENCH_CHILD) {
   const args = process.argv.slice(2).filter((a) => !names.includes(a));
   for (const name of names) {
-    if (!benches[name]) continue;
-    const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name, ...args, ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
+    if (!benches[name]) {
+      process.stderr.write(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(", ")}\n`);
+      process.exit(2);
+    }
+    const heap = serviceBenches.has(name) ? [`--max-old-space-size=${SERVICE_HEAP_MIB}`] : [];
+    const run = spawnSync(process.execPath, [...heap, ...process.execArgv, process.argv[1]!, name, ...args, ...(quick ? ["--quick"] : [])], {
+      stdio: "inherit",
+      env: { ...process.env, RW_BENCH_CHILD: "1" },
+    });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
   process.exit(0);
 }
 for (const name of names) {
-  const bench = benches[name];
-  if (!bench) {
-    process.stderr.write(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(", ")}\n`);
-    process.exit(2);
-  }
-  const result = await bench();
+  const result = await benches[name]!();
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + "\n");
   process.stdout.write(`\n== ${name} ==\n`);

@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
+import { getHeapStatistics } from "node:v8";
 import postgres from "postgres";
 import { connectDatabase, type Database } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
@@ -53,10 +54,23 @@ export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024
 export const MEMORY_BUDGET_MIB = 512;
 
 /**
+ * The V8 old-space cap `npm start` gives the service (package.json). Benchmarks of the
+ * service's own processes run under it too, so their peak memory is what production sees:
+ * uncapped, V8 on a large machine defers collection and the heap grows to several times
+ * the data that is live.
+ */
+export const SERVICE_HEAP_MIB = 384;
+
+/**
  * This process's peak resident memory and whether it kept to the budget. The benchmark's
  * process holds the service parts it measures (and its load generator or data).
  */
 export function memoryReport(holds: string) {
   const peak = peakRssMiB();
-  return { peakRssMiB: peak, holds, budget: peak <= MEMORY_BUDGET_MIB ? `within ${MEMORY_BUDGET_MIB} MiB` : `OVER the ${MEMORY_BUDGET_MIB} MiB budget` };
+  return {
+    peakRssMiB: peak,
+    holds,
+    heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    budget: peak <= MEMORY_BUDGET_MIB ? `within ${MEMORY_BUDGET_MIB} MiB` : `OVER the ${MEMORY_BUDGET_MIB} MiB budget`,
+  };
 }
