@@ -53,7 +53,6 @@ export const configSchema = z.object({
   RESCORE_SCHEDULE: z.string().min(9).default("0 4 * * *"),
   TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),
   MODEL_FIT_SCHEDULE: z.string().min(9).default("0 2 * * 1"),
-  /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
   /** Outbound webhooks: first retry after about this long, doubling (with jitter) up to the cap. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(8 * 3_600_000),
@@ -67,6 +66,9 @@ export const configSchema = z.object({
   /** Where digest emails go out (smtp://user:pass@host:port); unset: digests are stored and sent as webhooks only. */
   SMTP_URL: optionalUrl,
   DIGEST_FROM: z.string().min(3).default("Rivalwatch <digests@rivalwatch.local>"),
+  /** Identities (identifier → customer) an API process keeps in memory over all workspaces, to store signals without a lookup. */
+  IDENTITY_CACHE_SIZE: z.coerce.number().int().min(0).default(200_000),
+  /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
 });
 

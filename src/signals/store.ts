@@ -35,8 +35,6 @@ type Pending = {
 const MAX_FLUSH_ROWS = 5_000;
 /** Flushes in flight at once, each on its own connection, so PostgreSQL works on several cores. */
 const MAX_FLUSHES = 4;
-/** Identities cached per workspace; past this the cache starts again (a lookup refills it). */
-const MAX_CACHED_IDENTITIES = 200_000;
 /** A person may remove an app from a competitor; a signal naming it registers it again after this. */
 const KNOWN_COMPETITOR_MS = 60_000;
 
@@ -56,6 +54,13 @@ type WorkspaceCache = {
 
 type Writer = { queue: Pending[]; flushing: number; workspaces: Map<string, WorkspaceCache> };
 const writers = new WeakMap<Database, Writer>();
+
+/** What this process holds in its identity caches, for diagnostics and tests. */
+export function cachedIdentities(database: Database) {
+  const w = writers.get(database);
+  const workspaces = w ? [...w.workspaces.values()].filter((c) => c.customerOf.size > 0) : [];
+  return { workspaces: workspaces.length, identities: workspaces.reduce((n, c) => n + c.customerOf.size, 0) };
+}
 
 export function storeSignals(deps: Deps, input: { workspaceId: string; receivedAt: Date; items: Accepted[] }): Promise<StoredItem[]> {
   let writer = writers.get(deps.database);
@@ -95,7 +100,7 @@ async function flushAll(w: Writer) {
 
 async function flush(w: Writer, workspaceId: string, pendings: Pending[]) {
   const { deps } = pendings[0]!;
-  const stored = await storeWorkspace(deps.database.sql, cacheOf(w, workspaceId), workspaceId, pendings);
+  const stored = await storeWorkspace(w, workspaceId, pendings);
   for (const p of pendings) p.resolve(stored.get(p)!);
   if (![...stored.values()].some((items) => items.some((i) => i.accepted))) return;
   const cache = cacheOf(w, workspaceId);
@@ -109,9 +114,12 @@ async function flush(w: Writer, workspaceId: string, pendings: Pending[]) {
   }
 }
 
+/** The workspace's cache, moved to the back of the eviction order (the map's order is use). */
 function cacheOf(w: Writer, workspaceId: string): WorkspaceCache {
   let cache = w.workspaces.get(workspaceId);
-  if (!cache) w.workspaces.set(workspaceId, (cache = { generation: -1, customerOf: new Map(), competitors: new Map(), refreshQueuedAt: 0 }));
+  if (cache) w.workspaces.delete(workspaceId);
+  else cache = { generation: -1, customerOf: new Map(), competitors: new Map(), refreshQueuedAt: 0 };
+  w.workspaces.set(workspaceId, cache);
   return cache;
 }
 
@@ -125,7 +133,9 @@ function competitorKey(signal: ParsedSignal) {
   return `${competitorIdFor(signal.data.competitor)}\u0000${app}\u0000${category}`;
 }
 
-async function storeWorkspace(sql: postgres.Sql, cache: WorkspaceCache, workspaceId: string, pendings: Pending[]) {
+async function storeWorkspace(w: Writer, workspaceId: string, pendings: Pending[]) {
+  const { sql } = pendings[0]!.deps.database;
+  const cache = cacheOf(w, workspaceId);
   // Items in request order, each with its request's arrival; everything below is aligned to it.
   const all: Accepted[] = [];
   const receivedAt: number[] = [];
@@ -156,7 +166,8 @@ async function storeWorkspace(sql: postgres.Sql, cache: WorkspaceCache, workspac
       return { generation, customerIds, insertedIds: inserted.ids };
     });
     result = stored;
-    remember(cache, generation, all, stored.customerIds, now);
+    const fits = makeRoom(w, cache, all.length, pendings[0]!.deps.config.IDENTITY_CACHE_SIZE);
+    remember(cache, generation, all, fits ? stored.customerIds : null, now);
   }
   const { customerIds, insertedIds } = result;
   const answers = new Map<Pending, StoredItem[]>();
@@ -193,12 +204,29 @@ function forget(cache: WorkspaceCache, generation: number) {
   cache.customerOf.clear();
 }
 
+/**
+ * Makes room under the process's cap, over all workspaces, for `incoming` more identities:
+ * the least recently used workspaces' caches go first, then this one's (a lookup refills
+ * them). Many workspaces in one process must not outgrow its heap. False when they cannot fit.
+ */
+function makeRoom(w: Writer, current: WorkspaceCache, incoming: number, cap: number) {
+  let total = incoming;
+  for (const c of w.workspaces.values()) total += c.customerOf.size;
+  for (const [workspaceId, c] of w.workspaces) {
+    if (total <= cap) return true;
+    if (c === current) continue;
+    total -= c.customerOf.size;
+    w.workspaces.delete(workspaceId);
+  }
+  if (total > cap) current.customerOf.clear();
+  return incoming <= cap;
+}
+
 /** After a commit: what the transaction resolved and registered, under the generation it read. */
-function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerIds: string[], now: number) {
+function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerIds: string[] | null, now: number) {
   if (generation < cache.generation) return; // resolved before a merge another flush already saw
   if (generation > cache.generation) forget(cache, generation);
-  if (cache.customerOf.size > MAX_CACHED_IDENTITIES) cache.customerOf.clear();
-  all.forEach(({ signal }, i) => cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerIds[i]!));
+  if (customerIds) all.forEach(({ signal }, i) => cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerIds[i]!));
   for (const { signal } of all) {
     const key = competitorKey(signal);
     if (key !== null) cache.competitors.set(key, now + KNOWN_COMPETITOR_MS);
