@@ -23,6 +23,7 @@ describe("a key of one workspace sees nothing of another", () => {
   const cases: [string, () => { path: string; method?: string; json?: unknown }][] = [
     ["GET customer", () => ({ path: "/v1/customers/b-cust" })],
     ["GET customer signals", () => ({ path: "/v1/customers/b-cust/signals" })],
+    ["GET customer tiers", () => ({ path: "/v1/customers/b-cust/tiers" })],
     ["POST merge", () => ({ path: "/v1/customers/b-cust/merge", json: { sourceCustomerId: "b-other" } })],
     ["GET competitor", () => ({ path: "/v1/competitors/b-rival" })],
     ["DELETE api key", () => ({ path: `/v1/api-keys/${bKeyId}`, method: "DELETE" })],

@@ -84,4 +84,49 @@ describe("tier assignment", () => {
     const [last] = await ctx.database.sql`select reason from tier_history where workspace_id = ${ws.id} order by id desc limit 1`;
     expect(last!.reason).toMatch(/scheduled re-evaluation/);
   });
+
+  describe("GET /v1/customers/{id}/tiers", () => {
+    const DAY = 86_400_000;
+    /** Silver five days before DEFAULT_NOW, Gold at DEFAULT_NOW. */
+    const silverThenGold = async () => {
+      const ws = await ctx.workspace();
+      ctx.setNow(new Date(DEFAULT_NOW.getTime() - 5 * DAY));
+      try {
+        await push(ws, [signal.purchase("c", daysAgo(10), { data: { amount: 20_000 } })]);
+        await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+        await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+      } finally {
+        ctx.setNow(DEFAULT_NOW);
+      }
+      await push(ws, [signal.purchase("c", daysAgo(1), { data: { amount: 400_000 } })]);
+      await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+      await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+      return ws;
+    };
+    const tiers = async (ws: TestWorkspace, query = "") => ctx.request(`/v1/customers/c/tiers${query}`, { key: ws.keys.manager });
+
+    it("serves every change with its reason, newest first, and the tier in force now", async () => {
+      const ws = await silverThenGold();
+      const body = await readJson(await tiers(ws));
+      expect(body.tier).toMatchObject({ tier: "Gold", since: DEFAULT_NOW.toISOString(), reason: expect.stringMatching(/promoted mid-period/) });
+      expect(body.changes.map((c: { fromTier: string | null; toTier: string }) => [c.fromTier, c.toTier])).toEqual([["Silver", "Gold"], [null, "Silver"]]);
+      expect(body.changes[1].parts).toEqual(expect.objectContaining({ monetary: expect.any(Number) }));
+    });
+
+    it("reproduces the tier as of a past moment from the changes up to it", async () => {
+      const ws = await silverThenGold();
+      const between = await readJson(await tiers(ws, `?asOf=${new Date(DEFAULT_NOW.getTime() - DAY).toISOString()}`));
+      expect(between.tier).toMatchObject({ tier: "Silver", since: new Date(DEFAULT_NOW.getTime() - 5 * DAY).toISOString() });
+      expect(between.changes).toHaveLength(1);
+      const before = await readJson(await tiers(ws, `?asOf=${new Date(DEFAULT_NOW.getTime() - 6 * DAY).toISOString()}`));
+      expect(before).toMatchObject({ tier: null, changes: [] });
+    });
+
+    it("refuses an asOf that is not a moment, naming the field", async () => {
+      const ws = await silverThenGold();
+      const res = await tiers(ws, "?asOf=last-tuesday");
+      expect(res.status).toBe(422);
+      expect((await readJson(res)).errors).toEqual([expect.objectContaining({ path: "query.asOf" })]);
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   signalTimelineQuerySchema,
   upsertCustomer,
 } from "../../customers/customers.ts";
+import { customerTierHistory, tierHistoryQuerySchema } from "../../tiers/history.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -53,6 +54,24 @@ export function registerCustomerRoutes(app: App) {
       const result = await getCustomerProfile(deps.database.db, c.get("principal").workspaceId, c.req.valid("param").customerId, deps.clock());
       return c.json(result, 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/tiers",
+      summary: "A customer's tier changes with their reasons, newest first, and the tier in force at a moment",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams, query: tierHistoryQuerySchema },
+      responses: { 200: json(z.looseObject({ tier: z.looseObject({}).nullable(), changes: z.array(z.looseObject({})) }), "Tier history"), ...problemResponses(401, 403, 404, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await customerTierHistory(c.get("deps"), { workspaceId: c.get("principal").workspaceId, customerId: c.req.valid("param").customerId, ...c.req.valid("query") }),
+        200,
+      ),
   );
 
   app.openapi(
