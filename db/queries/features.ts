@@ -238,11 +238,9 @@ export async function upsertFeatures(sql: postgres.Sql, scope: FeatureScope, set
   const updates = sql.unsafe(featureColumns.map((c) => `${c} = excluded.${c}`).join(", "));
   const rows = await sql.begin(async (tx) => {
     // The grouping sorts spill to disk at the default 4MB; this statement alone gets more.
-    // And a custom plan always: postgres.js prepares statements, and after five runs
-    // PostgreSQL may keep a generic plan blind to the parameters (how many ids a page has).
-    // For a 2,000-customer refresh page that plan took 6 s where the custom plan takes 0.4 s
-    // (the full-size quality benchmark).
-    await tx`select set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
+    // (Its plan is a custom one, as every statement's is: see connectDatabase. A generic plan
+    // once took 6 s for a 2,000-customer refresh page where the custom plan takes 0.4 s.)
+    await tx`select set_config('work_mem', '64MB', true)`;
     return tx<{ customer_id: string }[]>`
       insert into customer_features (${cols})
       select ${cols} from (${featuresSelect(tx, scope, settings)}) f
