@@ -57,8 +57,8 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
     const day = 86_400_000;
     const passOn = (days: number) => rescoreWorkspace({ ...deps, clock: () => new Date(Date.now() + days * day) }, { workspaceId: ws });
     const second = await passOn(1);
-    // A week of daily passes: by then every prepared statement has run more than five times on
-    // its connection, where PostgreSQL would switch to a generic plan if it were allowed to.
+    // A week of daily passes: the steady state of a long-running worker, whose prepared
+    // statements have each run many times on their connections.
     let week = second;
     for (let d = 2; d <= 7; d++) week = await passOn(d);
     return {
