@@ -16,9 +16,10 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
   // Custom plans always: postgres.js prepares every statement, and after five runs on a
   // connection PostgreSQL may switch to a generic plan blind to the parameters: how many ids
   // a page holds, which range of ids it covers. For the set-based statements that plan scans
-  // the whole workspace per page. In the quality benchmark at 50,000 customers the daily
-  // pass took 40 s instead of 2.6 s (model values 32 s instead of 0.5 s) and the refresh of a
-  // week's signals 37 s instead of 12 s. Ingest kept its ratio to the raw insert (0.57–0.58).
+  // the whole workspace per page. `npm run bench -- quality --size 50000 --days 110`: the
+  // slowest daily pass 52.5 s with generic plans allowed (model values up to 32 s), 3.6 s
+  // without; a week's refresh 31–54 s against 9–17 s. Ingest kept its ratio to the raw
+  // insert (0.57–0.58).
   const options = { onnotice: () => {}, connection: { application_name: "rivalwatch", jit: "off", plan_cache_mode: "force_custom_plan" } };
   const max = opts.max ?? 10;
   // Two pools: drizzle replaces its client's date serializers with pass-throughs, which
