@@ -10,7 +10,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDay, type TransactionTable } from "./transactions.ts";
 
@@ -149,21 +149,15 @@ export async function loadTransactions(path: string | URL, format: TransactionFo
 }
 
 /**
- * Directory of the CDNOW files: $RIVALWATCH_CDNOW_DIR if set, else `shared/data/cdnow` beside the
- * repository (`<repo>/../shared`, the layout of the workplace and of CI), else the first
- * `shared/data/cdnow` found walking up from the working directory.
+ * Directory of the CDNOW files: $RIVALWATCH_CDNOW_DIR if set, else `data/cdnow` in the repository,
+ * which ships them (2.2 MB), so a clone needs nothing beside it.
  */
 export function cdnowDataDir(): string {
   const env = process.env.RIVALWATCH_CDNOW_DIR;
   if (env && existsSync(env)) return resolve(env);
-  const here = dirname(fileURLToPath(import.meta.url)); // <repo>/src/model
-  const candidates = [resolve(here, "../../../shared/data/cdnow")];
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    candidates.push(join(dir, "shared/data/cdnow"), join(dir, "../shared/data/cdnow"));
-    if (dirname(dir) === dir) break;
-  }
-  for (const c of candidates) if (existsSync(join(c, "CDNOW_master.txt"))) return resolve(c);
-  throw new Error(`CDNOW data not found (looked in ${candidates.slice(0, 3).join(", ")}, …); set RIVALWATCH_CDNOW_DIR`);
+  const shipped = fileURLToPath(new URL("../../data/cdnow", import.meta.url)); // <repo>/src/model → <repo>/data/cdnow
+  if (existsSync(join(shipped, "CDNOW_master.txt"))) return shipped;
+  throw new Error(`CDNOW data not found in ${shipped}; set RIVALWATCH_CDNOW_DIR`);
 }
 
 export function cdnowFile(name: "CDNOW_sample.txt" | "CDNOW_master.txt" | "cdnow_customers_summary_with_transactions.csv"): string {

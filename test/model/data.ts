@@ -1,15 +1,12 @@
-/** Locates the CDNOW files for the tests: `<repo>/../shared/data/cdnow`, as in CI. */
-import { existsSync, readFileSync } from "node:fs";
+/** Locates the CDNOW files for the tests: `<repo>/data/cdnow`, shipped with the repository. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { cdnowDataDir, parseSummaryCsv, type PublishedSummary } from "../../src/model/cdnow.ts";
 
 export type CdnowFileName = "CDNOW_sample.txt" | "CDNOW_master.txt" | "cdnow_customers_summary_with_transactions.csv";
 
 export function cdnowPath(name: CdnowFileName): string {
-  const beside = fileURLToPath(new URL(`../../../shared/data/cdnow/${name}`, import.meta.url));
-  // Fall back to the model's own search (env var, parents of the working directory).
-  return existsSync(beside) ? beside : join(cdnowDataDir(), name);
+  return join(cdnowDataDir(), name);
 }
 
 export function readCdnow(name: CdnowFileName): string {
