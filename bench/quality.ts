@@ -3,12 +3,13 @@
 //
 //   npm run bench -- quality [--size N] [--days D] [--seed S]
 //
-// Time order: the signals up to the warm-up day are ingested first; then, a step at a time
-// (7 days by default), the step's signals are ingested (through `ingestSignals`, clock at
-// the step's end), the refresh requests drained (the streaming path), and the scheduled
-// re-score run (`rescoreWorkspace`: silence raises risk). The model is fitted with
-// `fitWorkspaceModel` at the first step and refitted every 28 days. Alerts still open after
-// 28 days are resolved, as a manager would, so a customer can alert again after the cooldown.
+// Time order: the replay engine (src/replay/engine.ts) runs the pipeline over the simulated
+// history as production would: the signals up to the warm-up day load first as history;
+// then the clock moves from moment to moment (each step's end and every firing of the
+// scheduler's cron patterns: the daily pass every day, the model fit weekly, the tier
+// re-evaluation quarterly), ingesting through the real ingest path, draining the refresh
+// requests (the streaming path) and running the jobs due. Alerts still open after 28 days
+// are resolved, as a manager would, so a customer can alert again after the cooldown.
 //
 // Strategies compared, each "one alert per customer per 28 days", alerts scored alike:
 // - rules: the service's own alerts (table `alerts`): the default rule pack, with the
@@ -19,15 +20,14 @@
 // - rfm: 180-day spend ≥ 300,000 and orders ≥ 4 and days since the last purchase > 30 (baseline).
 // An alert is a true positive when it is on a defector and opened between 14 days before
 // the slide began (onset) and 30 days after the defection; lead time = defection − alert.
-import { JobQueues } from "../jobs/runtime.ts";
 import type { Deps } from "../src/deps.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
-import { transitionAlert } from "../src/alerts/alerts.ts";
-import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
 import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.ts";
-import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
-import { bulkLoadSignals, loadGroundTruth, saveGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
+import { runReplay } from "../src/replay/engine.ts";
+import { NoQueues } from "../src/replay/no-queues.ts";
+import { arraySource } from "../src/replay/source.ts";
+import { loadGroundTruth, saveGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
 import { createWorkspace, updateWorkspaceSettings } from "../src/workspaces/workspaces.ts";
 import { freshDatabase, machineFacts, memoryReport } from "./support.ts";
 import type { Database } from "../db/client.ts";
@@ -80,14 +80,13 @@ export async function runQualityBench(opts: QualityOptions = {}) {
   const log = opts.log ?? (() => {});
   const own = opts.database ? null : await freshDatabase("quality");
   const database = opts.database ?? own!.database;
-  const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: `{rwquality-${seed}}` });
-  let now = new Date(0);
   const deps: Deps = {
     database,
-    jobs,
+    jobs: new NoQueues(),
     config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }),
     log: createLogger("warn"),
-    clock: () => new Date(now),
+    // The replay pins its own clock; nothing runs before it.
+    clock: () => new Date(0),
   };
   const started = performance.now();
   try {
@@ -104,63 +103,30 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     await saveGroundTruth(database.sql, { workspaceId, seed, truth: sim.truth });
 
     const startMs = sim.start.getTime();
-    const steps: number[] = [];
-    for (let d = warmupDays; d <= days; d += stepDays) steps.push(d);
-    if (steps.at(-1) !== days) steps.push(days);
-
-    let next = 0;
-    const ingestUntil = async (at: number) => {
-      let end = next;
-      while (end < sim.signals.length && Date.parse(sim.signals[end]!.occurredAt) <= at) end++;
-      const batch = sim.signals.slice(next, end);
-      next = end;
-      if (batch.length > 0) await bulkLoadSignals(deps, { workspaceId, signals: batch });
-      return batch.length;
-    };
-
     const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [] };
     const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map() };
-    let ingestMs = 0;
-    let pipelineMs = 0;
-    // Where the pipeline's time goes: the refresh of the customers a step's signals touched,
-    // and the daily pass (the slowest one too: a pass that slows as the run goes on is a plan
-    // gone wrong, as when generic plans made it 15 times slower).
-    let refreshMs = 0;
-    let passMs = 0;
-    let slowestPassMs = 0;
-    let fits = 0;
-    let lastFit = -Infinity;
-    for (const d of steps) {
-      const at = startMs + d * DAY;
-      now = new Date(at);
-      const ti = performance.now();
-      const n = await ingestUntil(at);
-      ingestMs += performance.now() - ti;
-      const tp = performance.now();
-      await refreshRequestedCustomers(deps, { workspaceId });
-      refreshMs += performance.now() - tp;
-      if (d - lastFit >= 28) {
-        const fit = await fitWorkspaceModel(deps, { workspaceId });
-        if (fit.status === "fitted") {
-          lastFit = d;
-          fits++;
+    // The service's pipeline over the simulated history, as production would run it (src/replay).
+    const replay = await runReplay(deps, {
+      workspaceId,
+      source: arraySource(sim.signals),
+      from: new Date(startMs + warmupDays * DAY),
+      to: new Date(startMs + days * DAY),
+      stepDays,
+      resolveAfterDays: REALERT_DAYS,
+      // The other strategies read the state the daily pass left, as a job beside it would.
+      onMoment: async (m) => {
+        if (!m.jobs.includes("rescore")) return;
+        for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, new Date(m.at)))) {
+          const last = lastFlag[name]!;
+          for (const id of ids) {
+            if ((last.get(id) ?? -Infinity) > m.at - REALERT_DAYS * DAY) continue;
+            last.set(id, m.at);
+            flagged[name as keyof typeof flagged].push({ customerId: id, at: m.at });
+          }
         }
-      }
-      const pass = await rescoreWorkspace(deps, { workspaceId });
-      passMs += pass.ms;
-      slowestPassMs = Math.max(slowestPassMs, pass.ms);
-      pipelineMs += performance.now() - tp;
-      await resolveOldAlerts(deps, workspaceId, at);
-      for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, now))) {
-        const last = lastFlag[name]!;
-        for (const id of ids) {
-          if ((last.get(id) ?? -Infinity) > at - REALERT_DAYS * DAY) continue;
-          last.set(id, at);
-          flagged[name as keyof typeof flagged].push({ customerId: id, at });
-        }
-      }
-      log(`day ${d}/${days}: ${n} signals`);
-    }
+      },
+      progress: (p) => log(`${p.at.slice(0, 10)}: ${p.signals} signals, ${p.alerts} alerts (${p.moment}/${p.moments})`),
+    });
 
     const ruleAlerts = (
       await database.sql<{ customer_id: string; opened_at: Date }[]>`
@@ -187,9 +153,9 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     const cdnow = opts.cdnow === false ? null : await cdnowHoldout();
     return {
       name: "quality",
-      sizes: { customers, days, seed, stepDays, warmupDays, signals: sim.signals.length, steps: steps.length },
+      sizes: { customers, days, seed, stepDays, warmupDays, signals: sim.signals.length, moments: replay.moments, dailyPasses: replay.rescores },
       defectors: truth.filter((t) => t.defected).length,
-      modelFits: fits,
+      modelFits: replay.modelFits.fitted,
       figures,
       alertsByRule: byRule,
       definitions: {
@@ -201,21 +167,12 @@ export async function runQualityBench(opts: QualityOptions = {}) {
         realert: `one alert per customer per ${REALERT_DAYS} days (service alerts resolved after ${REALERT_DAYS} days)`,
       },
       cdnow,
-      seconds: { simulate: +(simulateMs / 1000).toFixed(1), ingest: +(ingestMs / 1000).toFixed(1), pipeline: +(pipelineMs / 1000).toFixed(1), refresh: +(refreshMs / 1000).toFixed(1), dailyPasses: +(passMs / 1000).toFixed(1), slowestPass: +(slowestPassMs / 1000).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
+      seconds: { simulate: +(simulateMs / 1000).toFixed(1), ...replay.seconds, pipeline: +(replay.seconds.total - replay.seconds.ingest).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
       memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
     };
   } finally {
-    await jobs.close();
     await own?.drop();
-  }
-}
-
-async function resolveOldAlerts(deps: Deps, workspaceId: string, at: number) {
-  const old = await deps.database.sql<{ id: string }[]>`
-    select id from alerts where workspace_id = ${workspaceId} and status <> 'resolved' and opened_at <= ${new Date(at - REALERT_DAYS * DAY)}`;
-  for (const a of old) {
-    await transitionAlert(deps, { workspaceId, alertId: a.id, actor: "quality-bench", change: { action: "resolve", note: "handled" } });
   }
 }
 

@@ -46,6 +46,8 @@ export const workspaces = pgTable("workspaces", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   settings: jsonb("settings").$type<WorkspaceSettings>().notNull(),
+  /** A replay's workspace (src/replay): the live scheduler, sweeps and outbox leave it alone. */
+  scratch: boolean("scratch").notNull().default(false),
   createdAt,
 });
 

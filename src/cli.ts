@@ -13,6 +13,7 @@ import { createRuntime, type Runtime } from "./runtime.ts";
 import { bulkLoadSignals, liveLoadSignals, saveGroundTruth, simulate } from "./simulator/index.ts";
 import { createApiKey } from "./workspaces/api-keys.ts";
 import { createWorkspace, getWorkspace } from "./workspaces/workspaces.ts";
+import { parseReplayArgs, printReplay, writeSimulationFiles } from "./replay/cli-replay.ts";
 
 const usage = `Usage: npm run cli -- <command> [options] [--json]
 
@@ -25,6 +26,11 @@ const usage = `Usage: npm run cli -- <command> [options] [--json]
                                                       load a purchase history as purchase signals (formats: ${TRANSACTION_FORMATS.join(", ")}; default csv)
   simulate --workspace <id> [--customers <n>] [--days <d>] [--seed <s>] [--mode bulk|live] [--rate <signals/s>] [--url <api>] [--key <ingest key>]
                                                       simulated customers with ground truth (kept in simulation.ground_truth); bulk through ingest, or live through the API
+  simulate --out <file.jsonl> [--customers <n>] [--days <d>] [--seed <s>]
+                                                      the same signals as JSON lines (for replay), the ground truth beside them (<file>.truth.jsonl)
+  replay --signals <file.jsonl> --from <date> --to <date> --out <dir> [--step-days <n>] [--workspace <id>]
+         [--settings <file.json>] [--rules <file.json>] [--snapshots <date,date,…>] [--keep-workspace]
+                                                      the whole pipeline over the history in a scratch workspace: alerts.jsonl, scores.jsonl, summary.json
   model fit --workspace <id>                          fit the workspace's model now and score every customer
   model evaluate --transactions <file> --format <format> --calibration-end <YYYY-MM-DD> --holdout-end <YYYY-MM-DD>
                  [--horizon-days <n>] [--penalizer <x>]
@@ -73,6 +79,16 @@ async function run(argv: string[], out: Out): Promise<void> {
       rate: { type: "string" },
       url: { type: "string" },
       key: { type: "string" },
+      // replay
+      signals: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      "step-days": { type: "string" },
+      settings: { type: "string" },
+      rules: { type: "string" },
+      out: { type: "string" },
+      snapshots: { type: "string" },
+      "keep-workspace": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -186,8 +202,12 @@ async function run(argv: string[], out: Out): Promise<void> {
       });
       return;
     }
+    case "replay": {
+      const input = await parseReplayArgs(values, (m) => new UsageError(m));
+      await withRuntime(async (rt) => printReplay(out, await input.run(rt)));
+      return;
+    }
     case "simulate": {
-      const workspaceId = required(values, "workspace");
       const int = (name: string, dflt: number, min: number, max: number) => {
         const v = values[name as keyof typeof values] === undefined ? dflt : Number(values[name as keyof typeof values]);
         if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
@@ -199,6 +219,15 @@ async function run(argv: string[], out: Out): Promise<void> {
       const mode = values.mode ?? "bulk";
       if (mode !== "bulk" && mode !== "live") throw new UsageError("--mode must be bulk or live");
       const rate = int("rate", 1_000, 1, 1_000_000);
+      if (values.out !== undefined) {
+        const written = await writeSimulationFiles({ customers, days, seed, file: values.out });
+        out.print(
+          `Simulated ${customers} customers over ${days} days (seed ${seed}, ${written.start} to ${written.end}): ${written.signals} signals in ${written.file}, ground truth (${written.defectors} defectors) in ${written.truthFile}`,
+          written,
+        );
+        return;
+      }
+      const workspaceId = required(values, "workspace");
       // The history ends today, so the service's windows see it as recent.
       const day = 86_400_000;
       const start = new Date(Math.floor(Date.now() / day) * day - days * day);

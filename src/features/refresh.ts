@@ -108,11 +108,13 @@ export async function sweepStaleFeatures(deps: Deps, input: { limit?: number } =
     from customers c
     left join customer_features f on f.workspace_id = c.workspace_id and f.customer_id = c.id
     where c.merged_into is null
+      and not exists (select 1 from workspaces w where w.id = c.workspace_id and w.scratch)
       and (f.watermark < c.last_signal_at
         or (f.customer_id is null and exists (select 1 from signals s where s.workspace_id = c.workspace_id and s.customer_id = c.id)))
       and not exists (select 1 from refresh_requests r where r.workspace_id = c.workspace_id and r.customer_id = c.id)
     limit ${input.limit ?? 10_000}`;
-  const waiting = await sql<{ workspace_id: string }[]>`select distinct workspace_id from refresh_requests`;
+  const waiting = await sql<{ workspace_id: string }[]>`
+    select distinct r.workspace_id from refresh_requests r join workspaces w on w.id = r.workspace_id and not w.scratch`;
   for (const w of waiting) await enqueueRefresh(deps, w.workspace_id);
   return { requested: added.count, workspaces: waiting.length };
 }

@@ -27,8 +27,8 @@ import type { ModelFit, ModelFitStatus } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
 import { inParallel } from "../parallel.ts";
-import { fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
-import { modelSettingsOf } from "../workspaces/settings.ts";
+import { fitBgNbd, fitGammaGammaScaled, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
+import { modelSettingsOf, sameModelSettings } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { fitParams, scoreSummary, usableGammaGamma } from "./score-summary.ts";
 
@@ -65,7 +65,8 @@ export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string
   return deps.database.sql.begin(async (tx) => {
     await lockWorkspaceModel(tx, workspaceId);
     const existing = await findPeriodFit(tx, { workspaceId, period });
-    if (existing?.status === "fitted" && !(await signalsArrivedSince(tx, { workspaceId, since: existing.asOf }))) {
+    // Reused only when made with the same settings from the same data.
+    if (existing?.status === "fitted" && sameModelSettings(existing, settings) && !(await signalsArrivedSince(tx, { workspaceId, since: existing.asOf }))) {
       return outcome(existing, true);
     }
 
@@ -170,11 +171,9 @@ function fitSpend(summary: PurchaseSummary, penalizer: number): { fit: GammaGamm
   const rows = Array.from({ length: size }, (_, k) => spenders[Math.floor(k * step)]!);
   const x = Float64Array.from(rows, (i) => summary.x[i]!);
   const zbar = Float64Array.from(rows, (i) => summary.zbar[i]!);
-  const scale = zbar.reduce((sum, z) => sum + z, 0) / size;
   try {
-    const scaled = fitGammaGamma({ x, zbar: zbar.map((z) => z / scale) }, { penalizer });
-    const params = { ...scaled.params, gamma: scaled.params.gamma * scale };
-    const fit: GammaGammaFit = { ...scaled, params, logLikelihood: gammaGammaLogLikelihood(params, { x, zbar }) };
+    const fit = fitGammaGammaScaled({ x, zbar }, { penalizer });
+    const params = fit.params;
     if (!usableGammaGamma(params.p, params.q, params.gamma)) {
       return { fit, note: `Gamma-Gamma q = ${params.q.toFixed(3)} ≤ 1: the mean order value is undefined, so CLV and value at risk are left out.` };
     }

@@ -38,7 +38,7 @@ export async function fitAllModels(deps: Deps, input: { pageSize?: number } = {}
   let queued = 0;
   let failed = 0;
   for (;;) {
-    const page = await deps.database.sql<{ id: string }[]>`select id from workspaces where id > ${after} order by id limit ${pageSize}`;
+    const page = await deps.database.sql<{ id: string }[]>`select id from workspaces where id > ${after} and not scratch order by id limit ${pageSize}`;
     for (const { id } of page) {
       try {
         await enqueueModelFit(deps, { workspaceId: id });

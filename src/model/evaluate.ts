@@ -3,7 +3,9 @@
  * fit on the calibration period, predict the holdout period, compare with what happened.
  */
 import { conditionalExpectedPurchases, expectedPurchases, fitBgNbd, probabilityNoPurchase, type BgNbdParams } from "./bgnbd.ts";
-import { fitGammaGamma, type GammaGammaParams } from "./gamma-gamma.ts";
+import { DEFAULT_MODEL_SETTINGS } from "./defaults.ts";
+import type { GammaGammaParams } from "./gamma-gamma.ts";
+import { fitGammaGammaScaled } from "./spend.ts";
 import { buildSummary } from "./summary.ts";
 import { formatDay, parseDay, type TransactionRecord, type TransactionTable } from "./transactions.ts";
 
@@ -20,7 +22,7 @@ export interface EvaluateOptions {
    * horizonDays of the holdout"). Default and maximum: the whole holdout.
    */
   horizonDays?: number;
-  /** L2 penaliser for both fits (see fitBgNbd). Default 0. */
+  /** L2 penaliser for both fits (see fitBgNbd), Gamma-Gamma on spend scaled to mean 1 as workspace fits do. Default the workspace default (DEFAULT_MODEL_SETTINGS). */
   penalizer?: number;
 }
 
@@ -121,12 +123,12 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
   const labelCounts =
     horizonDays === holdDays ? s.holdoutX : buildSummary(opts.transactions, { calibrationEnd: calEnd, holdoutEnd: calEnd + horizonDays }).holdoutX;
 
-  const penalizer = opts.penalizer ?? 0;
+  const penalizer = opts.penalizer ?? DEFAULT_MODEL_SETTINGS.penalizer;
   const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer });
   let gg: ModelEvaluation["gammaGamma"] = null;
   let ggMs = 0;
   if (s.x.some((v, i) => v > 0 && s.zbar[i]! > 0)) {
-    const fit = fitGammaGamma({ x: s.x, zbar: s.zbar }, { penalizer });
+    const fit = fitGammaGammaScaled({ x: s.x, zbar: s.zbar }, { penalizer });
     ggMs = fit.fitMs;
     gg = { params: fit.params, logLikelihood: fit.logLikelihood, customers: fit.customers, fitMs: fit.fitMs };
   }

@@ -4,6 +4,8 @@ export * from "./optimize.ts";
 export * from "./aggregate.ts";
 export * from "./bgnbd.ts";
 export * from "./gamma-gamma.ts";
+export * from "./spend.ts";
+export * from "./defaults.ts";
 export * from "./clv.ts";
 export * from "./transactions.ts";
 export * from "./summary.ts";

@@ -54,6 +54,7 @@ export async function drainOutbox(deps: Deps): Promise<{ processed: number; fail
       const rows = await tx<OutboxRow[]>`
         select id, workspace_id, key, kind, alert_id, customer_id, payload, created_at from outbox
         where processed_at is null and not (id = any(${failedIds}::bigint[]))
+          and not exists (select 1 from workspaces w where w.id = outbox.workspace_id and w.scratch)
         order by id limit ${PAGE}
         for update skip locked`;
       const done: number[] = [];

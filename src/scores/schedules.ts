@@ -3,7 +3,7 @@
 import type { Deps } from "../deps.ts";
 
 export async function fanOutToWorkspaces(deps: Deps, job: "rescoreWorkspace" | "reevaluateTiers") {
-  const rows = await deps.database.sql<{ id: string }[]>`select id from workspaces order by id`;
+  const rows = await deps.database.sql<{ id: string }[]>`select id from workspaces where not scratch order by id`;
   const now = deps.clock();
   const day = now.toISOString().slice(0, 10);
   // The re-score evaluates the moment of the fan-out, whenever its job runs (or reruns).

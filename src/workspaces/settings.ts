@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_SETTINGS } from "../model/defaults.ts";
 import { scoringSettingsSchema } from "../scores/settings.ts";
 import { tierSettingsSchema } from "../tiers/settings.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
@@ -14,18 +15,13 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   minConfidence: 0,
 };
 
-/**
- * The model's defaults. The thresholds follow the usual advice for BG/NBD: a few hundred
- * customers, and enough repeat buyers for the dropout and spend parts to be identified.
- */
-export const defaultModelSettings: ModelSettings = {
-  horizonDays: 90,
-  clvMonths: 12,
-  monthlyDiscountRate: 0.01,
-  penalizer: 0.001,
-  minCustomers: 200,
-  minRepeatCustomers: 50,
-};
+/** The model's defaults (one source with `model evaluate`: src/model/defaults.ts). */
+export const defaultModelSettings: ModelSettings = { ...DEFAULT_MODEL_SETTINGS };
+
+/** Whether a fit ran with these settings (a fit made with others must not be reused). */
+export function sameModelSettings(fit: ModelSettings, settings: ModelSettings): boolean {
+  return (Object.keys(defaultModelSettings) as (keyof ModelSettings)[]).every((k) => fit[k] === settings[k]);
+}
 
 /** The workspace's model settings, defaults filled in (older workspaces have no `model` key). */
 export function modelSettingsOf(settings: WorkspaceSettings): ModelSettings {

@@ -26,7 +26,8 @@ describe("simulator with a database", () => {
     expect(leaks.length).toBe(0);
   });
 
-  it("a tiny quality run gives sane figures and the default pack catches defectors", async () => {
+  // The replay runs the daily pass every simulated day, as production does: minutes on a busy machine.
+  it("a tiny quality run gives sane figures and the default pack catches defectors", { timeout: 300_000 }, async () => {
     const r = await runQualityBench({ customers: 200, days: 120, seed: 3, cdnow: false, database: ctx.database });
     expect(r.defectors).toBeGreaterThan(0);
     for (const s of strategies) {
