@@ -31,6 +31,8 @@ export const jobDefinitions = {
   },
   /** Fit the workspace's BG/NBD + Gamma-Gamma model and score every customer with it. */
   fitModel: { queue: "model", name: "fit-model", payload: z.object({ workspaceId: id }) },
+  /** Run a stored replay (src/replay) in its scratch workspace; long and CPU-bound like a fit. */
+  runReplay: { queue: "model", name: "run-replay", payload: z.object({ workspaceId: id, replayId: id }) },
   /** The weekly fan-out: one fitModel per workspace. */
   fitAllModels: { queue: "maintenance", name: "fit-all-models", payload: z.object({}) },
   /** Handle every unprocessed outbox row (fan-out to endpoints, enrollments, tasks) and enqueue due deliveries. */

@@ -10,6 +10,7 @@ import { sweepActions } from "../src/outbox/sweep.ts";
 import { drainOutbox } from "../src/outbox/drain.ts";
 import { deliverWebhook } from "../src/webhooks/deliver.ts";
 import { reevaluateTiers } from "../src/tiers/evaluate.ts";
+import { runStoredReplay } from "../src/replay/replays.ts";
 import type { JobQueues } from "./runtime.ts";
 
 export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<void> }[] {
@@ -21,7 +22,7 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
     ),
     jobs.startWorker("maintenance", { sweepStaleFeatures: () => sweepStaleFeatures(deps), fitAllModels: () => fitAllModels(deps) }, 1),
     // Fits are CPU-bound and long next to everything else: a queue of their own, one at a time.
-    jobs.startWorker("model", { fitModel: (p) => fitWorkspaceModel(deps, p) }, 1),
+    jobs.startWorker("model", { fitModel: (p) => fitWorkspaceModel(deps, p), runReplay: (p) => runStoredReplay(deps, p) }, 1),
     jobs.startWorker(
       "scoring",
       {

@@ -22,6 +22,7 @@ import { registerDigestRoutes } from "./routes/digests.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerManagerRoutes } from "./routes/managers.ts";
 import { registerModelRoutes } from "./routes/model.ts";
+import { registerReplayRoutes } from "./routes/replays.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerSignalRoutes } from "./routes/signals.ts";
 import { registerTaskRoutes } from "./routes/tasks.ts";
@@ -101,6 +102,7 @@ export function createApp(deps: Deps): App {
   registerApiKeyRoutes(app);
   registerWorkspaceRoutes(app);
   registerModelRoutes(app);
+  registerReplayRoutes(app);
   registerAlertRoutes(app);
   registerRuleRoutes(app);
   registerAuditRoutes(app);

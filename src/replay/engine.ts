@@ -44,7 +44,7 @@ export type ReplayInput = {
   /** After each moment's work (the bench reads its own strategies here). */
   onMoment?: (m: Moment & { deps: Deps }) => Promise<void> | void;
   onSnapshot?: (at: Date, deps: Deps) => Promise<void> | void;
-  progress?: (p: ReplayProgress) => void;
+  progress?: (p: ReplayProgress) => void | Promise<void>;
 };
 
 export type ReplayProgress = { at: string; moment: number; moments: number; signals: number; alerts: number };
@@ -150,7 +150,7 @@ export async function runReplay(base: Deps, input: ReplayInput): Promise<ReplayS
     stats.moments++;
     if (input.progress && (m.jobs.includes("rescore") || k === plan.length - 1)) {
       const [row] = await deps.database.sql<{ n: number }[]>`select count(*)::int as n from alerts where workspace_id = ${workspaceId}`;
-      input.progress({ at: new Date(m.at).toISOString(), moment: k + 1, moments: plan.length, signals, alerts: row!.n });
+      await input.progress({ at: new Date(m.at).toISOString(), moment: k + 1, moments: plan.length, signals, alerts: row!.n });
     }
   }
   const s = (v: number) => Math.round(v / 100) / 10;
