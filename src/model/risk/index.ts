@@ -1,0 +1,4 @@
+export * from "./logistic.ts";
+export * from "./calibration.ts";
+export * from "./metrics.ts";
+export * from "./risk-model.ts";
