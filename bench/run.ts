@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { runCdnowBench } from "./cdnow.ts";
 import { runIngestBench } from "./ingest.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   // The full size is --size 50000 --days 365.
   quality: () =>
     runQualityBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), days: num(values.days) ?? (quick ? 150 : 180), seed: num(values.seed) ?? 1 }),
+  cdnow: async () => ({ ...(await runCdnowBench()), machine: await machineFacts() }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 

@@ -38,6 +38,8 @@ export type WorkspaceSettings = {
   scoring?: Partial<ScoringSettings>;
   /** The customer-base model's settings; absent or partial means the defaults (src/workspaces/settings.ts). */
   model?: Partial<ModelSettings>;
+  /** The learned risk model: auto (live when it beats the purchase model), shadow (fitted and reported, not scored) or off. */
+  riskModel?: { mode: "auto" | "shadow" | "off" };
   /** Webhooks, tasks and campaigns; absent or partial means the defaults (src/workspaces/settings.ts). */
   actions?: Partial<import("./actions-schema.ts").ActionSettings>;
 };
@@ -392,6 +394,9 @@ export const customerModelScores = pgTable(
     expectedOrderValue: doublePrecision("expected_order_value"),
     clv: doublePrecision("clv"),
     valueAtRisk: doublePrecision("value_at_risk"),
+    /** The live learned risk model's calibrated P(no purchase within horizon_days); null while the purchase model scores. */
+    riskProbability: doublePrecision("risk_probability"),
+    riskVersionId: text("risk_version_id"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
 );

@@ -500,6 +500,16 @@ const modelSpecs = {
     sql: "m.churn_probability",
     phrase: { text: "has a {value} churn probability", whenNull: noModel },
   },
+  riskProbability: {
+    label: "learned risk probability",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description:
+      "The learned risk model's calibrated probability (0–1) of no purchase within the model's horizon, from every feature (own purchases, sessions, support, campaigns, competitor apps and spend) and the purchase model's outputs. Empty while the workspace has no live learned model (it goes live only when it beats the purchase model out of time; see GET /v1/model).",
+    sql: "m.risk_probability",
+    phrase: { text: "has a {value} learned risk probability", whenNull: "has no learned risk prediction" },
+  },
   clv: {
     label: "predicted customer lifetime value",
     type: "number",

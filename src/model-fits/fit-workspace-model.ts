@@ -30,6 +30,8 @@ import { inParallel } from "../parallel.ts";
 import { fitBgNbd, fitGammaGammaScaled, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
 import { modelSettingsOf, sameModelSettings } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
+import { applyRiskModel } from "./risk/apply-risk-model.ts";
+import { fitWorkspaceRiskModel, type RiskFitOutcome } from "./risk/fit-risk-model.ts";
 import { fitParams, scoreSummary, usableGammaGamma } from "./score-summary.ts";
 
 /** Customers per insert statement when writing scores. */
@@ -46,6 +48,8 @@ export type ModelFitOutcome = {
   customers: number;
   customersScored: number;
   message: string | null;
+  /** The learned risk model fitted after a new purchase fit (src/model-fits/risk). */
+  riskModel?: RiskFitOutcome;
 };
 
 /** Serialises model runs per workspace until the transaction ends. */
@@ -56,6 +60,23 @@ async function lockWorkspaceModel(tx: postgres.TransactionSql, workspaceId: stri
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
+  const purchase = await fitPurchaseModel(deps, input);
+  if (purchase.reused || purchase.status !== "fitted") return purchase;
+  return { ...purchase, riskModel: await fitRiskModelAfter(deps, input.workspaceId) };
+}
+
+/** The learned model's fit never undoes the purchase model's: a failure is logged and reported. */
+async function fitRiskModelAfter(deps: Deps, workspaceId: string): Promise<RiskFitOutcome> {
+  try {
+    const { settings } = await getWorkspace(deps.database.db, workspaceId);
+    return await fitWorkspaceRiskModel(deps, { workspaceId, mode: settings.riskModel?.mode });
+  } catch (err) {
+    deps.log.warn("risk model fit failed", { workspaceId, err: errorText(err) });
+    return { versionId: null, version: null, status: "failed", message: `The learned risk model's fit failed: ${errorText(err)}`, scored: 0 };
+  }
+}
+
+async function fitPurchaseModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
   const { workspaceId } = input;
   const { settings: workspaceSettings } = await getWorkspace(deps.database.db, workspaceId);
   const settings = modelSettingsOf(workspaceSettings);
@@ -239,5 +260,6 @@ export async function scoreWorkspaceWithLatestFit(
     }));
   });
   await inParallel(pages, input.parallelism ?? 1, ({ write, ...page }) => write(sql, { workspaceId, fitId: fit.id, scoredAt, ...page }));
+  await applyRiskModel(sql, { workspaceId, asOf: scoredAt });
   return { fitId: fit.id, customersScored: (resummarised?.size ?? 0) + stored.size };
 }

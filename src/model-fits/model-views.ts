@@ -5,6 +5,7 @@ import type { DbOrTx } from "../../db/client.ts";
 import { customerModelScores, modelFits, type ModelFit, type ModelSettings } from "../../db/schema.ts";
 import { modelSettingsOf } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
+import { getRiskModelOverview, type RiskModelOverview } from "./risk/risk-views.ts";
 
 export function modelFitView(fit: ModelFit) {
   return {
@@ -41,6 +42,8 @@ export type ModelOverview = {
   activeFit: ModelFitView | null;
   /** The settings the next fit will use, defaults filled in. */
   settings: ModelSettings;
+  /** The learned risk model's versions and whether it scores. */
+  riskModel: RiskModelOverview;
 };
 
 const notFitted = "The model has not been fitted for this workspace yet: POST /v1/model/fit, or wait for the weekly fit.";
@@ -65,6 +68,7 @@ export async function getModelOverview(db: DbOrTx, workspaceId: string): Promise
     fit: latest ? modelFitView(latest) : null,
     activeFit: active ? modelFitView(active) : null,
     settings: modelSettingsOf(settings),
+    riskModel: await getRiskModelOverview(db, workspaceId),
   };
 }
 

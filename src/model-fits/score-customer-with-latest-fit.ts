@@ -2,6 +2,7 @@
 // the fit stays (it is refitted on schedule), the customers' summaries are as of now.
 import { deleteCustomerScores, findLatestFittedFit, selectPurchaseSummary, writeModelScores } from "../../db/queries/model.ts";
 import type { Deps } from "../deps.ts";
+import { applyRiskModel } from "./risk/apply-risk-model.ts";
 import { fitParams, scoreSummary } from "./score-summary.ts";
 
 export type CustomersModelOutcome =
@@ -30,6 +31,7 @@ export async function scoreCustomersWithLatestFit(
     from: 0,
     to: summary.size,
   });
+  await applyRiskModel(sql, { workspaceId: input.workspaceId, asOf: scoredAt, customerIds: summary.ids });
   const kept = new Set(summary.ids);
   const removed = await deleteCustomerScores(sql, { workspaceId: input.workspaceId, customerIds: input.customerIds.filter((id) => !kept.has(id)) });
   return { status: "scored", fitId: fit.id, scored, removed };

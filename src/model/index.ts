@@ -12,3 +12,4 @@ export * from "./summary.ts";
 export * from "./cdnow.ts";
 export * from "./synthetic.ts";
 export { evaluateModel, rocAuc, type EvaluateOptions, type ModelEvaluation } from "./evaluate.ts";
+export * from "./pareto-nbd.ts";

@@ -7,7 +7,13 @@ import type { ScoringSettings } from "./settings.ts";
 
 export type ActiveRule = { id: string; version: number; definition: RuleDefinition; predicate: RulePredicate };
 
-export type ModelValues = { churnProbability: number; clv: number | null; valueAtRisk: number | null };
+export type ModelValues = {
+  churnProbability: number;
+  clv: number | null;
+  valueAtRisk: number | null;
+  /** The live learned risk model's probability and the inputs that raise it most; when present, it is the model part. */
+  risk?: { probability: number; version: number; sentences: string[] } | null;
+};
 
 export type ScoreResult = {
   score: number;
@@ -61,7 +67,8 @@ export function computeScore(input: {
     if (d.actions.campaign || d.actions.task) actions.push({ ruleId: rule.id, ...d.actions });
   }
   const rulePoints = reasons.reduce((sum, r) => sum + r.points, 0);
-  const modelPoints = input.model ? Math.round(input.settings.modelWeight * input.model.churnProbability) : 0;
+  const modelProbability = input.model ? (input.model.risk?.probability ?? input.model.churnProbability) : 0;
+  const modelPoints = input.model ? Math.round(input.settings.modelWeight * modelProbability) : 0;
   const score = Math.min(100, rulePoints + modelPoints);
   const worst = reasons.reduce<Severity | null>((w, r) => (w === null || rank(r.severity as Severity) > rank(w) ? (r.severity as Severity) : w), null);
   const bySeverity = worst !== null && rank(worst) >= rank(input.settings.alertOnSeverity);
@@ -69,16 +76,18 @@ export function computeScore(input: {
   const severity: Severity = worst ?? (score >= 80 ? "high" : score >= input.settings.alertThreshold ? "medium" : "low");
   if (input.model && modelPoints > 0) {
     const var_ = input.model.valueAtRisk;
+    const risk = input.model.risk;
     reasons.push({
       ruleId: "model",
       version: 0,
-      name: "Statistical model (BG/NBD)",
+      name: risk ? `Learned risk model (version ${risk.version})` : "Statistical model (BG/NBD)",
       points: modelPoints,
       severity: "low",
       mode: "live",
       sentences: [
-        `has a ${Math.round(input.model.churnProbability * 100)}% probability of no purchase over the model's horizon` +
+        `has a ${Math.round(modelProbability * 100)}% probability of no purchase over the model's horizon` +
           (var_ !== null ? `, putting ${wholeNumber.format(Math.round(var_))} ${input.currency} at risk` : ""),
+        ...(risk?.sentences ?? []),
       ],
     });
   }

@@ -8,6 +8,7 @@ import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { factValuesOf } from "../rules-service/facts.ts";
+import { riskExplainer } from "../model-fits/risk/explain-risk.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
@@ -48,14 +49,17 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
   const sql = deps.database.sql;
   const rows = await sql<FactRow[]>`
     select f.*, t.tier, t.tier_score,
-      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d,
+      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_version_id,
       last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
     from ${customersWithFacts(sql, input)}
     where f.customer_id = any(${input.customerIds as string[]}::text[])`;
+  const explainRisk = await riskExplainer(sql, input.workspaceId, rows);
   return rows.map((row) => {
     const facts = factValuesOf(row);
     const model: ModelValues | null =
-      row.churn_probability === null ? null : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk };
+      row.churn_probability === null
+        ? null
+        : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk, risk: explainRisk(row) };
     const last =
       row.last_score === null ? null : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null };
     const watermark = (row.watermark as Date | null)?.getTime() ?? null;

@@ -26,8 +26,9 @@ export async function customersToRescore(
     sql`(coalesce(t.tier = any(${r.definition.tiers as string[]}::text[]), false) and coalesce(${ruleFragment(sql, r.sql)}, false))`;
   const column = (i: number) => sql.unsafe(`r${i}`);
   const flags = counted.length === 0 ? sql`` : sql`, ${join(sql, counted.map((r, i) => sql`${matched(r)} as ${column(i)}`), sql`, `)}`;
-  // computeScore: Math.round(modelWeight × churn probability), 0 without the model.
-  const modelPoints = sql`(case when m.churn_probability is null then 0 else floor(${settings.modelWeight}::float8 * m.churn_probability + 0.5)::int end)`;
+  // computeScore: Math.round(modelWeight × churn probability), 0 without the model; the live
+  // learned risk model's probability instead when it has one.
+  const modelPoints = sql`(case when m.churn_probability is null then 0 else floor(${settings.modelWeight}::float8 * coalesce(m.risk_probability, m.churn_probability) + 0.5)::int end)`;
   const live = counted.flatMap((r, i) => (r.definition.mode === "live" ? [sql`(case when ${column(i)} then ${r.definition.points}::int else 0 end)`] : []));
   const rulePoints = live.length === 0 ? sql`0` : join(sql, live, sql` + `);
   // The signature lists `ruleId@version` of every reason and shadow hit, sorted as in JS; the

@@ -110,6 +110,7 @@ export const workspaceSettingsPatchSchema = z
       .refine((r) => r.default !== undefined, { message: "must include a default", path: ["default"] }),
     minConfidence: z.number().min(0).max(1),
     model: modelSettingsPatchSchema,
+    riskModel: z.strictObject({ mode: z.enum(["auto", "shadow", "off"]) }).meta({ description: "The learned risk model: auto (live when it beats the purchase model out of time), shadow (fitted and reported, not scored) or off" }),
     actions: actionSettingsPatchSchema,
     tiers: tierSettingsSchema.partial(),
     scoring: scoringSettingsSchema.partial(),

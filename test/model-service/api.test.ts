@@ -28,6 +28,7 @@ describe("GET /v1/model and POST /v1/model/fit", () => {
       fit: null,
       activeFit: null,
       settings: defaultModelSettings,
+      riskModel: { scoring: "purchase_model", message: expect.stringMatching(/learned risk model is fitted after each purchase-model fit/), liveVersion: null, versions: [] },
     });
     const profile = await readJson(await ctx.request("/v1/customers/7", { key: ws.keys.marketer }));
     expect(profile).toMatchObject({ model: null, modelReason: expect.stringMatching(/not been fitted/) });

@@ -57,6 +57,7 @@ describe("fact catalogue", () => {
     const model = factCatalogue.filter((f) => f.source === "model").map((f) => [f.name, f.sql, f.nullable]);
     expect(model).toEqual([
       ["churnProbability", "m.churn_probability", true],
+      ["riskProbability", "m.risk_probability", true],
       ["clv", "m.clv", true],
       ["valueAtRisk", "m.value_at_risk", true],
       ["pAlive", "m.p_alive", true],

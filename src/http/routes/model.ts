@@ -5,6 +5,7 @@ import { INLINE_FIT_MAX_CUSTOMERS, requestModelFit } from "../../model-fits/requ
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
+import { riskModelOverviewSchema } from "./risk-model-schema.ts";
 
 const modelFit = z
   .object({
@@ -53,6 +54,7 @@ const overview = z
       minCustomers: z.number().int(),
       minRepeatCustomers: z.number().int(),
     }),
+    riskModel: riskModelOverviewSchema.meta({ description: "The learned risk model: versions with AUC, Brier, ECE and reliability, and whether it scores" }),
   })
   .meta({ id: "ModelOverview" });
 

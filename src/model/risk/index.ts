@@ -1,0 +1,5 @@
+export * from "./logistic.ts";
+export * from "./calibration.ts";
+export * from "./metrics.ts";
+export * from "./risk-model.ts";
+export * from "./holdout.ts";
