@@ -32,6 +32,8 @@ import { createWorkspace, updateWorkspaceSettings } from "../src/workspaces/work
 import { freshDatabase, machineFacts, memoryReport } from "./support.ts";
 import type { Database } from "../db/client.ts";
 import { daysSinceLastPurchaseSql } from "../db/queries/features.ts";
+import type { Brand } from "../src/simulator/index.ts";
+import { archetypeTable, figuresByArchetype, isTruePositive } from "./quality-report.ts";
 
 const DAY = 86_400_000;
 export const strategies = ["rules", "model", "combined", "recency", "rfm"] as const;
@@ -41,6 +43,8 @@ export type QualityOptions = {
   customers?: number;
   days?: number;
   seed?: number;
+  /** Parts of the simulated brand to fix (panel coverage, archetype mix, …); the rest is drawn from the seed. */
+  brand?: Partial<Brand>;
   /** Days per pipeline step (default 7). */
   stepDays?: number;
   /** Days of history loaded before the first step (default min(60, days / 3)). */
@@ -91,7 +95,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
   const started = performance.now();
   try {
     const t0 = performance.now();
-    const sim = simulate({ customers, days, seed });
+    const sim = simulate({ customers, days, seed, brand: opts.brand });
     const simulateMs = performance.now() - t0;
     const { workspace } = await createWorkspace(database.db, { name: `quality ${seed}` });
     const workspaceId = workspace.id;
@@ -150,6 +154,9 @@ export async function runQualityBench(opts: QualityOptions = {}) {
         where a.workspace_id = ${workspaceId} and r ? 'ruleId' group by 1 order by 2 desc`
     ).reduce<Record<string, number>>((o, r) => ((o[r.rule] = r.n), o), {});
 
+    const byArchetype = Object.fromEntries(
+      (Object.entries({ rules: ruleAlerts, ...flagged, combined }) as [Strategy, Alert[]][]).map(([s, a]) => [s, figuresByArchetype(a, truth, weeks)]),
+    );
     const cdnow = opts.cdnow === false ? null : await cdnowHoldout();
     return {
       name: "quality",
@@ -157,9 +164,11 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       defectors: truth.filter((t) => t.defected).length,
       modelFits: replay.modelFits.fitted,
       figures,
+      byArchetype,
+      brand: sim.brand,
       alertsByRule: byRule,
       definitions: {
-        truePositive: "alert on a defector opened from 14 days before onset to 30 days after the defection",
+        truePositive: "alert on a leaver (any leaving archetype) opened from 14 days before onset to 30 days after they left",
         model: `churn probability ≥ ${MODEL_CHURN_THRESHOLD} and value at risk ≥ ${MODEL_MIN_VALUE_AT_RISK} KRW`,
         recency: `days since last purchase > ${RECENCY_DAYS}`,
         rfm: "spend 180d ≥ 300,000 and orders 180d ≥ 4 and days since last purchase > 30",
@@ -209,11 +218,7 @@ export function score(alerts: readonly Alert[], truth: readonly GroundTruth[], c
   const firstCatch = new Map<string, number>();
   let tp = 0;
   for (const a of alerts) {
-    const t = byId.get(a.customerId);
-    if (!t?.defected || !t.defectionAt || !t.onsetAt) continue;
-    const from = Date.parse(t.onsetAt) - 14 * DAY;
-    const to = Date.parse(t.defectionAt) + 30 * DAY;
-    if (a.at < from || a.at > to) continue;
+    if (!isTruePositive(a, byId.get(a.customerId))) continue;
     tp++;
     if (!firstCatch.has(a.customerId) || firstCatch.get(a.customerId)! > a.at) firstCatch.set(a.customerId, a.at);
   }
@@ -252,6 +257,11 @@ export async function cdnowHoldout() {
     churnAuc: r(e.churn.auc),
     recencyBaselineAuc: r(e.churn.recencyBaselineAuc),
   };
+}
+
+/** The per-archetype table printed by `npm run bench -- quality`. */
+export function qualityArchetypeTable(result: Awaited<ReturnType<typeof runQualityBench>>) {
+  return archetypeTable(result.byArchetype);
 }
 
 /** The table printed by `npm run bench -- quality`. */

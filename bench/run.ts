@@ -7,13 +7,14 @@ import { runCdnowBench } from "./cdnow.ts";
 import { runIngestBench } from "./ingest.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
-import { qualityTable, runQualityBench } from "./quality.ts";
+import { qualityArchetypeTable, qualityTable, runQualityBench } from "./quality.ts";
 import { runRescoreBench } from "./rescore.ts";
 import { machineFacts, SERVICE_HEAP_MIB } from "./support.ts";
+import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" } },
+  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
@@ -27,7 +28,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   rescore: () => runRescoreBench({ customers: num(values.size) ?? (quick ? 20_000 : 200_000) }),
   // The issue's full size is --size 50000 --days 365.
   quality: () =>
-    runQualityBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), days: num(values.days) ?? (quick ? 150 : 180), seed: num(values.seed) ?? 1 }),
+    runQualityBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), days: num(values.days) ?? (quick ? 150 : 180), seed: num(values.seed) ?? 1, brand: qualityBrand() }),
   cdnow: async () => ({ ...(await runCdnowBench()), machine: await machineFacts() }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
@@ -63,10 +64,18 @@ for (const name of names) {
   process.stdout.write(`\n== ${name} ==\n`);
   if (name === "quality") {
     console.table(qualityTable(result as Awaited<ReturnType<typeof runQualityBench>>));
+    console.table(qualityArchetypeTable(result as Awaited<ReturnType<typeof runQualityBench>>));
     console.table(flatten({ cdnowHoldout: result.cdnow ?? {}, sizes: result.sizes, seconds: result.seconds, memory: result.memory }));
   } else console.table(flatten(result));
 }
 process.exit(0);
+
+/** `--brand plain` simulates the brand of earlier runs; `--coverage 0.4` sets both panels' coverage. */
+function qualityBrand(): Partial<Brand> | undefined {
+  const brand: Partial<Brand> = values.brand === "plain" ? { ...plainBrand } : {};
+  if (values.coverage !== undefined) Object.assign(brand, { appPanelCoverage: Number(values.coverage), cardPanelCoverage: Number(values.coverage) });
+  return Object.keys(brand).length > 0 ? brand : undefined;
+}
 
 function flatten(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@
 // slide to competitors before their defection and buy nothing after it.
 import { describe, expect, it } from "vitest";
 import { signalSchema } from "../../src/signals/schema.ts";
-import { archetypeParams, archetypes, simulate } from "../../src/simulator/index.ts";
+import { archetypeParams, archetypes, leavingArchetypes, plainBrand, simulate } from "../../src/simulator/index.ts";
 
 const sim = simulate({ customers: 1_000, days: 180, seed: 42 });
 
@@ -30,17 +30,24 @@ describe("simulate", () => {
     expect(times.at(-1)!).toBeLessThanOrEqual(sim.end.getTime());
   });
 
-  it("meets the documented archetype shares", () => {
+  it("meets the brand's archetype shares, and a seed is a brand of its own", () => {
     const counts = new Map<string, number>();
     for (const t of sim.truth) counts.set(t.archetype, (counts.get(t.archetype) ?? 0) + 1);
-    for (const a of archetypes) expect(Math.abs((counts.get(a) ?? 0) - archetypeParams[a].share * 1_000)).toBeLessThanOrEqual(1);
-    expect(sim.truth.filter((t) => t.defected).every((t) => t.archetype === "defecting_vip")).toBe(true);
+    for (const a of archetypes) expect(Math.abs((counts.get(a) ?? 0) - sim.brand.shares[a] * 1_000)).toBeLessThanOrEqual(1);
+    expect(sim.truth.filter((t) => t.defected).every((t) => leavingArchetypes.includes(t.archetype))).toBe(true);
+    const other = simulate({ customers: 10, days: 60, seed: 43 }).brand;
+    expect(other.shares).not.toEqual(sim.brand.shares);
+    expect(other.appPanelCoverage).not.toBe(sim.brand.appPanelCoverage);
+    const plain = simulate({ customers: 1_000, days: 180, seed: 42, brand: plainBrand });
+    for (const a of archetypes) expect(plain.truth.filter((t) => t.archetype === a).length).toBe(Math.round(archetypeParams[a].share * 1_000));
   });
 
   it("defectors show competitor signals before defecting and stop buying after", () => {
-    const defectors = sim.truth.filter((t) => t.defected);
+    const defectors = sim.truth.filter((t) => t.archetype === "defecting_vip");
     expect(defectors.length).toBeGreaterThan(0);
-    for (const d of defectors) {
+    const covered = defectors.filter((d) => sim.signals.some((s) => s.customerId === d.customerId && s.type.startsWith("competitor_")));
+    expect(covered.length).toBeGreaterThan(0);
+    for (const d of covered) {
       const defection = Date.parse(d.defectionAt!);
       const onset = Date.parse(d.onsetAt!);
       expect(onset).toBeLessThan(defection);
@@ -59,8 +66,10 @@ describe("simulate", () => {
     const loyal = sim.truth.filter((t) => t.archetype === "loyal_vip").map((t) => t.customerId);
     const buying = new Set(sim.signals.filter((s) => s.type === "purchase" && Date.parse(s.occurredAt) > lastMonth).map((s) => s.customerId));
     expect(loyal.filter((id) => buying.has(id)).length / loyal.length).toBeGreaterThan(0.9);
-    const bait = new Set(sim.truth.filter((t) => t.archetype === "browsing_vip").map((t) => t.customerId));
-    const browsing = new Set(sim.signals.filter((s) => s.type === "competitor_app_usage" && bait.has(s.customerId)).map((s) => s.customerId));
+    // With full panel coverage (the plain brand) every bait customer is seen browsing.
+    const plain = simulate({ customers: 1_000, days: 180, seed: 42, brand: plainBrand });
+    const bait = new Set(plain.truth.filter((t) => t.archetype === "browsing_vip").map((t) => t.customerId));
+    const browsing = new Set(plain.signals.filter((s) => s.type === "competitor_app_usage" && bait.has(s.customerId)).map((s) => s.customerId));
     expect(browsing.size / bait.size).toBeGreaterThan(0.9);
     for (const s of sim.signals) if (s.type === "purchase") expect(s.data.currency).toBe("KRW");
   });
