@@ -30,6 +30,9 @@ export type ComparisonOperator = (typeof comparisonOperators)[number];
 export const listOperators = ["in", "notIn"] as const;
 export const elementOperators = ["contains", "doesNotContain"] as const;
 export const baselineOperators = ["decreasedByAtLeast", "increasedByAtLeast"] as const;
+/** Whether the fact has a value at all; they take no `value`. */
+export const existenceOperators = ["exists", "notExists"] as const;
+export type ExistenceOperator = (typeof existenceOperators)[number];
 export type BaselineOperator = (typeof baselineOperators)[number];
 
 export const operators = [
@@ -38,10 +41,11 @@ export const operators = [
   ...elementOperators,
   "between",
   ...baselineOperators,
+  ...existenceOperators,
 ] as const;
 export type Operator = (typeof operators)[number];
 
-const ordered = [...comparisonOperators, ...listOperators, "between"] as const;
+const ordered = [...comparisonOperators, ...listOperators, "between", ...existenceOperators] as const;
 
 /**
  * Which operators apply to which fact type. Strings get equality only: ordering strings
@@ -52,11 +56,20 @@ export const operatorsByFactType: Record<FactType, readonly Operator[]> = {
   number: ordered,
   integer: ordered,
   tier: ordered,
-  timestamp: [...comparisonOperators, "between"],
-  boolean: ["equal", "notEqual"],
-  string: ["equal", "notEqual", ...listOperators],
-  "string[]": elementOperators,
+  timestamp: [...comparisonOperators, "between", ...existenceOperators],
+  boolean: ["equal", "notEqual", ...existenceOperators],
+  string: ["equal", "notEqual", ...listOperators, ...existenceOperators],
+  "string[]": [...elementOperators, ...existenceOperators],
 };
+
+export const isExistenceOperator = (op: Operator): op is ExistenceOperator =>
+  (existenceOperators as readonly Operator[]).includes(op);
+
+export const isComparisonOperator = (op: Operator): op is ComparisonOperator =>
+  (comparisonOperators as readonly Operator[]).includes(op);
+
+/** Fact types whose values can be compared with each other: numbers and integers mix. */
+export const comparableFamily = (t: FactType): string => (t === "integer" ? "number" : t);
 
 export const isBaselineOperator = (op: Operator): op is BaselineOperator =>
   (baselineOperators as readonly Operator[]).includes(op);
