@@ -73,3 +73,33 @@ export const comparableFamily = (t: FactType): string => (t === "integer" ? "num
 
 export const isBaselineOperator = (op: Operator): op is BaselineOperator =>
   (baselineOperators as readonly Operator[]).includes(op);
+
+/**
+ * What each operator means and what it answers for an unknown fact (missing, null, or a
+ * non-finite number): served with the fact catalogue, documented in the README, and checked
+ * against both compilers by test/rules/unknown-facts.test.ts.
+ */
+export const operatorGuide: Record<Operator, { meaning: string; whenUnknown: boolean }> = {
+  equal: { meaning: "the fact equals the value", whenUnknown: false },
+  notEqual: { meaning: "the fact differs from the value; an unknown fact differs from every value", whenUnknown: true },
+  lessThan: { meaning: "the fact is below the value (tiers by rank)", whenUnknown: false },
+  lessThanInclusive: { meaning: "the fact is at most the value", whenUnknown: false },
+  greaterThan: { meaning: "the fact is above the value", whenUnknown: false },
+  greaterThanInclusive: { meaning: "the fact is at least the value", whenUnknown: false },
+  in: { meaning: "the fact is one of the listed values", whenUnknown: false },
+  notIn: { meaning: "the fact is none of the listed values; an unknown fact is none of them", whenUnknown: true },
+  contains: { meaning: "the list fact has the value as an element", whenUnknown: false },
+  doesNotContain: { meaning: "the list fact lacks the value (an unknown list is not known to lack it)", whenUnknown: false },
+  between: { meaning: "low ≤ fact ≤ high", whenUnknown: false },
+  decreasedByAtLeast: { meaning: "the fact fell by at least this fraction of its baseline (false from a zero or unknown baseline)", whenUnknown: false },
+  increasedByAtLeast: { meaning: "the fact rose by at least this fraction of its baseline (any activity counts from a zero baseline)", whenUnknown: false },
+  exists: { meaning: "the fact has a value (takes no value)", whenUnknown: false },
+  notExists: { meaning: "the fact has no value (takes no value)", whenUnknown: true },
+};
+
+export const ruleLanguageNotes = {
+  not: "not is the plain negation of its condition, which is always true or false: not(x equal 5) equals x notEqual 5, and not(x lessThan 5) is true for an unknown x while x greaterThanInclusive 5 is false.",
+  factComparison:
+    'value may name another fact of the same type, {"fact": "spend30dBaseline", "factor": 0.5} (factor for numbers, 0 < factor ≤ 1000): the leaf compares with factor × that fact and is false when either fact is unknown, for every operator, notEqual included.',
+  nonFinite: "Non-finite numbers (NaN, ±Infinity) count as unknown.",
+};
