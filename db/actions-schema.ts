@@ -205,6 +205,10 @@ export type CampaignChannel = (typeof campaignChannels)[number];
 export type CampaignTemplate = { title?: string; body: string };
 export type CampaignCoupon = { codes?: string[]; prefix?: string; value: number; kind: "amount" | "percent"; expiresInDays: number };
 
+/** active: alerts enroll customers; paused: nothing is enrolled (starter campaigns begin paused until a marketer enables them). */
+export const campaignStatuses = ["active", "paused"] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
 export const campaigns = pgTable(
   "campaigns",
   {
@@ -214,6 +218,7 @@ export const campaigns = pgTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     channel: text("channel").$type<CampaignChannel>().notNull(),
+    status: text("status").$type<CampaignStatus>().notNull().default("active"),
     template: jsonb("template").$type<CampaignTemplate>().notNull(),
     coupon: jsonb("coupon").$type<CampaignCoupon | null>(),
     /** Rules whose alerts may enroll; empty: any rule that names the campaign. */

@@ -253,5 +253,10 @@ export const outbox = pgTable(
     createdAt: ts("created_at").notNull(),
     processedAt: ts("processed_at"),
   },
-  (t) => [uniqueIndex("outbox_key").on(t.workspaceId, t.key), index("outbox_pending_idx").on(t.createdAt).where(sql`processed_at is null`)],
+  (t) => [
+    uniqueIndex("outbox_key").on(t.workspaceId, t.key),
+    index("outbox_pending_idx").on(t.createdAt).where(sql`processed_at is null`),
+    // An alert's campaign requests, to show what became of each (src/campaigns/alert-campaigns.ts).
+    index("outbox_campaign_enroll_idx").on(t.workspaceId, t.alertId).where(sql`kind = 'campaign.enroll'`),
+  ],
 );

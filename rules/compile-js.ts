@@ -1,10 +1,17 @@
 // Conditions → a JS predicate, compiled once into closures and run per customer.
 //
-// Null semantics (the same in compile-sql.ts): a leaf whose fact value is missing or null
-// is false, whatever the operator — `notEqual`, `notIn` and `doesNotContain` included — and
-// `not` of it is true. SQL would make such a leaf unknown and `not` of it unknown too;
-// there every leaf is wrapped in coalesce(…, false) to get the same answer. Non-finite
-// numbers (NaN, ±Infinity) read as null on both sides.
+// Unknown facts (missing or null; non-finite numbers read as null on both sides) follow
+// json-rules-engine where it has the operator, and two-valued logic everywhere, so `not`
+// is always the plain negation (the same in compile-sql.ts):
+//   - notEqual, notIn and notExists are true for an unknown fact; every other operator
+//     (equal, in, the orderings, between, contains, doesNotContain, the baseline operators,
+//     exists) is false;
+//   - so `not(x equal 5)` and `x notEqual 5` agree, while `not(x lessThan 5)` is true for
+//     an unknown x and `x greaterThanInclusive 5` is false;
+//   - comparing with another fact (`value: {fact, factor?}`) is false when either fact is
+//     unknown, for every operator, notEqual included.
+// SQL makes a leaf on a null fact unknown; compile-sql.ts turns each leaf into a plain
+// true/false first, so its `not` agrees.
 //
 // Every child of all/any is evaluated (no short-circuit), so the trace is complete.
 import { ruleConditionsSchema, type ConditionNode, type RuleConditions } from "./conditions.ts";
@@ -54,33 +61,55 @@ function compileNode(node: ConditionNode): (read: Reader) => RuleTrace {
   return compileLeaf(node, normalizeLeaf(node));
 }
 
-function compileLeaf(source: { fact: string; operator: LeafTrace["operator"]; value: LeafTrace["value"] }, leaf: NormalizedLeaf) {
+function compileLeaf(source: { fact: string; operator: LeafTrace["operator"]; value?: LeafTrace["value"] }, leaf: NormalizedLeaf) {
   const { fact } = leaf;
   const context = phraseFacts(fact).flatMap((name) => factsByName.get(name) ?? []);
   const test = leafTest(leaf);
   return (read: Reader): LeafTrace => {
     const x = read(fact);
-    const { result, baseline } = test(x, read);
+    const { result, baseline, other } = test(x, read);
     const trace: LeafTrace = { kind: "leaf", ...source, factValue: display(fact, x), result };
     if (baseline) trace.baseline = baseline;
+    if (other) trace.other = other;
     if (context.length) trace.context = Object.fromEntries(context.map((c) => [c.name, display(c, read(c))]));
     return trace;
   };
 }
 
-type LeafOutcome = { result: boolean; baseline?: NonNullable<LeafTrace["baseline"]> };
+type LeafOutcome = { result: boolean; baseline?: NonNullable<LeafTrace["baseline"]>; other?: NonNullable<LeafTrace["other"]> };
+
+/** Beyond this the product factor × other could overflow (in SQL an error): such a value counts as unknown on both sides. */
+export const maxScaledMagnitude = 1e300;
 
 function leafTest(leaf: NormalizedLeaf): (x: Comparable, read: Reader) => LeafOutcome {
   switch (leaf.shape) {
     case "compare": {
       const cmp = compare[leaf.operator];
       const v = leaf.operand;
-      return (x) => ({ result: isScalar(x) && cmp(x, v) });
+      const whenUnknown = leaf.operator === "notEqual";
+      return (x) => ({ result: isScalar(x) ? cmp(x, v) : whenUnknown });
     }
     case "list": {
       const values = leaf.operands;
       const want = leaf.operator === "in";
-      return (x) => ({ result: isScalar(x) && values.includes(x) === want });
+      return (x) => ({ result: isScalar(x) ? values.includes(x) === want : !want });
+    }
+    case "exists": {
+      const want = leaf.operator === "exists";
+      return (x) => ({ result: (x !== null) === want });
+    }
+    case "fact": {
+      const cmp = compare[leaf.operator];
+      const { other, factor } = leaf;
+      return (x, read) => {
+        const raw = read(other);
+        let y: Comparable = raw;
+        if (factor !== null) y = typeof raw === "number" && Math.abs(raw) < maxScaledMagnitude ? raw * factor : null;
+        return {
+          result: isScalar(x) && isScalar(y) && cmp(x, y),
+          other: { fact: other.name, value: display(other, raw), ...(factor !== null ? { factor } : {}) },
+        };
+      };
     }
     case "between": {
       const { lo, hi } = leaf;

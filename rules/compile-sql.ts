@@ -6,13 +6,16 @@
 // - Numbers are float8 parameters: JS numbers and PostgreSQL double precision are the same
 //   IEEE doubles, postgres.js sends the shortest round-trip decimal, and integer columns are
 //   widened to float8 exactly, so comparisons agree bit for bit.
-// - Each leaf is coalesce(<leaf>, false): a null fact makes the leaf false, and `not` of it
-//   true, as in JS. Groups of such leaves are never null.
+// - Each leaf is coalesce(<leaf>, false), with notEqual / notIn written as
+//   `x is null or …`: an unknown fact gives exactly the JS answer (true for notEqual, notIn
+//   and notExists, false otherwise; see compile-js.ts), never SQL's unknown, so `not` of a
+//   leaf is its plain negation. Groups of such leaves are never null.
 // - Non-finite doubles read as null (see finiteSql); timestamps are compared at millisecond
 //   precision, which is all a JS Date holds.
 import { ruleConditionsSchema, type ConditionNode, type RuleConditions } from "./conditions.ts";
 import { finiteSql, type FactDefinition } from "./facts.ts";
 import { normalizeLeaf, type NormalizedLeaf, type Operand } from "./leaf.ts";
+import { maxScaledMagnitude } from "./compile-js.ts";
 
 export type CompiledSql = { text: string; params: unknown[] };
 
@@ -55,11 +58,23 @@ function compileLeaf(leaf: NormalizedLeaf, bind: Bind): string {
   const x = read(leaf.fact);
   const cast = castOf(leaf.fact);
   switch (leaf.shape) {
-    case "compare":
-      return `${x} ${sqlOperator[leaf.operator]} ${bind(param(leaf.fact, leaf.operand), cast)}`;
+    case "compare": {
+      const test = `${x} ${sqlOperator[leaf.operator]} ${bind(param(leaf.fact, leaf.operand), cast)}`;
+      return leaf.operator === "notEqual" ? `(${x} is null or ${test})` : test;
+    }
     case "list": {
       const list = bind(leaf.operands.map((o) => param(leaf.fact, o)), `${cast}[]`);
-      return leaf.operator === "in" ? `${x} = any(${list})` : `${x} <> all(${list})`;
+      return leaf.operator === "in" ? `${x} = any(${list})` : `(${x} is null or ${x} <> all(${list}))`;
+    }
+    case "exists":
+      return leaf.operator === "exists" ? `${x} is not null` : `${x} is null`;
+    case "fact": {
+      const y = read(leaf.other);
+      if (leaf.factor === null) return `${x} ${sqlOperator[leaf.operator]} ${y}`;
+      // float8 multiplication, as JS does it; guarded so it can never overflow (an error in SQL).
+      const y8 = `(${y})::float8`; // abs() of the smallest int4 overflows
+      const scaled = `(case when abs(${y8}) < ${bind(maxScaledMagnitude, "float8")} then ${y8} * ${bind(leaf.factor, "float8")} end)`;
+      return `${x} ${sqlOperator[leaf.operator]} ${scaled}`;
     }
     case "between":
       return `${x} between ${bind(param(leaf.fact, leaf.lo), cast)} and ${bind(param(leaf.fact, leaf.hi), cast)}`;

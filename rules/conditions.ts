@@ -20,15 +20,30 @@ export const ruleLimits = {
   maxTextLength: 200,
 } as const;
 
-const valueMessage = `value must be a number, a text of up to ${ruleLimits.maxTextLength} characters, true/false, or a list of up to ${ruleLimits.maxListLength} numbers or texts`;
+const valueMessage = `value must be a number, a text of up to ${ruleLimits.maxTextLength} characters, true/false, a list of up to ${ruleLimits.maxListLength} numbers or texts, or another fact: {"fact": "spend30dBaseline", "factor": 0.5}`;
 const text = z.string().max(ruleLimits.maxTextLength);
+
+/** The largest factor a fact comparison takes; with facts below 1e300 the product stays finite. */
+export const maxFactor = 1000;
+
+/** Compare with another fact of the same type; numbers may scale it: fact op factor × other. */
+export const factReferenceSchema = z
+  .strictObject({
+    fact: z.string().min(1).max(100).describe("Another fact from the catalogue, of the same type."),
+    factor: z.number().positive().max(maxFactor).optional().describe("Numbers only: compare with factor × the other fact (e.g. 0.5 = half of it)."),
+  })
+  .meta({ id: "FactReference" });
+
+export const conditionValueSchema = z.union(
+  [z.number(), text, z.boolean(), z.array(z.union([z.number(), text])).max(ruleLimits.maxListLength), factReferenceSchema],
+  { error: valueMessage },
+);
 
 export const conditionLeafSchema = z.strictObject({
   fact: z.string().min(1).max(100).describe("A fact name from the fact catalogue, e.g. competitorSpend30d."),
   operator: z.enum(operators),
-  value: z.union([z.number(), text, z.boolean(), z.array(z.union([z.number(), text])).max(ruleLimits.maxListLength)], {
-    error: valueMessage,
-  }),
+  /** Absent for exists / notExists, required for every other operator. */
+  value: conditionValueSchema.optional(),
 });
 
 const children = () => z.array(conditionNodeSchema).min(1).max(ruleLimits.maxConditions);

@@ -4,10 +4,13 @@
 // Only the conditions that decided the outcome are explained: for a match, every leaf
 // of a true `all`, the true children of an `any`, and under `not` the leaves that were
 // false (a matched `not unsubscribed = true` explains itself as "is subscribed to
-// marketing"). Phrases state the customer's value, so they read right either way.
+// marketing"). Phrases state the customer's value, so they read right either way. For a
+// miss, each sentence also says what the condition needed: "spent 90,000 KRW at
+// competitors in the last 30 days — needs at least 100,000 KRW".
 import type { FactDefinition } from "./facts.ts";
 import { factCatalogue } from "./facts.ts";
 import type { LeafTrace, RuleTrace, TraceFactValue } from "./trace.ts";
+import type { Operator } from "./vocabulary.ts";
 
 export type ExplainOptions = { /** ISO 4217 code of the workspace currency. */ currency?: string };
 
@@ -18,25 +21,69 @@ export function explainTrace(
 ): string[] {
   const facts = new Map(catalogue.map((f) => [f.name, f]));
   const fmt = formatter(options.currency ?? "KRW");
-  const sentences = [...new Set(decidingLeaves(trace, trace.result).map((leaf) => sentence(leaf, facts, fmt)))];
+  const miss = !trace.result;
+  const sentences = [
+    ...new Set(
+      decidingLeaves(trace, trace.result, false).map(({ leaf, negated }) => {
+        const text = sentence(leaf, facts, fmt);
+        return miss ? `${text} — ${requirement(leaf, negated, facts, fmt)}` : text;
+      }),
+    ),
+  ];
   // "spent X" says less than "spent X against a usual Y" about the same fact.
   return sentences.filter((s) => !sentences.some((t) => t.startsWith(`${s} against a usual`)));
 }
 
-/** The leaves that make `node.result === want` true. */
-function decidingLeaves(node: RuleTrace, want: boolean): LeafTrace[] {
+/** The leaves that make `node.result === want` true; negated: under an odd number of nots. */
+function decidingLeaves(node: RuleTrace, want: boolean, negated: boolean): { leaf: LeafTrace; negated: boolean }[] {
   switch (node.kind) {
     case "leaf":
-      return node.result === want ? [node] : [];
+      return node.result === want ? [{ leaf: node, negated }] : [];
     case "not":
-      return decidingLeaves(node.child, !want);
+      return decidingLeaves(node.child, !want, !negated);
     case "all":
     case "any": {
       // all is true when every child is; any is false when every child is.
       const every = (node.kind === "all") === want;
-      return node.children.filter((c) => every || c.result === want).flatMap((c) => decidingLeaves(c, want));
+      return node.children.filter((c) => every || c.result === want).flatMap((c) => decidingLeaves(c, want, negated));
     }
   }
+}
+
+// What a leaf asks for, and (negated) what `not` of it asks for.
+const needs: Record<Operator, [string, string]> = {
+  equal: ["needs {v}", "needs anything but {v}"],
+  notEqual: ["needs anything but {v}", "needs {v}"],
+  lessThan: ["needs less than {v}", "needs at least {v}"],
+  lessThanInclusive: ["needs at most {v}", "needs more than {v}"],
+  greaterThan: ["needs more than {v}", "needs at most {v}"],
+  greaterThanInclusive: ["needs at least {v}", "needs less than {v}"],
+  in: ["needs one of {v}", "needs none of {v}"],
+  notIn: ["needs none of {v}", "needs one of {v}"],
+  contains: ["needs {v} among them", "needs {v} not among them"],
+  doesNotContain: ["needs {v} not among them", "needs {v} among them"],
+  between: ["needs between {v}", "needs outside {v}"],
+  decreasedByAtLeast: ["needs a fall of at least {v} against the usual", "needs less than a {v} fall against the usual"],
+  increasedByAtLeast: ["needs a rise of at least {v} against the usual", "needs less than a {v} rise against the usual"],
+  exists: ["needs a known value", "needs no value"],
+  notExists: ["needs no value", "needs a known value"],
+};
+
+function requirement(leaf: LeafTrace, negated: boolean, facts: Map<string, FactDefinition>, fmt: Format): string {
+  const fact = facts.get(leaf.fact);
+  const one = (v: unknown) => (typeof v === "number" || typeof v === "string" || typeof v === "boolean" ? (fmt(fact, v) ?? String(v)) : JSON.stringify(v));
+  const v = leaf.value;
+  let shown: string;
+  if (leaf.operator === "decreasedByAtLeast" || leaf.operator === "increasedByAtLeast") shown = `${Math.round(Number(v) * 100)}%`;
+  else if (leaf.other) {
+    const other = facts.get(leaf.other.fact);
+    const label = other?.label ?? leaf.other.fact;
+    const base = typeof leaf.other.value === "number" && leaf.other.factor !== undefined ? leaf.other.value * leaf.other.factor : leaf.other.value;
+    const value = base === null ? "unknown" : (fmt(other, base) ?? String(base));
+    shown = `${leaf.other.factor !== undefined ? `${number(leaf.other.factor, 2)} × ` : ""}${label} (${value})`;
+  } else if (Array.isArray(v)) shown = leaf.operator === "between" ? `${one(v[0])} and ${one(v[1])}` : v.map(one).join(", ");
+  else shown = one(v);
+  return needs[leaf.operator][negated ? 1 : 0].replace("{v}", shown);
 }
 
 type Format = (fact: FactDefinition | undefined, v: TraceFactValue) => string | null;

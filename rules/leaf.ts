@@ -3,11 +3,15 @@
 // leaf, so a rule value means the same thing on both sides.
 import { factsByName, type FactDefinition } from "./facts.ts";
 import {
+  comparableFamily,
   isBaselineOperator,
+  isComparisonOperator,
+  isExistenceOperator,
   tierNames,
   tierRank,
   type BaselineOperator,
   type ComparisonOperator,
+  type ExistenceOperator,
   type FactType,
   type Operator,
 } from "./vocabulary.ts";
@@ -26,9 +30,15 @@ export type NormalizedLeaf = { fact: FactDefinition } & (
   | { shape: "between"; operator: "between"; lo: Operand; hi: Operand }
   | { shape: "element"; operator: "contains" | "doesNotContain"; operand: string }
   | { shape: "baseline"; operator: BaselineOperator; fraction: number; baseline: FactDefinition }
+  | { shape: "exists"; operator: ExistenceOperator }
+  /** fact op factor × other; factor null = compare as is (any comparable type). */
+  | { shape: "fact"; operator: ComparisonOperator; other: FactDefinition; factor: number | null }
 );
 
-type LeafInput = { fact: string; operator: Operator; value: unknown };
+type LeafInput = { fact: string; operator: Operator; value?: unknown };
+
+const isFactReference = (v: unknown): v is { fact: string; factor?: number } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && typeof (v as { fact?: unknown }).fact === "string";
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 // Instants PostgreSQL and JavaScript both represent and print the same way.
@@ -91,6 +101,26 @@ export function analyzeLeaf(leaf: LeafInput): { ok: true; leaf: NormalizedLeaf }
     return fail(["operator"], `operator ${op} does not apply: ${why}`);
   }
   const value = leaf.value;
+
+  if (isExistenceOperator(op)) {
+    if (value !== undefined) return fail(["value"], `${op} takes no value; remove it`);
+    return { ok: true, leaf: { fact, shape: "exists", operator: op } };
+  }
+  if (value === undefined) return fail(["value"], `${op} needs a value`);
+  if (isFactReference(value)) {
+    if (!isComparisonOperator(op)) return fail(["value"], `${op} cannot compare with another fact; use equal, notEqual, lessThan, lessThanInclusive, greaterThan or greaterThanInclusive`);
+    const other = factsByName.get(value.fact);
+    if (!other) {
+      const hint = suggest(value.fact);
+      return fail(["value", "fact"], `unknown fact "${value.fact}"${hint ? `; did you mean "${hint}"?` : ""}`);
+    }
+    if (comparableFamily(other.type) !== comparableFamily(fact.type) || !other.operators.includes(op)) {
+      return fail(["value", "fact"], `${fact.name} is ${typeName(fact)} and ${other.name} is ${typeName(other)}: compare facts of the same type`);
+    }
+    const numeric = comparableFamily(fact.type) === "number";
+    if (value.factor !== undefined && !numeric) return fail(["value", "factor"], `a factor applies to numbers only; ${fact.name} is ${typeName(fact)}`);
+    return { ok: true, leaf: { fact, shape: "fact", operator: op, other, factor: value.factor ?? null } };
+  }
 
   if (isBaselineOperator(op)) {
     const baseline = fact.baseline ? factsByName.get(fact.baseline) : undefined;

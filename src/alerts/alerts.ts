@@ -6,6 +6,7 @@ import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requestDrain } from "../outbox/drain.ts";
+import { campaignsOfAlerts } from "../campaigns/alert-campaigns.ts";
 
 export const alertListQuerySchema = z.object({
   status: z.enum(alertStatuses).optional(),
@@ -91,8 +92,9 @@ export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.
     limit ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
+  const campaigns = await campaignsOfAlerts(deps, { workspaceId: input.workspaceId, alertIds: page.map((a) => a.id) });
   return {
-    alerts: page.map(view),
+    alerts: page.map((a) => ({ ...view(a), campaigns: campaigns.get(a.id) ?? [] })),
     nextCursor:
       rows.length > input.limit && last
         ? encodeCursor(input.sort === "opened" ? { t: last.opened_at.toISOString(), id: last.id } : { v: last.value_at_risk ?? -1, id: last.id })
@@ -109,7 +111,8 @@ export async function getAlert(deps: Deps, input: { workspaceId: string; alertId
   if (!row) throw notFound("alert", input.alertId);
   const events = await sql<{ at: Date; actor: string; type: string; detail: unknown }[]>`
     select at, actor, type, detail from alert_events where workspace_id = ${input.workspaceId} and alert_id = ${input.alertId} order by at, id`;
-  return { ...view(row), events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+  const campaigns = await campaignsOfAlerts(deps, { workspaceId: input.workspaceId, alertIds: [row.id] });
+  return { ...view(row), campaigns: campaigns.get(row.id) ?? [], events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
 }
 
 const allowed: Record<z.infer<typeof alertTransitionSchema>["action"], AlertStatus[]> = {

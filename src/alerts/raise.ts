@@ -7,10 +7,12 @@ import { severities } from "../../db/scoring-schema.ts";
 import { createHash } from "node:crypto";
 import type postgres from "postgres";
 import { newId } from "../ids.ts";
+import { canonicalJson } from "../rules-service/rules.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 
 export type AlertCandidate = { customerId: string; scoreId: number; tier: Tier | null; valueAtRisk: number | null; result: ScoreResult };
-export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | "cooling_down"; alertId: string | null };
+/** unchanged: the alert's score, severity, rules and reasons are as they were; no event is written. */
+export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | "unchanged" | "cooling_down"; alertId: string | null };
 
 /** Deterministic per alert: held out when its hash falls under the largest share its rules ask for. */
 function isHeldOut(alertId: string, result: ScoreResult, percent: Readonly<Record<string, number>>): boolean {
@@ -38,8 +40,8 @@ export async function raiseAlerts(
   await tx`select pg_advisory_xact_lock(hashtext('alerts'), hashtext(${ws}))`;
   const active = new Map(
     (
-      await tx<{ id: string; customer_id: string; severity: Severity; rule_versions: string[]; holdout: boolean }[]>`
-        select id, customer_id, severity, rule_versions, holdout from alerts
+      await tx<{ id: string; customer_id: string; severity: Severity; score: number; reasons: unknown; rule_versions: string[]; holdout: boolean }[]>`
+        select id, customer_id, severity, score, reasons, rule_versions, holdout from alerts
         where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
     ).map((a) => [a.customer_id, a]),
   );
@@ -64,14 +66,18 @@ export async function raiseAlerts(
     }
     const ruleVersions = versionsOf(c.result);
     const alertId = was?.id ?? newId("alr");
-    const action = was ? "updated" : "opened";
     const newlyFired = was ? ruleVersions.filter((v) => !was.rule_versions.includes(v)) : ruleVersions;
+    const severity = was ? worse(c.result.severity, was.severity) : c.result.severity;
+    // A signal that changes nothing the alert says (a plain session, say) is not an update.
+    const changed =
+      !was || was.score !== c.result.score || was.severity !== severity || newlyFired.length > 0 || canonicalJson(was.reasons) !== canonicalJson(c.result.reasons);
+    const action = !was ? "opened" : changed ? "updated" : "unchanged";
     // A held-out alert is tracked like any other but asks for no campaign and no task.
     const holdout = was ? was.holdout : isHeldOut(alertId, c.result, input.holdoutPercent ?? {});
     const row = {
       id: alertId,
       customer_id: c.customerId,
-      severity: was ? worse(c.result.severity, was.severity) : c.result.severity,
+      severity,
       score: c.result.score,
       tier: c.tier,
       value_at_risk: c.valueAtRisk,
@@ -80,8 +86,13 @@ export async function raiseAlerts(
       score_id: c.scoreId,
       cooldown_days: c.result.cooldownDays,
       holdout,
+      changed,
     };
     (was ? updated : opened).push(row);
+    if (!changed) {
+      decided.push({ customerId: c.customerId, action, alertId });
+      continue;
+    }
     events.push({ alert_id: alertId, type: action, detail: { scoreId: c.scoreId, score: c.result.score, ruleVersions, newlyFired } });
     outbox.push({ key: `alert.${action}:${alertId}:${c.scoreId}`, kind: `alert.${action}`, alert_id: alertId, customer_id: c.customerId, payload: { alertId, customerId: c.customerId, score: c.result.score, severity: row.severity } });
     // An action is asked for once per alert and rule, however often the rule matches again.
@@ -105,13 +116,14 @@ export async function raiseAlerts(
   if (updated.length > 0) {
     await tx`
       update alerts a set score = r.score, severity = r.severity, reasons = r.reasons, score_id = r.score_id,
-        tier = r.tier, value_at_risk = r.value_at_risk, updated_at = ${now}::timestamptz,
+        tier = r.tier, value_at_risk = r.value_at_risk,
+        updated_at = case when r.changed or (a.status = 'snoozed' and a.snoozed_until <= ${now}::timestamptz) then ${now}::timestamptz else a.updated_at end,
         -- A snooze that has run out ends when the customer needs attention again.
         status = case when a.status = 'snoozed' and a.snoozed_until <= ${now}::timestamptz then 'open' else a.status end,
         rule_versions = array(select distinct unnest(a.rule_versions || array(select jsonb_array_elements_text(r.rule_versions)))),
         cooldown_days = greatest(a.cooldown_days, r.cooldown_days)
       from jsonb_to_recordset(${tx.json(updated as never)}) as r(id text, severity text, score int, tier text,
-        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int)
+        value_at_risk float8, reasons jsonb, rule_versions jsonb, score_id int, cooldown_days int, changed boolean)
       where a.workspace_id = ${ws} and a.id = r.id`;
   }
   if (events.length > 0) {

@@ -3,7 +3,7 @@
 // (a holdout share and an attribution window). Stats are computed from the enrollments and
 // the customers' own purchase signals, so they are always current.
 import { z } from "zod";
-import { campaignChannels, type CampaignChannel, type CampaignCoupon, type CampaignTemplate } from "../../db/actions-schema.ts";
+import { campaignChannels, campaignStatuses, type CampaignChannel, type CampaignStatus, type CampaignCoupon, type CampaignTemplate } from "../../db/actions-schema.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -26,6 +26,8 @@ export const campaignCreateSchema = z
     slug,
     name: z.string().trim().min(1).max(200),
     channel: z.enum(campaignChannels),
+    /** paused: alerts enroll nobody until it is set active. */
+    status: z.enum(campaignStatuses).default("active"),
     template: templateSchema,
     coupon: couponSchema.nullable().default(null),
     triggerRules: z.array(z.string().min(1).max(100)).max(100).default([]),
@@ -42,6 +44,7 @@ export const campaignCreateSchema = z
 export const campaignPatchSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
+    status: z.enum(campaignStatuses),
     template: templateSchema,
     coupon: couponSchema.nullable(),
     triggerRules: z.array(z.string().min(1).max(100)).max(100),
@@ -62,6 +65,7 @@ export type CampaignRow = {
   slug: string;
   name: string;
   channel: CampaignChannel;
+  status: CampaignStatus;
   template: CampaignTemplate;
   coupon: CampaignCoupon | null;
   trigger_rules: string[];
@@ -83,6 +87,7 @@ export const campaignView = (r: CampaignRow) => ({
   slug: r.slug,
   name: r.name,
   channel: r.channel,
+  status: r.status,
   template: r.template,
   coupon: r.coupon,
   triggerRules: r.trigger_rules,
@@ -104,9 +109,9 @@ export async function createCampaign(deps: Deps, input: { workspaceId: string; c
   const sql = deps.database.sql;
   const now = deps.clock();
   const rows = await sql<CampaignRow[]>`
-    insert into campaigns (workspace_id, id, slug, name, channel, template, coupon, trigger_rules, tiers, holdout_percent, cap_count, cap_days,
+    insert into campaigns (workspace_id, id, slug, name, channel, status, template, coupon, trigger_rules, tiers, holdout_percent, cap_count, cap_days,
       attribution_days, advertising, active_from, active_until, created_at, updated_at)
-    values (${input.workspaceId}, ${newId("cmp")}, ${c.slug}, ${c.name}, ${c.channel}, ${sql.json(c.template)}, ${c.coupon ? sql.json(c.coupon) : null},
+    values (${input.workspaceId}, ${newId("cmp")}, ${c.slug}, ${c.name}, ${c.channel}, ${c.status}, ${sql.json(c.template)}, ${c.coupon ? sql.json(c.coupon) : null},
       ${c.triggerRules}, ${c.tiers}, ${c.holdoutPercent}, ${c.frequencyCap.count}, ${c.frequencyCap.days}, ${c.attributionDays}, ${c.advertising},
       ${when(c.activeFrom)}, ${when(c.activeUntil)}, ${now}, ${now})
     on conflict (workspace_id, slug) do nothing returning *`;
@@ -136,7 +141,7 @@ export async function updateCampaign(deps: Deps, input: { workspaceId: string; c
   const p = input.patch;
   const sql = deps.database.sql;
   const [row] = await sql<CampaignRow[]>`
-    update campaigns set name = ${p.name ?? cur.name}, template = ${sql.json(p.template ?? cur.template)},
+    update campaigns set name = ${p.name ?? cur.name}, status = ${p.status ?? cur.status}, template = ${sql.json(p.template ?? cur.template)},
       coupon = ${p.coupon !== undefined ? (p.coupon ? sql.json(p.coupon) : null) : cur.coupon ? sql.json(cur.coupon) : null},
       trigger_rules = ${p.triggerRules ?? cur.trigger_rules}, tiers = ${p.tiers ?? cur.tiers},
       holdout_percent = ${p.holdoutPercent ?? cur.holdout_percent}, cap_count = ${p.frequencyCap?.count ?? cur.cap_count},

@@ -45,6 +45,8 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
   const [campaign] = await tx<CampaignRow[]>`select * from campaigns where workspace_id = ${ws} and (slug = ${p.campaign} or id = ${p.campaign})`;
   const skip = (reason: string) => deps.log.info("no enrollment", { workspaceId: ws, campaign: p.campaign, customerId, reason });
   if (!campaign) return skip("unknown campaign");
+  // The alert shows why (see campaignActionsOf); the outbox row is done either way.
+  if (campaign.status === "paused") return skip("paused");
   if ((campaign.active_from && now < campaign.active_from) || (campaign.active_until && now >= campaign.active_until)) return skip("inactive");
   if (campaign.trigger_rules.length > 0 && !(p.ruleId && campaign.trigger_rules.includes(p.ruleId))) return skip("not triggered by this rule");
   const [tierRow] = await tx<{ tier: string | null }[]>`

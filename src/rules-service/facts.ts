@@ -1,9 +1,15 @@
 // The fact catalogue as marketers read it, and a customer's stored facts as rules read them.
 import { factCatalogue, type FactDefinition, type FactValues } from "../../rules/index.ts";
+import { operatorGuide, ruleLanguageNotes } from "../../rules/vocabulary.ts";
 
-/** The catalogue without its SQL and sentence templates (those are the engine's business). */
+/**
+ * The catalogue without its SQL and sentence templates (those are the engine's business),
+ * with what each operator means and answers for an unknown fact.
+ */
 export function listFacts() {
   return {
+    operators: Object.entries(operatorGuide).map(([name, g]) => ({ name, ...g })),
+    notes: ruleLanguageNotes,
     facts: factCatalogue.map((f) => ({
       name: f.name,
       label: f.label,

@@ -6,6 +6,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../../db/client.ts";
 import { ruleVersions, rules } from "../../db/scoring-schema.ts";
+import { campaigns } from "../../db/actions-schema.ts";
 import { ruleDefinitionSchema, type RuleDefinition } from "../../rules/index.ts";
 import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
@@ -178,6 +179,7 @@ export async function createRule(deps: Ctx, input: { workspaceId: string; actor:
         ? new AppError("conflict", `rule ${requested} already exists (deleted rules keep their id); choose another id or edit it`)
         : new AppError("conflict", "no free id could be made from the name; send an id");
     }
+    await requireKnownCampaign(tx, input.workspaceId, definition);
     await tx.insert(ruleVersions).values({ workspaceId: input.workspaceId, ruleId: row.id, version: 1, definition, createdBy: input.actor, createdAt: now });
     await recordAudit(tx, {
       workspaceId: input.workspaceId,
@@ -261,6 +263,7 @@ async function change(
     const current = stored((await readVersion(tx, { ...input, version: row.currentVersion })).definition);
     const { definition, action, detail } = await next(current, tx);
     if (canonicalJson(definition) === canonicalJson(current)) return { rule: view(row, current), changed: false };
+    await requireKnownCampaign(tx, input.workspaceId, definition);
 
     const version = row.currentVersion + 1;
     const changes = diffDefinitions(current, definition);
@@ -286,6 +289,24 @@ async function change(
 
 // ---------------------------------------------------------------------------------------
 // Helpers
+
+/** Nothing refers to what does not exist: a rule's campaign must be one of the workspace's (by slug). */
+async function requireKnownCampaign(tx: Tx, workspaceId: string, definition: RuleDefinition): Promise<void> {
+  const slug = definition.actions.campaign;
+  if (!slug) return;
+  const [found] = await tx
+    .select({ slug: campaigns.slug })
+    .from(campaigns)
+    .where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.slug, slug)));
+  if (found) return;
+  const known = (await tx.select({ slug: campaigns.slug }).from(campaigns).where(eq(campaigns.workspaceId, workspaceId)).orderBy(asc(campaigns.slug))).map((c) => c.slug);
+  throw new AppError("validation_failed", `the rule asks for campaign ${slug}, which this workspace does not have`, [
+    {
+      path: "actions.campaign",
+      message: `unknown campaign "${slug}"; create it first (POST /v1/campaigns) or use one of: ${known.length ? known.join(", ") : "(none yet)"}`,
+    },
+  ]);
+}
 
 /** A diff-ish summary for the audit log: which fields changed, with both values when short. */
 export function diffDefinitions(before: RuleDefinition, after: RuleDefinition) {

@@ -26,7 +26,30 @@ const documentedConditions = ruleConditionsSchema.meta({
 export const ruleDefinitionSchema = engineDefinitionSchema.extend({ conditions: documentedConditions });
 
 /** Ids that would read as one of the fixed routes under /v1/rules. */
-export const reservedRuleIds = ["facts", "dry-run", "backtest"] as const;
+export const reservedRuleIds = ["facts", "dry-run", "backtest", "import"] as const;
+
+/** A json-rules-engine rule as sent to POST /v1/rules/import; the converter checks it in detail (with paths). */
+export const jsonRulesEngineRuleSchema = z
+  .looseObject({
+    name: z.string().optional().describe("Becomes the rule's name (required here)."),
+    priority: z.number().optional().describe("Accepted and ignored: every rule is evaluated."),
+    conditions: z.record(z.string(), z.unknown()).describe("json-rules-engine conditions; `path`, `params` and named `condition` references are refused."),
+    event: z
+      .looseObject({
+        type: z.string().describe("Becomes the rule id when it is a slug."),
+        params: z.record(z.string(), z.unknown()).optional().describe("May set points, severity, tiers, cooldownDays, campaign, task, description, mode."),
+      })
+      .describe("What fires: its type names the rule."),
+  })
+  .meta({
+    id: "JsonRulesEngineRule",
+    example: {
+      name: "VIP shopping at rivals",
+      priority: 10,
+      conditions: { all: [{ fact: "tier", operator: "greaterThanInclusive", value: "Gold" }, { fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 100000 }] },
+      event: { type: "vip-rival-shopping", params: { points: 40, severity: "high", campaign: "vip-competitor-winback" } },
+    },
+  });
 
 export const ruleIdSchema = ruleSlugSchema.refine((id) => !(reservedRuleIds as readonly string[]).includes(id), {
   message: `${reservedRuleIds.join(", ")} are reserved; choose another id`,

@@ -11,6 +11,9 @@ import { writeEvent, type OutboxRow } from "../outbox/events.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import { taskEventData } from "./tasks.ts";
 
+/** The alert's reasons in words, each sentence once (two rules often say the same thing about a customer). */
+export const taskWhy = (reasons: readonly ScoreReason[]): string[] => [...new Set(reasons.flatMap((r) => r.sentences))];
+
 /** What to do about it, from what the reasons are about and how valuable the customer is. */
 export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null): string {
   const text = reasons.map((r) => `${r.ruleId} ${r.name} ${r.sentences.join(" ")}`).join(" ").toLowerCase();
@@ -72,7 +75,7 @@ export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionS
   }
   const hours = settings.taskSlaHours[alert.severity] ?? settings.taskSlaHours.medium;
   const dueAt = new Date(now.getTime() + hours * 3_600_000);
-  const why = alert.reasons.flatMap((r) => r.sentences);
+  const why = taskWhy(alert.reasons);
   const play = suggestPlay(alert.reasons, alert.tier);
   const ruleId = typeof row.payload.ruleId === "string" ? row.payload.ruleId : null;
   const id = newId("tsk");

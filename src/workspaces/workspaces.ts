@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "../../db/client.ts";
 import { customerFeatures, identityGenerations, workspaces, type Workspace } from "../../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { installStarterCampaigns } from "../campaigns/starter-campaigns.ts";
 import { installDefaultRules } from "../rules-service/default-rules.ts";
 import { createApiKey, type CreatedApiKey } from "./api-keys.ts";
 import { defaultWorkspaceSettings, mergeSettings, type workspaceSettingsPatchSchema } from "./settings.ts";
@@ -18,6 +19,8 @@ export async function createWorkspace(db: Db, input: { name: string }): Promise<
     // Ingest and merges serialise on this row (see src/signals/store.ts), so it exists from the start.
     await tx.insert(identityGenerations).values({ workspaceId: workspace!.id, generation: 0 });
     const apiKey = await createApiKey(tx, { workspaceId: workspace!.id, name: "first admin key", role: "admin" });
+    // Before the rules: the default pack names two of these campaigns.
+    await installStarterCampaigns(tx, { workspaceId: workspace!.id, now: workspace!.createdAt });
     await installDefaultRules(tx, { workspaceId: workspace!.id, now: workspace!.createdAt });
     return { workspace: workspace!, apiKey };
   });

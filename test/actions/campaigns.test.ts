@@ -13,11 +13,14 @@ const ctx = useTestContext();
 beforeAll(() => ctx.startWorkers());
 
 const createCampaign = async (ws: TestWorkspace, body: Record<string, unknown>) => {
-  const res = await ctx.request("/v1/campaigns", {
-    key: ws.keys.marketer,
-    json: { slug: "vip-competitor-winback", name: "We missed you!", channel: "push", template: { title: "{{name}}, we missed you!", body: "Here is {{coupon.value}} KRW off: {{coupon.code}}" }, coupon: { value: 10000, codes: ["COMEBACK-1", "COMEBACK-2"] }, holdoutPercent: 0, ...body },
-  });
-  expect(res.status).toBe(201);
+  const fields = { name: "We missed you!", template: { title: "{{name}}, we missed you!", body: "Here is {{coupon.value}} KRW off: {{coupon.code}}" }, coupon: { value: 10000, codes: ["COMEBACK-1", "COMEBACK-2"] }, holdoutPercent: 0, ...body };
+  // Every workspace starts with vip-competitor-winback (paused): the tests turn it on with their settings.
+  const { slug = "vip-competitor-winback", channel = "push", ...rest } = fields as Record<string, unknown>;
+  const res =
+    slug === "vip-competitor-winback"
+      ? await ctx.request(`/v1/campaigns/${slug}`, { method: "PATCH", key: ws.keys.marketer, json: { ...rest, status: "active" } })
+      : await ctx.request("/v1/campaigns", { key: ws.keys.marketer, json: { slug, channel, ...rest } });
+  expect(res.status).toBe(slug === "vip-competitor-winback" ? 200 : 201);
   return readJson(res);
 };
 
@@ -99,7 +102,11 @@ describe("campaigns from alerts", () => {
         sendAt: "2026-11-20T23:00:00.000Z",
       });
       expect(msg.data.message.body).toBe("Here is 10,000 KRW off: COMEBACK-1\n무료수신거부 080-000-0000");
-      const stats = await readJson(await ctx.request(`/v1/campaigns/${campaign.id}/stats`, { key: ws.keys.marketer }));
+      // The receiver answers before the worker records the attempt as succeeded.
+      const stats = await eventually(async () => {
+        const s = await readJson(await ctx.request(`/v1/campaigns/${campaign.id}/stats`, { key: ws.keys.marketer }));
+        return s.delivered === 1 ? s : undefined;
+      });
       expect(stats).toMatchObject({ enrolled: 1, treated: 1, holdout: 0, dispatched: 1, delivered: 1 });
     } finally {
       await receiver.close();
@@ -124,7 +131,7 @@ describe("campaigns from alerts", () => {
 
     await createCampaign(ws, { slug: "all-holdout", holdoutPercent: 100 });
     await enroll(ws, "c1", "alr_6", "all-holdout");
-    const [held] = await ctx.database.sql`select arm, status, message from enrollments e join campaigns c on c.id = e.campaign_id where c.slug = 'all-holdout' and e.workspace_id = ${ws.id}`;
+    const [held] = await ctx.database.sql`select e.arm, e.status, e.message from enrollments e join campaigns c on c.id = e.campaign_id where c.slug = 'all-holdout' and e.workspace_id = ${ws.id}`;
     expect(held).toMatchObject({ arm: "holdout", status: "held", message: null });
   });
 

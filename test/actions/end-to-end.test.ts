@@ -16,9 +16,10 @@ describe("alert → actions through the queues", () => {
       await allowLoopback(ctx, ws);
       await createEndpoint(ctx, ws, receiver.url, ["alert.opened", "task.created", "campaign.enrollment.created"]);
       await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "kim", name: "Kim", email: "kim@brand.test" } });
-      await ctx.request("/v1/campaigns", {
+      await ctx.request("/v1/campaigns/vip-competitor-winback", {
+        method: "PATCH",
         key: ws.keys.marketer,
-        json: { slug: "vip-competitor-winback", name: "We missed you!", channel: "webhook", template: { body: "Come back" }, holdoutPercent: 0, advertising: false },
+        json: { status: "active", template: { body: "Come back" }, coupon: null, holdoutPercent: 0, advertising: false },
       });
       await raiseAlert(ctx, ws, "vip");
       const pending = async () => Number((await ctx.database.sql`select count(*)::int as n from outbox where workspace_id = ${ws.id} and processed_at is null`)[0]!.n);

@@ -52,7 +52,8 @@ describe("a dry run of the default competitor rule on the worked scenario", () =
     const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "vip" }));
     expect(body.matched).toBe(false);
     expect(body.trace.children[2]).toMatchObject({ fact: "competitorSpend30d", factValue: 90_000, result: false });
-    expect(body.sentences).toEqual(["spent 90,000 KRW at competitors in the last 30 days"]);
+    // A miss says what the condition needed.
+    expect(body.sentences).toEqual(["spent 90,000 KRW at competitors in the last 30 days — needs at least 100,000 KRW"]);
   });
 });
 
@@ -91,7 +92,7 @@ describe("dry runs", () => {
     await push(ctx, ws, defection("new", 120_000));
     const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "new" }));
     expect(body).toMatchObject({ tier: null, matched: false, appliesToTier: false, wouldScore: false });
-    expect(body.sentences).toEqual(["has no tier yet"]);
+    expect(body.sentences).toEqual(["has no tier yet — needs at least Gold"]);
   });
 
   it("reads the model's values when the customer has them", async () => {

@@ -132,28 +132,34 @@ describe("silenceRatio", () => {
   });
 });
 
-describe("null fact values", () => {
+describe("unknown (null) fact values", () => {
   test.each([
-    ["equal", 0.5],
-    ["notEqual", 0.5],
-    ["lessThan", 0.5],
-    ["in", [0.5]],
-    ["notIn", [0.5]],
-    ["between", [0, 1]],
-  ] as const)("make a %s leaf false", (op, value) => {
-    expect(matches(leaf("churnProbability", op, value), { churnProbability: null })).toBe(false);
+    ["equal", 0.5, false],
+    ["notEqual", 0.5, true],
+    ["lessThan", 0.5, false],
+    ["lessThanInclusive", 0.5, false],
+    ["greaterThan", 0.5, false],
+    ["greaterThanInclusive", 0.5, false],
+    ["in", [0.5], false],
+    ["notIn", [0.5], true],
+    ["between", [0, 1], false],
+  ] as const)("make a %s leaf %s (as json-rules-engine)", (op, value, want) => {
+    expect(matches(leaf("churnProbability", op, value), { churnProbability: null })).toBe(want);
   });
 
-  test("make notEqual false even though the value is not equal (as SQL's unknown)", () => {
-    expect(matches(leaf("topCategory180d", "notEqual", "skincare"), { topCategory180d: null })).toBe(false);
+  test("make notEqual true for a text fact, so not(x equal v) and x notEqual v agree", () => {
+    expect(matches(leaf("topCategory180d", "notEqual", "skincare"), { topCategory180d: null })).toBe(true);
+    expect(matches({ not: leaf("topCategory180d", "equal", "skincare") } as RuleConditions, { topCategory180d: null })).toBe(true);
   });
 
-  test("make doesNotContain false on a null array", () => {
+  test("make contains and doesNotContain false on a null array", () => {
     expect(matches(leaf("competitorAppNames30d", "doesNotContain", "x"), { competitorAppNames30d: null })).toBe(false);
+    expect(matches(leaf("competitorAppNames30d", "contains", "x"), { competitorAppNames30d: null })).toBe(false);
   });
 
-  test("make not of a leaf true", () => {
+  test("make not of a false leaf true: not(x greaterThan 0.5) holds for an unknown x, x lessThanInclusive 0.5 does not", () => {
     expect(matches({ not: leaf("churnProbability", "greaterThan", 0.5) } as RuleConditions, {})).toBe(true);
+    expect(matches(leaf("churnProbability", "lessThanInclusive", 0.5), {})).toBe(false);
   });
 
   test("read missing facts as null (no model yet)", () => {
@@ -162,7 +168,44 @@ describe("null fact values", () => {
 
   test("read NaN and infinities as null, as the SQL side does", () => {
     expect(matches(leaf("spend30d", "greaterThan", 0), { spend30d: Number.POSITIVE_INFINITY })).toBe(false);
-    expect(matches(leaf("spend30d", "notEqual", 0), { spend30d: Number.NaN })).toBe(false);
+    expect(matches(leaf("spend30d", "notEqual", 0), { spend30d: Number.NaN })).toBe(true);
+    expect(matches({ fact: "spend30d", operator: "exists" } as RuleConditions, { spend30d: Number.NaN })).toBe(false);
+  });
+});
+
+describe("exists and notExists", () => {
+  const exists = { fact: "churnProbability", operator: "exists" } as RuleConditions;
+  const notExists = { fact: "churnProbability", operator: "notExists" } as RuleConditions;
+  test("tell a known value from an unknown one", () => {
+    expect(matches(exists, { churnProbability: 0 })).toBe(true);
+    expect(matches(exists, {})).toBe(false);
+    expect(matches(notExists, { churnProbability: 0 })).toBe(false);
+    expect(matches(notExists, { churnProbability: null })).toBe(true);
+  });
+  test("count an empty list as known", () => {
+    expect(matches({ fact: "competitorAppNames30d", operator: "exists" } as RuleConditions, { competitorAppNames30d: [] })).toBe(true);
+  });
+});
+
+describe("comparing two facts", () => {
+  const half = leaf("spend30d", "lessThan", { fact: "spend30dBaseline", factor: 0.5 });
+  test("compares with factor × the other fact", () => {
+    expect(matches(half, { spend30d: 39_999, spend30dBaseline: 80_000 })).toBe(true);
+    expect(matches(half, { spend30d: 40_000, spend30dBaseline: 80_000 })).toBe(false);
+  });
+  test("without a factor compares as is, integers with numbers", () => {
+    expect(matches(leaf("orders30d", "greaterThanInclusive", { fact: "orders30dBaseline" }), { orders30d: 2, orders30dBaseline: 1.5 })).toBe(true);
+    expect(matches(leaf("tier", "equal", { fact: "tier" }), { tier: "Gold" })).toBe(true);
+  });
+  test("is false when either fact is unknown, for every operator, notEqual included", () => {
+    for (const op of ["equal", "notEqual", "lessThan", "greaterThanInclusive"]) {
+      expect(matches(leaf("spend30d", op, { fact: "spend30dBaseline" }), { spend30d: 1, spend30dBaseline: null })).toBe(false);
+      expect(matches(leaf("spend30d", op, { fact: "spend30dBaseline" }), { spend30d: null, spend30dBaseline: 1 })).toBe(false);
+    }
+  });
+  test("records the other fact in the trace", () => {
+    const { trace } = compileRule(half)({ spend30d: 10, spend30dBaseline: 100 });
+    expect(trace).toMatchObject({ kind: "leaf", factValue: 10, other: { fact: "spend30dBaseline", value: 100, factor: 0.5 }, result: true });
   });
 });
 

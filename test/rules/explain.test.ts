@@ -89,7 +89,7 @@ describe("explainTrace", () => {
 
   test("explains a non-match by the conditions that failed", () => {
     const rule = { all: [leaf("tier", "greaterThanInclusive", "Gold"), leaf("competitorSpend30d", "greaterThanInclusive", 100_000)] };
-    expect(explain(rule, { tier: "Gold", competitorSpend30d: 90_000 })).toEqual(["spent 90,000 KRW at competitors in the last 30 days"]);
+    expect(explain(rule, { tier: "Gold", competitorSpend30d: 90_000 })).toEqual(["spent 90,000 KRW at competitors in the last 30 days — needs at least 100,000 KRW"]);
   });
 
   test("says a fact once, preferring the sentence with the baseline", () => {
@@ -106,5 +106,30 @@ describe("explainTrace", () => {
     const { trace } = compileRule(leaf("tier", "equal", "Diamond") as RuleConditions)({ tier: "Diamond" });
     const stored = ruleTraceSchema.parse(JSON.parse(JSON.stringify(trace)));
     expect(explainTrace(stored)).toEqual(["is a Diamond customer"]);
+  });
+});
+
+describe("misses say what was needed", () => {
+  const explainMiss = (conditions: unknown, facts: Record<string, unknown>) => {
+    const { trace } = compileRule(conditions as RuleConditions)(facts as FactValues);
+    expect(trace.result).toBe(false);
+    return explainTrace(trace);
+  };
+  test("a threshold, in the fact's unit", () => {
+    expect(explainMiss({ all: [{ fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 100_000 }] }, { competitorSpend30d: 90_000 })).toEqual([
+      "spent 90,000 KRW at competitors in the last 30 days — needs at least 100,000 KRW",
+    ]);
+  });
+  test("under not, the opposite of the condition", () => {
+    expect(explainMiss({ not: { fact: "unsubscribed", operator: "equal", value: true } }, { unsubscribed: true })).toEqual(["has unsubscribed from marketing — needs anything but yes"]);
+  });
+  test("a comparison with another fact, with its factor and value", () => {
+    expect(explainMiss({ fact: "spend30d", operator: "lessThan", value: { fact: "spend30dBaseline", factor: 0.5 } }, { spend30d: 50_000, spend30dBaseline: 80_000 })).toEqual([
+      "spent 50,000 KRW in the last 30 days — needs less than 0.5 × usual spend per 30 days (40,000 KRW)",
+    ]);
+  });
+  test("each sentence once", () => {
+    const leaf = { fact: "orders30d", operator: "greaterThan", value: 3 };
+    expect(explainMiss({ any: [leaf, leaf] }, { orders30d: 1 })).toEqual(["ordered 1 time in the last 30 days — needs more than 3"]);
   });
 });

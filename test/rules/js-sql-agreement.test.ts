@@ -7,7 +7,7 @@ import { compileRule } from "../../rules/compile-js.ts";
 import { compileRuleToSql } from "../../rules/compile-sql.ts";
 import { validateConditions, type ConditionNode } from "../../rules/conditions.ts";
 import { factCatalogue, type FactDefinition, type FactValues } from "../../rules/facts.ts";
-import { tierNames, tierRank, type Operator } from "../../rules/vocabulary.ts";
+import { comparableFamily, isComparisonOperator, tierNames, tierRank, type Operator } from "../../rules/vocabulary.ts";
 
 // Connection in one place, to move onto the shared harness later. A session time zone far
 // from UTC shows timestamps do not depend on it.
@@ -102,9 +102,31 @@ function ruleValue(f: FactDefinition, op: Operator): fc.Arbitrary<unknown> {
   }
 }
 
-const leaf: fc.Arbitrary<ConditionNode> = fc
-  .constantFrom(...factCatalogue)
-  .chain((f) => fc.constantFrom(...f.operators).chain((op) => ruleValue(f, op).map((value) => ({ fact: f.name, operator: op, value }) as ConditionNode)));
+// Another fact of the same type that takes the operator, optionally scaled.
+function otherFact(f: FactDefinition, op: Operator): fc.Arbitrary<unknown> | null {
+  const others = factCatalogue.filter((o) => comparableFamily(o.type) === comparableFamily(f.type) && o.operators.includes(op));
+  if (!isComparisonOperator(op) || others.length === 0) return null;
+  const numeric = comparableFamily(f.type) === "number";
+  const factor = numeric ? fc.option(fc.oneof(fc.constantFrom(0.5, 1, 2, 0.1, 1 / 3, 1000), fc.double({ min: 1e-3, max: 1000, noNaN: true })), { nil: undefined }) : fc.constant(undefined);
+  return fc.tuple(fc.constantFrom(...others), factor).map(([o, k]) => (k === undefined ? { fact: o.name } : { fact: o.name, factor: k }));
+}
+
+const generated = { factComparisons: 0, existence: 0 };
+const leaf: fc.Arbitrary<ConditionNode> = fc.constantFrom(...factCatalogue).chain((f) =>
+  fc.constantFrom(...f.operators).chain((op) => {
+    if (op === "exists" || op === "notExists") return fc.constant({ fact: f.name, operator: op } as ConditionNode);
+    const other = otherFact(f, op);
+    const value = other ? fc.oneof(ruleValue(f, op), other) : ruleValue(f, op);
+    return value.map((value) => ({ fact: f.name, operator: op, value }) as ConditionNode);
+  }),
+);
+const countLeaves = (n: ConditionNode): void => {
+  if ("all" in n) n.all.forEach(countLeaves);
+  else if ("any" in n) n.any.forEach(countLeaves);
+  else if ("not" in n) countLeaves(n.not);
+  else if (n.operator === "exists" || n.operator === "notExists") generated.existence++;
+  else if (typeof n.value === "object" && n.value !== null && !Array.isArray(n.value)) generated.factComparisons++;
+};
 
 const { node: tree } = fc.letrec<{ node: ConditionNode; all: ConditionNode; any: ConditionNode; not: ConditionNode }>((tie) => ({
   node: fc.oneof({ maxDepth: 4, depthIdentifier: "rule" }, leaf, tie("all"), tie("any"), tie("not")),
@@ -167,6 +189,7 @@ test("the JS and SQL predicates agree on every customer for random rules", async
     fc.asyncProperty(tree, customers, async (conditions, rows) => {
       const checked = validateConditions(conditions);
       expect(checked.ok ? [] : checked.issues).toEqual([]);
+      countLeaves(conditions);
 
       const predicate = compileRule(conditions);
       const { verdicts, text, params } = await sqlVerdicts(rows, conditions);
@@ -178,9 +201,12 @@ test("the JS and SQL predicates agree on every customer for random rules", async
         }
       });
     }),
-    { numRuns: 200 },
+    { numRuns: 200, endOnFailure: true },
   );
   // The property says little if nearly every rule matches nobody (or everybody).
   expect(outcomes.matched).toBeGreaterThan(500);
   expect(outcomes.unmatched).toBeGreaterThan(500);
+  // The new leaf shapes were exercised, not just allowed.
+  expect(generated.factComparisons).toBeGreaterThan(20);
+  expect(generated.existence).toBeGreaterThan(20);
 }, 60_000);

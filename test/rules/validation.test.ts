@@ -191,3 +191,24 @@ describe("inside other schemas", () => {
     expect(json).toContain('"$ref"');
   });
 });
+
+describe("exists and fact comparisons", () => {
+  test("exists takes no value; other operators need one", () => {
+    expect(issues({ fact: "churnProbability", operator: "exists" })).toEqual([]);
+    expect(paths(leaf("churnProbability", "exists", true))).toEqual([["value"]]);
+    expect(issues({ fact: "spend30d", operator: "lessThan" })).toEqual([[["value"], "lessThan needs a value"]]);
+  });
+
+  test("a fact of the same type, with a factor for numbers", () => {
+    expect(issues(leaf("spend30d", "lessThan", { fact: "spend30dBaseline", factor: 0.5 }))).toEqual([]);
+    expect(issues(leaf("orders30d", "lessThan", { fact: "orders30dBaseline" }))).toEqual([]);
+  });
+
+  test("refused: another type, an unknown fact, a factor on a non-number, an operator that cannot compare facts", () => {
+    expect(paths(leaf("spend30d", "lessThan", { fact: "tier" }))).toEqual([["value", "fact"]]);
+    expect(issues(leaf("spend30d", "lessThan", { fact: "spend30dBaselin" }))).toEqual([[["value", "fact"], 'unknown fact "spend30dBaselin"; did you mean "spend30dBaseline"?']]);
+    expect(paths(leaf("tier", "equal", { fact: "tier", factor: 2 }))).toEqual([["value", "factor"]]);
+    expect(paths(leaf("spend30d", "in", { fact: "spend90d" }))).toEqual([["value"]]);
+    expect(paths(leaf("spend30d", "lessThan", { fact: "spend90d", factor: 0 }))).toEqual([["value", "factor"]]);
+  });
+});

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { backtestDraftRule, backtestStoredRule } from "../../rules-service/backtest.ts";
 import { dryRunRule } from "../../rules-service/dry-run.ts";
 import { listFacts } from "../../rules-service/facts.ts";
+import { importJsonRulesEngineRule } from "../../rules-service/import.ts";
 import { createRule, deleteRule, getRule, getRuleVersion, listRules, patchRule, rollbackRule, updateRule } from "../../rules-service/rules.ts";
 import {
   draftBacktestSchema,
@@ -11,6 +12,7 @@ import {
   ruleListQuerySchema,
   rulePatchSchema,
   ruleConditionComponent,
+  jsonRulesEngineRuleSchema,
   ruleRollbackSchema,
   storedBacktestSchema,
 } from "../../rules-service/schemas.ts";
@@ -107,6 +109,23 @@ export function registerRuleRoutes(app: App) {
       const principal = c.get("principal");
       const created = await createRule(c.get("deps"), { workspaceId: principal.workspaceId, actor: principal.keyId, rule: c.req.valid("json") });
       return c.json(created, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/rules/import",
+      summary: "Import a json-rules-engine rule (conditions, event, name, priority); what does not map is refused with its path and reason",
+      tags,
+      security: bearerSecurity,
+      middleware: [requireRole("marketer")] as const,
+      request: { body: { required: true, content: { "application/json": { schema: jsonRulesEngineRuleSchema } } } },
+      responses: { 201: json(z.object({ rule, notes: z.array(z.string()) }), "The rule created (version 1) and what was ignored"), ...problemResponses(400, 401, 403, 409, 415, 422) },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      return c.json(await importJsonRulesEngineRule(c.get("deps"), { workspaceId: principal.workspaceId, actor: principal.keyId, rule: c.req.valid("json") }), 201);
     },
   );
 

@@ -1,0 +1,27 @@
+// A workspace's settings as they take effect: every default filled in, and which of them
+// the workspace set itself. Groups (model, actions, tiers, scoring) merge key by key with
+// their defaults, as the code that reads them does.
+import type { WorkspaceSettings } from "../../db/schema.ts";
+import type { Workspace } from "../../db/schema.ts";
+import { defaultScoringSettings } from "../scores/settings.ts";
+import { defaultTierSettings } from "../tiers/settings.ts";
+import { defaultActionSettings, defaultModelSettings, defaultWorkspaceSettings } from "./settings.ts";
+
+const groups = { model: defaultModelSettings, actions: defaultActionSettings, tiers: defaultTierSettings, scoring: defaultScoringSettings } as const;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function effectiveSettings(stored: WorkspaceSettings) {
+  const settings: Record<string, unknown> = { ...defaultWorkspaceSettings, ...stored };
+  // Top-level settings are stored from creation on: set means changed from the default.
+  const setByWorkspace = Object.keys(defaultWorkspaceSettings).filter((k) => !same(stored[k as keyof WorkspaceSettings], defaultWorkspaceSettings[k as keyof WorkspaceSettings]));
+  for (const [group, defaults] of Object.entries(groups)) {
+    const own = ((stored as Record<string, unknown>)[group] ?? {}) as Record<string, unknown>;
+    settings[group] = { ...defaults, ...own };
+    setByWorkspace.push(...Object.keys(own).map((k) => `${group}.${k}`));
+  }
+  return { settings, setByWorkspace: setByWorkspace.sort() };
+}
+
+/** The workspace as the API shows it. */
+export const workspaceView = (w: Workspace) => ({ id: w.id, name: w.name, createdAt: w.createdAt.toISOString(), ...effectiveSettings(w.settings) });
