@@ -11,6 +11,7 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.ts";
 import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
+import { refuseHostileInput } from "./input-hygiene.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
@@ -69,6 +70,7 @@ export function createApp(deps: Deps): App {
     }
     await next();
   });
+  app.use("/v1/*", refuseHostileInput);
 
   app.onError((err, c) => {
     if (err instanceof AppError) return problemFromError(c, err);

@@ -6,6 +6,7 @@
 import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { zodIssuesToFieldErrors } from "../errors.ts";
+import { hostileInputErrors } from "../input/hostile.ts";
 import { toWorkspaceCurrency } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type SignalBatchResult } from "./schema.ts";
@@ -21,10 +22,13 @@ export async function ingestSignals(
   const seen = new Set<string>();
 
   input.items.forEach((item, index) => {
-    const parsed = signalSchema.safeParse(item);
-    if (!parsed.success) {
+    // Hostile strings first (NUL, unpaired surrogates): PostgreSQL would refuse the whole flush.
+    const hostile = hostileInputErrors(item, ["signals", index]);
+    const parsed = hostile.length === 0 ? signalSchema.safeParse(item) : null;
+    if (!parsed?.success) {
       const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
-      results[index] = { index, id, status: "rejected", errors: zodIssuesToFieldErrors(parsed.error.issues, ["signals", index]) };
+      const errors = parsed ? zodIssuesToFieldErrors(parsed.error.issues, ["signals", index]) : hostile;
+      results[index] = { index, id, status: "rejected", errors };
       return;
     }
     const signal = parsed.data;

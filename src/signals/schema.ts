@@ -2,6 +2,7 @@
 // docs, the ingest path and the tests all use it.
 import { z } from "zod";
 import { identityKinds } from "../../db/schema.ts";
+import { pastInstant } from "../input/instant.ts";
 
 const money = {
   amount: z.number().finite().nonnegative().max(1e12),
@@ -63,13 +64,13 @@ const envelope = {
   customerId: z.string().trim().min(1).max(200),
   /** Which identifier customerId is; signals under any identity of a customer land on it. */
   identityKind: z.enum(identityKinds).default("crm_id"),
-  occurredAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  occurredAt: pastInstant.transform((s) => new Date(s)),
   source: z.string().trim().min(1).max(100).optional(),
   confidence: z.number().min(0).max(1).optional(),
   period: z
     .strictObject({
-      start: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-      end: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+      start: pastInstant.transform((s) => new Date(s)),
+      end: pastInstant.transform((s) => new Date(s)),
     })
     .refine((p) => p.start <= p.end, { message: "start must not be after end", path: ["end"] })
     .optional(),
