@@ -23,6 +23,7 @@ import { registerDigestRoutes } from "./routes/digests.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerManagerRoutes } from "./routes/managers.ts";
 import { registerModelRoutes } from "./routes/model.ts";
+import { registerPrivacyRoutes } from "./routes/privacy.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerSignalRoutes } from "./routes/signals.ts";
 import { registerTaskRoutes } from "./routes/tasks.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: Deps): App {
   registerTaskRoutes(app);
   registerCampaignRoutes(app);
   registerDigestRoutes(app);
+  registerPrivacyRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -115,7 +115,8 @@ export const signalBatchSchema = z.union([
 export const signalResultSchema = z.object({
   index: z.number().int(),
   id: z.string().nullable(),
-  status: z.enum(["accepted", "duplicate", "rejected"]),
+  /** duplicate: stored before with this payload; conflict: stored before with another payload (nothing stored now). */
+  status: z.enum(["accepted", "duplicate", "conflict", "rejected"]),
   customerId: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
@@ -123,6 +124,7 @@ export const signalBatchResultSchema = z
   .object({
     accepted: z.number().int(),
     duplicates: z.number().int(),
+    conflicts: z.number().int(),
     rejected: z.number().int(),
     results: z.array(signalResultSchema),
   })
