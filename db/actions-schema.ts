@@ -52,6 +52,7 @@ export const webhookEventTypes = [
   "task.created",
   "task.updated",
   "digest.ready",
+  "customer.erased",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

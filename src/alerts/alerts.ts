@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { campaignsOfAlerts } from "../campaigns/alert-campaigns.ts";
+import { instant } from "../input/instant.ts";
 
 export const alertListQuerySchema = z.object({
   status: z.enum(alertStatuses).optional(),
@@ -14,8 +15,8 @@ export const alertListQuerySchema = z.object({
   tier: z.enum(tierNames).optional(),
   managerId: z.string().max(200).optional(),
   customerId: z.string().max(200).optional(),
-  openedFrom: z.iso.datetime({ offset: true }).optional(),
-  openedTo: z.iso.datetime({ offset: true }).optional(),
+  openedFrom: instant.optional(),
+  openedTo: instant.optional(),
   /** `opened`: newest first; `valueAtRisk`: most value at risk first (alerts without a model value last). */
   sort: z.enum(["opened", "valueAtRisk"]).default("opened"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -25,7 +26,7 @@ export const alertListQuerySchema = z.object({
 export const alertTransitionSchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("acknowledge"), note: z.string().max(2000).optional() }),
   z.strictObject({ action: z.literal("resolve"), note: z.string().max(2000).optional() }),
-  z.strictObject({ action: z.literal("snooze"), until: z.iso.datetime({ offset: true }), note: z.string().max(2000).optional() }),
+  z.strictObject({ action: z.literal("snooze"), until: instant, note: z.string().max(2000).optional() }),
   z.strictObject({ action: z.literal("reopen"), note: z.string().max(2000).optional() }),
 ]);
 
@@ -69,7 +70,7 @@ const view = (a: AlertRow) => ({
   label: a.label,
 });
 
-const alertCursorSchema = z.object({ t: z.iso.datetime({ offset: true }).optional(), v: z.number().optional(), id: z.string() });
+const alertCursorSchema = z.object({ t: instant.optional(), v: z.number().optional(), id: z.string() });
 
 /** Newest first, or by value at risk; ties broken by id so pages never overlap. */
 export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.infer<typeof alertListQuerySchema>) {

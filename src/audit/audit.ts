@@ -6,6 +6,7 @@ import type { DbOrTx } from "../../db/client.ts";
 import { auditLog } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
+import { instant } from "../input/instant.ts";
 
 /** The actor of changes the service makes by itself (the default rule pack, say). */
 export const systemActor = "system";
@@ -36,7 +37,7 @@ export const auditListQuerySchema = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-const cursorSchema = z.object({ t: z.iso.datetime({ offset: true }), id: z.number().int().nonnegative() });
+const cursorSchema = z.object({ t: instant, id: z.number().int().nonnegative() });
 
 
 /** Newest first; ties on the time broken by id, so pages never overlap or skip. */

@@ -8,6 +8,7 @@ import { tierNames } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { instant } from "../input/instant.ts";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "lower-case letters, digits and dashes");
 const templateSchema = z.strictObject({ title: z.string().max(200).optional(), body: z.string().min(1).max(2000) });
@@ -19,7 +20,7 @@ const couponSchema = z.strictObject({
   kind: z.enum(["amount", "percent"]).default("amount"),
   expiresInDays: z.number().int().min(1).max(365).default(14),
 });
-const datetime = z.iso.datetime({ offset: true });
+const datetime = instant;
 
 export const campaignCreateSchema = z
   .strictObject({

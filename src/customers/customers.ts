@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
 import { enqueueRefresh, requestRefresh } from "../features/refresh.ts";
 import { getCustomerModel } from "../model-fits/model-views.ts";
+import { instant } from "../input/instant.ts";
 
 const timezone = z.string().refine(
   (tz) => {
@@ -21,6 +22,9 @@ const timezone = z.string().refine(
   { message: "must be an IANA time zone such as Asia/Seoul" },
 );
 
+/** A profile's attributes are labels for people, not a document store. */
+export const MAX_ATTRIBUTES_BYTES = 32 * 1024;
+
 export const identitySchema = z.strictObject({ kind: z.enum(identityKinds), value: z.string().trim().min(1).max(200) });
 
 export const customerUpsertSchema = z
@@ -29,7 +33,11 @@ export const customerUpsertSchema = z
     email: z.email().max(320).nullable(),
     managerId: z.string().min(1).max(200).nullable(),
     timezone: timezone.nullable(),
-    attributes: z.record(z.string(), z.unknown()),
+    attributes: z
+      .record(z.string().min(1).max(100), z.unknown())
+      .refine((a) => Buffer.byteLength(JSON.stringify(a)) <= MAX_ATTRIBUTES_BYTES, {
+        message: `must be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON`,
+      }),
     identities: z.array(identitySchema).max(50),
   })
   .partial()
@@ -153,7 +161,7 @@ export async function listCustomerSignals(
   input: { workspaceId: string; customerId: string } & z.infer<typeof signalTimelineQuerySchema>,
 ) {
   const id = await resolveCustomerId(deps.database.db, input.workspaceId, input.customerId);
-  const after = decodeCursor(z.object({ t: z.iso.datetime({ offset: true }), id: z.string() }), input.cursor);
+  const after = decodeCursor(z.object({ t: instant, id: z.string() }), input.cursor);
   const sql = deps.database.sql;
   const rows = await sql<
     {

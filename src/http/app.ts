@@ -11,6 +11,7 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.ts";
 import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
+import { refuseHostileInput } from "./input-hygiene.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
@@ -23,6 +24,7 @@ import { registerHealthRoutes } from "./routes/health.ts";
 import { registerManagerRoutes } from "./routes/managers.ts";
 import { registerModelRoutes } from "./routes/model.ts";
 import { registerReplayRoutes } from "./routes/replays.ts";
+import { registerPrivacyRoutes } from "./routes/privacy.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerSignalRoutes } from "./routes/signals.ts";
 import { registerTaskRoutes } from "./routes/tasks.ts";
@@ -70,6 +72,7 @@ export function createApp(deps: Deps): App {
     }
     await next();
   });
+  app.use("/v1/*", refuseHostileInput);
 
   app.onError((err, c) => {
     if (err instanceof AppError) return problemFromError(c, err);
@@ -111,6 +114,7 @@ export function createApp(deps: Deps): App {
   registerTaskRoutes(app);
   registerCampaignRoutes(app);
   registerDigestRoutes(app);
+  registerPrivacyRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -4,8 +4,15 @@ import { AppError } from "../errors.ts";
 import { authenticateApiKey } from "../workspaces/api-keys.ts";
 import type { AppEnv } from "./env.ts";
 
-/** Bearer-key authentication; `admin` may do everything, other roles only what they are listed for. */
+/**
+ * Bearer-key authentication; `admin` may do everything, other roles only what they are listed
+ * for. The roles stay on the middleware so the route × role matrix (src/http/roles.ts, the
+ * README table and its test) is read from the routes themselves.
+ */
 export const requireRole = (...roles: ApiKeyRole[]) =>
+  Object.assign(authenticate(roles), { roles: ["admin", ...roles] as ApiKeyRole[] });
+
+const authenticate = (roles: ApiKeyRole[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);

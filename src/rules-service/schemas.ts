@@ -2,6 +2,7 @@
 // operator or value comes back with the path of the mistake (`conditions.all[1].value`).
 import { z } from "zod";
 import { ruleConditionsSchema, ruleDefinitionSchema as engineDefinitionSchema, ruleSlugSchema } from "../../rules/index.ts";
+import { instant } from "../input/instant.ts";
 
 // The condition tree is recursive through getters, which the OpenAPI generator would follow
 // for ever. The API documents it as a component built from zod's own JSON schema (which
@@ -108,7 +109,6 @@ export const dryRunSchema = z
 
 export const backtestLimits = { maxDates: 53, maxStepDays: 365, maxQuietDays: 365, maxPage: 1000 } as const;
 
-const instant = z.iso.datetime({ offset: true });
 
 const backtestWindow = {
   asOf: instant.optional().describe("One date to evaluate the rule at."),

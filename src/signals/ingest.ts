@@ -6,9 +6,11 @@
 import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { zodIssuesToFieldErrors } from "../errors.ts";
+import { hostileInputErrors } from "../input/hostile.ts";
 import { toWorkspaceCurrency } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type SignalBatchResult } from "./schema.ts";
+import { parsedDifferences } from "./idempotency.ts";
 import { storeSignals, type Accepted } from "./store.ts";
 
 export async function ingestSignals(
@@ -18,13 +20,16 @@ export async function ingestSignals(
   const settings = input.settings ?? (await getWorkspace(deps.database.db, input.workspaceId)).settings;
   const results: SignalBatchResult["results"] = [];
   const valid: Accepted[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Accepted["signal"]>();
 
   input.items.forEach((item, index) => {
-    const parsed = signalSchema.safeParse(item);
-    if (!parsed.success) {
+    // Hostile strings first (NUL, unpaired surrogates): PostgreSQL would refuse the whole flush.
+    const hostile = hostileInputErrors(item, ["signals", index]);
+    const parsed = hostile.length === 0 ? signalSchema.safeParse(item) : null;
+    if (!parsed?.success) {
       const id = typeof (item as { id?: unknown })?.id === "string" ? (item as { id: string }).id : null;
-      results[index] = { index, id, status: "rejected", errors: zodIssuesToFieldErrors(parsed.error.issues, ["signals", index]) };
+      const errors = parsed ? zodIssuesToFieldErrors(parsed.error.issues, ["signals", index]) : hostile;
+      results[index] = { index, id, status: "rejected", errors };
       return;
     }
     const signal = parsed.data;
@@ -38,22 +43,37 @@ export async function ingestSignals(
       amount = converted;
     }
     // The same id twice in one batch is counted once, like the same id in a later request.
-    if (seen.has(signal.id)) {
-      results[index] = { index, id: signal.id, status: "duplicate" };
+    const first = seen.get(signal.id);
+    if (first) {
+      const differences = parsedDifferences(signal, first);
+      results[index] = differences.length > 0 ? conflict(index, signal.id, differences) : { index, id: signal.id, status: "duplicate" };
       return;
     }
-    seen.add(signal.id);
+    seen.set(signal.id, signal);
     valid.push({ index, signal, amount });
   });
 
   if (valid.length > 0) {
     const stored = await storeSignals(deps, { workspaceId: input.workspaceId, receivedAt: deps.clock(), items: valid });
     for (const [i, v] of valid.entries()) {
-      const { customerId, accepted } = stored[i]!;
-      results[v.index] = { index: v.index, id: v.signal.id, status: accepted ? "accepted" : "duplicate", customerId };
+      const { customerId, accepted, differences } = stored[i]!;
+      results[v.index] = differences
+        ? { ...conflict(v.index, v.signal.id, differences), customerId }
+        : { index: v.index, id: v.signal.id, status: accepted ? "accepted" : "duplicate", customerId };
     }
   }
 
   const count = (s: string) => results.filter((r) => r.status === s).length;
-  return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results };
+  return { accepted: count("accepted"), duplicates: count("duplicate"), conflicts: count("conflict"), rejected: count("rejected"), results };
 }
+
+/** An id reused with another payload: like Stripe, an error naming what differs; nothing is stored. */
+const conflict = (index: number, id: string, differences: string[]): SignalBatchResult["results"][number] => ({
+  index,
+  id,
+  status: "conflict",
+  errors: differences.map((field) => ({
+    path: `signals[${index}].${field}`,
+    message: "differs from the signal already stored under this id; send a new id for a new signal",
+  })),
+});

@@ -2,6 +2,7 @@
 // docs, the ingest path and the tests all use it.
 import { z } from "zod";
 import { identityKinds } from "../../db/schema.ts";
+import { pastInstant } from "../input/instant.ts";
 
 const money = {
   amount: z.number().finite().nonnegative().max(1e12),
@@ -63,13 +64,13 @@ const envelope = {
   customerId: z.string().trim().min(1).max(200),
   /** Which identifier customerId is; signals under any identity of a customer land on it. */
   identityKind: z.enum(identityKinds).default("crm_id"),
-  occurredAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  occurredAt: pastInstant.transform((s) => new Date(s)),
   source: z.string().trim().min(1).max(100).optional(),
   confidence: z.number().min(0).max(1).optional(),
   period: z
     .strictObject({
-      start: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-      end: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+      start: pastInstant.transform((s) => new Date(s)),
+      end: pastInstant.transform((s) => new Date(s)),
     })
     .refine((p) => p.start <= p.end, { message: "start must not be after end", path: ["end"] })
     .optional(),
@@ -114,7 +115,8 @@ export const signalBatchSchema = z.union([
 export const signalResultSchema = z.object({
   index: z.number().int(),
   id: z.string().nullable(),
-  status: z.enum(["accepted", "duplicate", "rejected"]),
+  /** duplicate: stored before with this payload; conflict: stored before with another payload (nothing stored now). */
+  status: z.enum(["accepted", "duplicate", "conflict", "rejected"]),
   customerId: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
@@ -122,6 +124,7 @@ export const signalBatchResultSchema = z
   .object({
     accepted: z.number().int(),
     duplicates: z.number().int(),
+    conflicts: z.number().int(),
     rejected: z.number().int(),
     results: z.array(signalResultSchema),
   })

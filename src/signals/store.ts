@@ -15,10 +15,12 @@ import { competitorIdFor } from "../competitors/competitors.ts";
 import { resolveIdentities } from "../customers/identities.ts";
 import type { Deps } from "../deps.ts";
 import { enqueueRefresh } from "../features/refresh.ts";
+import { signalDifferences, storedSignals } from "./idempotency.ts";
 import type { ParsedSignal } from "./schema.ts";
 
 export type Accepted = { index: number; signal: ParsedSignal; amount: number | null };
-export type StoredItem = { customerId: string; accepted: boolean };
+/** `differences` is set when the id was stored before with another payload (nothing was stored now). */
+export type StoredItem = { customerId: string; accepted: boolean; differences?: string[] };
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -155,14 +157,18 @@ async function storeWorkspace(w: Writer, workspaceId: string, pendings: Pending[
   if (!result) {
     const { generation, ...stored } = await sql.begin(async (tx) => {
       const generation = await identityGeneration(tx, workspaceId);
+      // Ids stored before resolve no identity: a duplicate or a conflict creates no customer.
+      const known = await storedIds(tx, workspaceId, all.map((v) => v.signal.id));
+      const fresh = all.map((v, i) => isFirst[i]! && !known.has(v.signal.id));
+      const toStore = all.filter((_, i) => fresh[i]);
       const customerOf = await resolveIdentities(
         tx,
         workspaceId,
-        all.map((v) => ({ kind: v.signal.identityKind, value: v.signal.customerId })),
+        toStore.map((v) => ({ kind: v.signal.identityKind, value: v.signal.customerId })),
       );
-      const customerIds = all.map((v) => customerOf(v.signal.identityKind, v.signal.customerId));
-      await registerCompetitors(tx, workspaceId, all);
-      const inserted = await insertSignals(tx, workspaceId, signalRows(all, receivedAt, customerIds, isFirst), null);
+      const customerIds = all.map((v, i) => (fresh[i] ? customerOf(v.signal.identityKind, v.signal.customerId) : ""));
+      await registerCompetitors(tx, workspaceId, toStore);
+      const inserted = await insertSignals(tx, workspaceId, signalRows(all, receivedAt, customerIds, fresh), null);
       return { generation, customerIds, insertedIds: inserted.ids };
     });
     result = stored;
@@ -170,15 +176,23 @@ async function storeWorkspace(w: Writer, workspaceId: string, pendings: Pending[
     remember(cache, generation, all, fits ? stored.customerIds : null, now);
   }
   const { customerIds, insertedIds } = result;
+  const accepted = all.map((v, i) => isFirst[i]! && insertedIds.has(v.signal.id));
+  // Items not stored now were stored before: answered with the stored signal's customer, or
+  // as a conflict when the payload differs. Read only when there are some.
+  const repeated = all.filter((_, i) => !accepted[i]).map((v) => v.signal.id);
+  const before = repeated.length > 0 ? await storedSignals(sql, workspaceId, repeated) : null;
   const answers = new Map<Pending, StoredItem[]>();
   let i = 0;
   for (const p of pendings) {
     answers.set(
       p,
       p.items.map((v) => {
-        const item = { customerId: customerIds[i]!, accepted: isFirst[i]! && insertedIds.has(v.signal.id) };
-        i++;
-        return item;
+        const index = i++;
+        if (accepted[index]) return { customerId: customerIds[index]!, accepted: true };
+        const stored = before?.get(v.signal.id);
+        if (!stored) return { customerId: customerIds[index] || v.signal.customerId, accepted: false };
+        const differences = signalDifferences(v.signal, stored);
+        return { customerId: stored.customer_id, accepted: false, ...(differences.length > 0 ? { differences } : {}) };
       }),
     );
   }
@@ -226,7 +240,7 @@ function makeRoom(w: Writer, current: WorkspaceCache, incoming: number, cap: num
 function remember(cache: WorkspaceCache, generation: number, all: Accepted[], customerIds: string[] | null, now: number) {
   if (generation < cache.generation) return; // resolved before a merge another flush already saw
   if (generation > cache.generation) forget(cache, generation);
-  if (customerIds) all.forEach(({ signal }, i) => cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerIds[i]!));
+  if (customerIds) all.forEach(({ signal }, i) => customerIds[i] && cache.customerOf.set(identityKey(signal.identityKind, signal.customerId), customerIds[i]));
   for (const { signal } of all) {
     const key = competitorKey(signal);
     if (key !== null) cache.competitors.set(key, now + KNOWN_COMPETITOR_MS);
@@ -249,10 +263,10 @@ async function identityGeneration(tx: postgres.TransactionSql, workspaceId: stri
  * values left out. Writing the parameter to the socket was the API process's largest cost;
  * this is about a third of the bytes of full column names with ISO strings and nulls.
  */
-function signalRows(all: Accepted[], receivedAt: number[], customerIds: string[], isFirst: boolean[]) {
+function signalRows(all: Accepted[], receivedAt: number[], customerIds: string[], store: boolean[]) {
   const rows = [];
   for (let i = 0; i < all.length; i++) {
-    if (!isFirst[i]) continue;
+    if (!store[i]) continue;
     const { signal, amount } = all[i]!;
     const customerId = customerIds[i]!;
     rows.push({
@@ -310,6 +324,12 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
     )
     select (select generation from current) as generation, array(select id from inserted) as ids`;
   return { generation: row!.generation, ids: new Set(row!.ids) };
+}
+
+/** Which of these ids the workspace has stored already. */
+async function storedIds(tx: postgres.TransactionSql, workspaceId: string, ids: string[]) {
+  const rows = await tx<{ id: string }[]>`select id from signals where workspace_id = ${workspaceId} and id = any(${ids}::text[])`;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Signals naming a competitor the workspace has not registered register it, with its apps. */

@@ -3,10 +3,11 @@
 import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { resolveCustomerId } from "../customers/customers.ts";
+import { pastInstant } from "../input/instant.ts";
 
 export const tierHistoryQuerySchema = z.object({
   /** The tier in force at this moment, and the changes up to it; now when absent. */
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: pastInstant.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -5,72 +5,135 @@
 import { lookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  blocked.addSubnet(net, bits, "ipv4");
+type Range = readonly [cidr: string, name: string];
+
+/**
+ * Every entry of the IANA IPv4 Special-Purpose Address Registry (iana-ipv4-special-registry,
+ * 2024 edition) plus multicast: none of them is a webhook receiver, including the few the
+ * registry marks globally reachable (anycast AS112, AMT, PCP and TURN services).
+ */
+export const ipv4SpecialRanges: readonly Range[] = [
+  ["0.0.0.0/8", "this network"],
+  ["10.0.0.0/8", "private use"],
+  ["100.64.0.0/10", "shared address space (CGNAT)"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link local"],
+  ["172.16.0.0/12", "private use"],
+  ["192.0.0.0/24", "IETF protocol assignments"],
+  ["192.0.2.0/24", "documentation (TEST-NET-1)"],
+  ["192.31.196.0/24", "AS112-v4"],
+  ["192.52.193.0/24", "AMT"],
+  ["192.88.99.0/24", "deprecated 6to4 relay anycast"],
+  ["192.168.0.0/16", "private use"],
+  ["192.175.48.0/24", "direct delegation AS112 service"],
+  ["198.18.0.0/15", "benchmarking"],
+  ["198.51.100.0/24", "documentation (TEST-NET-2)"],
+  ["203.0.113.0/24", "documentation (TEST-NET-3)"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+  ["255.255.255.255/32", "limited broadcast"],
+];
+
+/**
+ * The IANA IPv6 Special-Purpose Address Registry (iana-ipv6-special-registry), the deprecated
+ * ranges still routed by old stacks, and multicast. Ranges that embed an IPv4 address
+ * (IPv4-mapped, SIIT, NAT64 well-known prefix, 6to4) are classified by that address instead.
+ */
+export const ipv6SpecialRanges: readonly Range[] = [
+  ["::/128", "unspecified"],
+  ["::1/128", "loopback"],
+  ["::/96", "IPv4-compatible (deprecated)"],
+  ["64:ff9b:1::/48", "IPv4-IPv6 translation, local use"],
+  ["100::/64", "discard only"],
+  ["100:0:0:1::/64", "dummy IPv6 prefix"],
+  ["2001::/23", "IETF protocol assignments"],
+  ["2001::/32", "Teredo"],
+  ["2001:2::/48", "benchmarking"],
+  ["2001:db8::/32", "documentation"],
+  ["2620:4f:8000::/48", "direct delegation AS112 service"],
+  ["3fff::/20", "documentation"],
+  ["5f00::/16", "segment routing (SRv6) SIDs"],
+  ["fc00::/7", "unique local"],
+  ["fe80::/10", "link local"],
+  ["fec0::/10", "site local (deprecated)"],
+  ["ff00::/8", "multicast"],
+];
+
+const compile = (ranges: readonly Range[]) => ranges.map(([cidr, name]) => ({ range: ipaddr.parseCIDR(cidr), name }));
+const v4Ranges = compile(ipv4SpecialRanges);
+const v6Ranges = compile(ipv6SpecialRanges);
+const globalUnicast = ipaddr.parseCIDR("2000::/3");
+
+/** The IPv4 address an IPv6 address carries and stands for, when it carries one. */
+function embeddedIPv4(a: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const p = a.parts;
+  const v4 = (hi: number, lo: number) => ipaddr.IPv4.parse(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  const zeros = (from: number, to: number) => p.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && p[5] === 0xffff) return v4(p[6]!, p[7]!); // IPv4-mapped ::ffff:a.b.c.d
+  if (zeros(0, 4) && p[4] === 0xffff && p[5] === 0) return v4(p[6]!, p[7]!); // SIIT ::ffff:0:a.b.c.d
+  if (p[0] === 0x64 && p[1] === 0xff9b && zeros(2, 6)) return v4(p[6]!, p[7]!); // NAT64 64:ff9b::/96
+  if (p[0] === 0x2002) return v4(p[1]!, p[2]!); // 6to4 2002:AABB:CCDD::/48
+  return null;
 }
-for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
-  ["64:ff9b::", 96],
-  ["100::", 64],
-  ["2001:db8::", 32],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const) {
-  blocked.addSubnet(net, bits, "ipv6");
-}
 
-/** `::ffff:7f00:1` and `::ffff:127.0.0.1` are 127.0.0.1. */
-function unmapIPv4(address: string): string {
-  const m = address.toLowerCase().match(/^(?:0{0,4}:){0,5}:?ffff:(.+)$/);
-  if (!m) return address;
-  const rest = m[1]!;
-  if (isIP(rest) === 4) return rest;
-  const parts = rest.split(":");
-  if (parts.length !== 2) return address;
-  const hi = parseInt(parts[0]!, 16);
-  const lo = parseInt(parts[1]!, 16);
-  if (Number.isNaN(hi) || Number.isNaN(lo)) return address;
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
-}
-
-const family = (a: string) => (isIP(a) === 6 ? "ipv6" : "ipv4");
-
-/** True for loopback, private, link-local, CGNAT, documentation, multicast and reserved addresses. */
-export function isNonPublicAddress(address: string): boolean {
-  const a = unmapIPv4(address);
-  return blocked.check(a, family(a));
-}
-
-export function allowListOf(entries: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const e of entries) {
-    const [addr, bits] = e.split("/");
-    if (!addr || isIP(addr) === 0) continue;
-    const f = family(addr);
-    if (bits === undefined) list.addAddress(addr, f);
-    else list.addSubnet(addr, Number(bits), f);
+/** Why an address is not a public destination (the registry's name for its range), or null when it is one. */
+export function specialPurposeOf(address: string): string | null {
+  if (!ipaddr.isValid(address)) return "not an IP address";
+  const a = ipaddr.parse(address);
+  if (a.kind() === "ipv4") return v4Ranges.find((r) => a.match(r.range))?.name ?? null;
+  const v6 = a as ipaddr.IPv6;
+  const inner = embeddedIPv4(v6);
+  if (inner) {
+    const why = specialPurposeOf(inner.toString());
+    return why ? `${why} (embedded in ${address})` : null;
   }
-  return list;
+  const hit = v6Ranges.filter((r) => v6.match(r.range)).sort((x, y) => y.range[1] - x.range[1])[0];
+  if (hit) return hit.name;
+  return v6.match(globalUnicast) ? null : "not global unicast (outside 2000::/3)";
+}
+
+/** True for loopback, private, link-local, CGNAT, documentation, multicast and every other special-purpose address. */
+export const isNonPublicAddress = (address: string) => specialPurposeOf(address) !== null;
+
+/**
+ * One allow-list entry, parsed strictly: an address, or an address and a prefix of at least
+ * /8 (IPv4) or /32 (IPv6). Anything else — `203.0.113.7/`, `0.0.0.0/0`, `127.1`, a zone — is
+ * an error message, never a wider range than was meant.
+ */
+export function parseAllowListEntry(entry: string): { range: [ipaddr.IPv4 | ipaddr.IPv6, number] } | { error: string } {
+  const m = /^([0-9a-fA-F.:]+)(?:\/(0|[1-9][0-9]{0,2}))?$/.exec(entry);
+  if (!m) return { error: "must be an IP address, or an address and a prefix such as 10.0.0.0/8" };
+  const [, addr, bitsText] = m;
+  const family = isIP(addr!);
+  if (family === 4 && !ipaddr.IPv4.isValidFourPartDecimal(addr!)) return { error: "must be an IPv4 address in four decimal parts" };
+  if (family === 0) return { error: "must be an IP address, or an address and a prefix such as 10.0.0.0/8" };
+  const parsed = ipaddr.parse(addr!);
+  const max = family === 4 ? 32 : 128;
+  const min = family === 4 ? 8 : 32;
+  const bits = bitsText === undefined ? max : Number(bitsText);
+  if (bits < min || bits > max) return { error: `the prefix must be between /${min} and /${max} for IPv${family}` };
+  return { range: [parsed, bits] };
+}
+
+export type AllowList = { check(address: string): boolean };
+
+/** The workspace's allow-list; entries that do not parse strictly allow nothing. */
+export function allowListOf(entries: readonly string[]): AllowList {
+  const ranges = entries.flatMap((e) => {
+    const r = parseAllowListEntry(e);
+    return "range" in r ? [r.range] : [];
+  });
+  return {
+    check(address) {
+      if (!ipaddr.isValid(address)) return false;
+      const a = ipaddr.process(address); // IPv4-mapped IPv6 is checked as its IPv4 address
+      const forms = [a, ...(a.kind() === "ipv6" ? [embeddedIPv4(a as ipaddr.IPv6)].filter((x) => x !== null) : [])];
+      return ranges.some(([net, bits]) => forms.some((f) => f.kind() === net.kind() && f.match(net, bits)));
+    },
+  };
 }
 
 export class RefusedDestination extends Error {}
@@ -98,10 +161,10 @@ export async function vetDestination(url: string, allowList: readonly string[]):
   if (addresses.length === 0) throw new RefusedDestination(`${host} does not resolve`);
   const allow = allowListOf(allowList);
   for (const a of addresses) {
-    const plain = unmapIPv4(a.address);
-    if (isNonPublicAddress(plain) && !allow.check(plain, family(plain))) {
+    const why = specialPurposeOf(a.address);
+    if (why && !allow.check(a.address)) {
       throw new RefusedDestination(
-        `${host} resolves to ${a.address}, a loopback, private or link-local address; add it to the workspace's actions.webhookAllowList to allow it`,
+        `${host} resolves to ${a.address}, a loopback, private or link-local address or another special-purpose one (${why}); add it to the workspace's actions.webhookAllowList to allow it`,
       );
     }
   }

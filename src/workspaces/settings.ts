@@ -2,10 +2,10 @@ import { DEFAULT_MODEL_SETTINGS } from "../model/defaults.ts";
 import { scoringSettingsSchema } from "../scores/settings.ts";
 import { tierSettingsSchema } from "../tiers/settings.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
-import { isIP } from "node:net";
 import { z } from "zod";
 import type { ActionSettings } from "../../db/actions-schema.ts";
 import type { ModelSettings, WorkspaceSettings } from "../../db/schema.ts";
+import { parseAllowListEntry } from "../webhooks/ssrf.ts";
 
 export const defaultWorkspaceSettings: WorkspaceSettings = {
   currency: "KRW",
@@ -57,15 +57,10 @@ export function actionSettingsOf(settings: WorkspaceSettings): ActionSettings {
   return { ...defaultActionSettings, ...settings.actions };
 }
 
-const cidr = z.string().refine((v) => {
-  const [addr, bits, ...rest] = v.split("/");
-  if (rest.length > 0 || !addr) return false;
-  const family = isIP(addr);
-  if (family === 0) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128);
-}, "must be an IP address or a CIDR such as 10.0.0.0/8");
+const cidr = z.string().max(100).superRefine((v, ctx) => {
+  const parsed = parseAllowListEntry(v);
+  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+});
 
 export const actionSettingsPatchSchema = z
   .strictObject({

@@ -78,9 +78,10 @@ export function registerCampaignRoutes(app: App) {
     }),
     async (c) => c.json(await campaignStats(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
   );
-  for (const [method, summary] of [
-    ["post", "Record that a customer opts out of channels (honoured at once)"],
-    ["delete", "Opt a customer back in to channels"],
+  // A CRM may record opt-outs with an ingest key; opting a customer back in is a person's decision.
+  for (const [method, summary, roles] of [
+    ["post", "Record that a customer opts out of channels (honoured at once)", ["ingest", "marketer", "manager"]],
+    ["delete", "Opt a customer back in to channels", ["marketer", "manager"]],
   ] as const) {
     app.openapi(
       createRoute({
@@ -89,7 +90,7 @@ export function registerCampaignRoutes(app: App) {
         summary,
         tags: ["campaigns"],
         security: bearerSecurity,
-        middleware: [requireRole("ingest", "marketer", "manager")] as const,
+        middleware: [requireRole(...roles)] as const,
         request: { params: customerParams, body: { required: true, content: { "application/json": { schema: optOutSchema } } } },
         responses: { 200: { description: "The customer's opt-outs", content: { "application/json": { schema: optOuts } } }, ...problemResponses(400, 401, 403, 404, 415, 422) },
       }),
