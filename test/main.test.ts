@@ -46,3 +46,35 @@ describe("npm start", () => {
     expect(output).toContain("shutting down");
   }, 60_000);
 });
+
+describe("npm start and signals", () => {
+  it("kill -TERM of the npm process stops the service", async () => {
+    const child = spawn("npm", ["start", "--silent"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: ctx.database.url, REDIS_URL: "", PORT: "0", ROLES: "api", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
+      const check = () => {
+        const m = output.match(/API:\s+(http:\/\/\S+)\/v1/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        } else setTimeout(check, 100);
+      };
+      check();
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit, output).toBe(0);
+    // The service itself is gone, not only npm: nothing answers on its port any more.
+    const after = await fetch(`${url}/healthz`).then((r) => r.status, () => "refused");
+    expect(after).toBe("refused");
+    expect(output).toContain("stopped");
+  }, 60_000);
+});
