@@ -8,7 +8,7 @@ export default defineConfig({
     globalSetup: ["./test/support/global-setup.ts"],
     include: ["test/faults/**/*.fault.ts"],
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
     maxWorkers: 1,
     fileParallelism: false,
     reporters: ["default"],

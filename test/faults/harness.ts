@@ -116,7 +116,7 @@ export async function startService(roles: string, env: Record<string, string>) {
   child.stderr.on("data", (d: Buffer) => (out.text += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const started = roles.includes("api") ? /API:\s+(http:\/\/\S+)\/v1/ : roles.includes("worker") ? /workers started/ : /schedules registered/;
-  const m = await waitFor(`${roles} process start\n${out.text}`, async () => out.text.match(started) ?? (child.exitCode !== null ? null : undefined), 60_000);
+  const m = await waitFor(`${roles} process start\n${out.text}`, async () => out.text.match(started) ?? (child.exitCode !== null ? null : undefined), 150_000);
   if (!m) throw new Error(`${roles} process exited:\n${out.text}`);
   return {
     child,
