@@ -24,6 +24,7 @@ export class JobQueues {
   private readonly queues = new Map<QueueName, AnyQueue>();
   private readonly workers: AnyWorker[] = [];
   private readonly connections: Redis[] = [];
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly opts: JobQueuesOptions) {}
 
@@ -95,10 +96,21 @@ export class JobQueues {
     await Promise.allSettled(this.connections.map((c) => c.quit()));
   }
 
+  /** Calls `listener` whenever a Redis connection is ready again after it was lost (not on the first connect). */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   private redis(extra: { enableOfflineQueue?: boolean; maxRetriesPerRequest?: null }): Redis {
     if (this.opts.backend.kind !== "redis") throw new Error("not a redis backend");
     const c = new Redis(this.opts.backend.url, { maxRetriesPerRequest: null, ...extra });
     c.on("error", (err) => this.opts.onError?.(err));
+    let wasReady = false;
+    c.on("ready", () => {
+      if (wasReady) for (const l of this.reconnectListeners) l();
+      wasReady = true;
+    });
     this.connections.push(c);
     return c;
   }

@@ -49,6 +49,8 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** How often the scheduler role checks that Redis still holds the job schedulers (it also checks on every reconnect). */
+  SCHEDULES_CHECK_EVERY_MS: z.coerce.number().int().min(200).default(30_000),
   /** Cron patterns (UTC) of the scheduled work. */
   RESCORE_SCHEDULE: z.string().min(9).default("0 4 * * *"),
   TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),

@@ -3,6 +3,8 @@ import { serve } from "@hono/node-server";
 import { registerSchedules, startWorkers } from "../jobs/handlers.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
+import { gracefulHttp } from "./resilience/http-drain.ts";
+import { keepSchedules } from "./resilience/schedules.ts";
 import { createRuntime } from "./runtime.ts";
 
 async function main() {
@@ -17,7 +19,10 @@ async function main() {
     log.info("workers started", { concurrency: config.WORKER_CONCURRENCY });
   }
   if (config.ROLES.includes("scheduler")) {
-    await registerSchedules(runtime, runtime.jobs);
+    const register = () => registerSchedules(runtime, runtime.jobs);
+    await register();
+    const kept = keepSchedules({ jobs: runtime.jobs, register, log, everyMs: config.SCHEDULES_CHECK_EVERY_MS });
+    stops.push(async () => kept.stop());
     log.info("schedules registered");
   }
   if (config.ROLES.includes("api")) {
@@ -27,8 +32,10 @@ async function main() {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
     const base = `http://${config.HOST}:${port}`;
-    // Stop accepting first; requests in flight finish before the database closes.
-    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    // Stop accepting first; requests in flight finish (each connection closing after its
+    // current response) before the workers and the database close.
+    const http = gracefulHttp(server);
+    stops.unshift(() => http.drain());
     process.stdout.write(
       [
         "",

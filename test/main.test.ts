@@ -1,10 +1,33 @@
 // The service process: roles from the environment, readiness, and a clean stop on SIGTERM.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
 import { useTestContext } from "./support/context.ts";
 
 const ctx = useTestContext();
 const root = new URL("..", import.meta.url).pathname;
+
+/** Everything the child prints, as it arrives. */
+function collect(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>) {
+  const out = { text: "" };
+  child.stdout?.on("data", (d: Buffer) => (out.text += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out.text += d.toString()));
+  return out;
+}
+
+/** The API base the service announces once it listens. */
+function apiUrl(out: { text: string }) {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out.text}`)), 30_000);
+    const check = () => {
+      const m = out.text.match(/API:\s+(http:\/\/\S+)\/v1/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      } else setTimeout(check, 100);
+    };
+    check();
+  });
+}
 
 describe("npm start", () => {
   it("serves on the configured port with the roles asked for and exits 0 on SIGTERM", async () => {
@@ -22,27 +45,35 @@ describe("npm start", () => {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
-      const check = () => {
-        const m = output.match(/API:\s+(http:\/\/\S+)\/v1/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        } else setTimeout(check, 100);
-      };
-      check();
-    });
-    expect(output).toContain("roles: api, worker");
+    const out = collect(child);
+    const url = await apiUrl(out);
+    expect(out.text).toContain("roles: api, worker");
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     const code = await exit;
-    expect(code, output).toBe(0);
-    expect(output).toContain("shutting down");
+    expect(code, out.text).toBe(0);
+    expect(out.text).toContain("shutting down");
+  }, 60_000);
+});
+
+describe("npm start and signals", () => {
+  it("kill -TERM of the npm process stops the service", async () => {
+    const child = spawn("npm", ["start", "--silent"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: ctx.database.url, REDIS_URL: "", PORT: "0", ROLES: "api", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out = collect(child);
+    const url = await apiUrl(out);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit, out.text).toBe(0);
+    // The service itself is gone, not only npm: nothing answers on its port any more.
+    const after = await fetch(`${url}/healthz`).then((r) => r.status, () => "refused");
+    expect(after).toBe("refused");
+    expect(out.text).toContain("stopped");
   }, 60_000);
 });

@@ -10,6 +10,8 @@ export const customerIdForNewIdentity = (ref: IdentityRef) => (ref.kind === "crm
 /**
  * Maps identifiers to customers, creating customers seen for the first time. Set-based:
  * a lookup, and one more statement when some are new; safe when two batches race on a new customer.
+ * New rows are inserted in key order, so batches naming the same new customers in any order
+ * lock them in the same order and cannot deadlock each other.
  */
 export async function resolveIdentities(
   sql: Sql,
@@ -52,11 +54,11 @@ export async function resolveIdentities(
     ),
     missing as (select n.* from n where not exists (select 1 from existing e where e.kind = n.kind and e.value = n.value)),
     new_customers as (
-      insert into customers (workspace_id, id) select ${workspaceId}, id from missing on conflict do nothing
+      insert into customers (workspace_id, id) select ${workspaceId}, id from missing order by id collate "C" on conflict do nothing
     ),
     new_identities as (
       insert into customer_identities (workspace_id, kind, value, customer_id)
-      select ${workspaceId}, kind, value, id from missing on conflict do nothing
+      select ${workspaceId}, kind, value, id from missing order by kind collate "C", value collate "C" on conflict do nothing
       returning kind, value, customer_id
     )
     select * from existing union all select * from new_identities`;

@@ -58,15 +58,19 @@ export async function drainRefreshRequests(
 ) {
   const shards = deps.config.REFRESH_SHARDS;
   if (input.shard >= shards) return { customers: 0 }; // queued before REFRESH_SHARDS was lowered
-  const reserved = await deps.database.sql.reserve();
+  const { sql } = deps.database;
   const lockKey = `${input.workspaceId}/${input.shard}`;
   let customers = 0;
-  try {
-    await reserved`select pg_advisory_lock(hashtext('refresh'), hashtext(${lockKey}))`;
+  // The lock lives in a transaction of its own (not a reserved connection): when PostgreSQL
+  // drops that connection, postgres.js settles a transaction's queries, while a reserved
+  // connection's next query never settles and the job would hang holding its BullMQ lock.
+  // The pages run on the pool; if the lock's connection dies, the commit fails and the job is retried.
+  await sql.begin(async (lock) => {
+    await lock`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey}))`;
     for (;;) {
       const pageSize = input.pageSize ?? 2_000;
       // A customer requested by several flushes is refreshed once for all of them.
-      const page = await reserved<{ customer_id: string; ids: string[] }[]>`
+      const page = await sql<{ customer_id: string; ids: string[] }[]>`
         with waiting as (
           select id, customer_id from refresh_requests
           where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
@@ -76,7 +80,7 @@ export async function drainRefreshRequests(
       if (page.length === 0) break;
       const ids = page.map((r) => r.customer_id);
       await refresh(ids);
-      await reserved`
+      await sql`
         with done as (
           delete from refresh_requests
           where workspace_id = ${input.workspaceId} and id = any(${page.flatMap((p) => p.ids)}::bigint[])
@@ -88,10 +92,7 @@ export async function drainRefreshRequests(
           and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
       customers += ids.length;
     }
-  } finally {
-    await reserved`select pg_advisory_unlock(hashtext('refresh'), hashtext(${lockKey}))`.catch(() => {});
-    reserved.release();
-  }
+  });
   return { customers };
 }
 

@@ -12,6 +12,7 @@ import type { Deps } from "../deps.ts";
 import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import { refuseHostileInput } from "./input-hygiene.ts";
+import { isConnectionLoss } from "../resilience/connection-errors.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
@@ -85,6 +86,11 @@ export function createApp(deps: Deps): App {
     if (err && typeof err === "object" && "issues" in err && Array.isArray((err as { issues: unknown }).issues)) {
       const issues = (err as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
       return problemResponse(c, "validation_failed", "the request is not valid", zodIssuesToFieldErrors(issues));
+    }
+    if (isConnectionLoss(err)) {
+      deps.log.warn("request failed: a backing service is unreachable", { err: (err as Error).message, path: c.req.path, requestId: c.get("requestId") });
+      c.header("retry-after", "1");
+      return problemResponse(c, "unavailable", "the database or the queue is unreachable for a moment; send the request again");
     }
     deps.log.error("request failed", { err, path: c.req.path, requestId: c.get("requestId") });
     return problemResponse(c, "internal", "something went wrong on our side; the request id identifies it in our logs");

@@ -10,6 +10,7 @@
 // registers competitors and inserts in one transaction, and fills the caches afterwards.
 import type postgres from "postgres";
 import type { Database } from "../../db/client.ts";
+import { retryConflicts } from "../../db/retry.ts";
 import type { IdentityKind } from "../../db/schema.ts";
 import { competitorIdFor } from "../competitors/competitors.ts";
 import { resolveIdentities } from "../customers/identities.ts";
@@ -102,7 +103,7 @@ async function flushAll(w: Writer) {
 
 async function flush(w: Writer, workspaceId: string, pendings: Pending[]) {
   const { deps } = pendings[0]!;
-  const stored = await storeWorkspace(w, workspaceId, pendings);
+  const stored = await retryConflicts(() => storeWorkspace(w, workspaceId, pendings));
   for (const p of pendings) p.resolve(stored.get(p)!);
   if (![...stored.values()].some((items) => items.some((i) => i.accepted))) return;
   const cache = cacheOf(w, workspaceId);
@@ -312,6 +313,8 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
       from jsonb_to_recordset(${sql.json(rows as never)}) as r(i text, c text, k text, v text, t text, o float8, at float8,
         a float8, co text, s text, cf float8, ps float8, pe float8, cb text, d jsonb)
       where ${generation}::int is null or ${generation}::int = (select generation from current)
+      -- Key order: a retry racing its original with the ids in another order cannot deadlock.
+      order by r.i collate "C"
       on conflict (workspace_id, id) do nothing
       returning id, customer_id, received_at
     ),
@@ -355,6 +358,7 @@ async function registerCompetitors(tx: postgres.TransactionSql, workspaceId: str
     select ${workspaceId}, r.id, r.id,
       array(select jsonb_array_elements_text(r.apps)), array(select jsonb_array_elements_text(r.categories)), true
     from jsonb_to_recordset(${tx.json(rows)}) as r(id text, apps jsonb, categories jsonb)
+    order by r.id collate "C"
     on conflict (workspace_id, id) do update set
       apps = array(select distinct unnest(competitors.apps || excluded.apps) order by 1),
       categories = array(select distinct unnest(competitors.categories || excluded.categories) order by 1)

@@ -1,0 +1,65 @@
+// PostgreSQL dropping the service's connections (a restart, a failover, pg_terminate_backend):
+// queries fail with an error the caller can handle, and the process goes on.
+import { describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { drainRefreshRequests, refreshFeatures } from "../../src/features/refresh.ts";
+import { useTestContext } from "../support/context.ts";
+import { daysAgo, signal } from "../support/factories.ts";
+
+const ctx = useTestContext();
+
+/** Terminates one backend of this file's own database, by pid. */
+async function terminate(pid: number) {
+  const killer = postgres(ctx.database.url, { max: 1, onnotice: () => {} });
+  try {
+    await killer`select pg_terminate_backend(${pid})`;
+  } finally {
+    await killer.end();
+  }
+}
+
+describe("connection loss", () => {
+  it("a transaction whose connection is dropped rejects, and the pool serves the next ones", async () => {
+    // Unpatched postgres.js 3.4.9 threw an uncaught TypeError (socket null in nextWrite) here.
+    for (let i = 0; i < 4; i++) {
+      const outcome = await ctx.database.sql
+        .begin(async (tx) => {
+          const [{ pid } = { pid: 0 }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+          await terminate(pid);
+          await tx`select 1`.catch(() => {});
+          await tx`select 1`;
+        })
+        .then(() => "committed", (err: { code?: string }) => err.code ?? "error");
+      expect(outcome).not.toBe("committed");
+      const [row] = await ctx.database.sql<{ x: number }[]>`select 2 as x`;
+      expect(row!.x).toBe(2);
+    }
+  });
+
+  it("a refresh drain whose lock connection is dropped fails instead of hanging, and the next drain runs", async () => {
+    const ws = await ctx.workspace();
+    await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [signal.purchase("dropped", daysAgo(1))] } });
+    const [{ shard } = { shard: 0 }] = await ctx.database.sql<{ shard: number }[]>`
+      select (hashtext('dropped') & 2147483647) % ${ctx.config.REFRESH_SHARDS}::int as shard`;
+    const lockHolder = async () => {
+      const [row] = await ctx.database.sql<{ pid: number }[]>`
+        select pid from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`;
+      return row!.pid;
+    };
+    const refresh = (ids: string[]) => refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ids });
+    const first = drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, async (ids) => {
+      await terminate(await lockHolder());
+      await refresh(ids);
+    });
+    const outcome = await Promise.race([
+      first.then(() => "finished", () => "failed"),
+      new Promise((r) => setTimeout(() => r("hung"), 10_000)),
+    ]);
+    expect(outcome).toBe("failed");
+    await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [signal.purchase("dropped", daysAgo(0.5))] } });
+    const second = await drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, refresh);
+    expect(second.customers).toBe(1);
+    const [left] = await ctx.database.sql<{ n: number }[]>`select count(*)::int as n from refresh_requests where workspace_id = ${ws.id}`;
+    expect(left!.n).toBe(0);
+  });
+});
