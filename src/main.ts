@@ -4,6 +4,7 @@ import { registerSchedules, startWorkers } from "../jobs/handlers.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { createRuntime } from "./runtime.ts";
+import { startMetricsServer } from "./metrics/http.ts";
 
 async function main() {
   const config = loadConfig();
@@ -11,6 +12,11 @@ async function main() {
   const { log } = runtime;
   const stops: (() => Promise<void>)[] = [];
 
+  if (config.METRICS_PORT !== undefined) {
+    const metrics = await startMetricsServer(runtime);
+    stops.push(metrics.close);
+    log.info("metrics listening", { url: `http://${config.HOST}:${metrics.port}/metrics` });
+  }
   if (config.ROLES.includes("worker")) {
     const workers = startWorkers(runtime, runtime.jobs);
     stops.push(async () => void (await Promise.allSettled(workers.map((w) => w.close()))));

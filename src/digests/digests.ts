@@ -24,7 +24,7 @@ export function digestPattern(d: DigestPreferences): string | null {
 
 /** Creates, moves or removes the manager's job scheduler to match their preferences. */
 export async function scheduleDigest(deps: Deps, m: Pick<Manager, "workspace_id" | "id" | "timezone" | "digest" | "active">): Promise<void> {
-  const queue = deps.jobs.queue("digests");
+  const queue = deps.jobs.queue("digests", deps.jobs.shardOf(m.workspace_id));
   const id = digestSchedulerId(m.workspace_id, m.id);
   const pattern = m.active ? digestPattern(m.digest) : null;
   if (!pattern) {

@@ -28,6 +28,8 @@ import { registerTaskRoutes } from "./routes/tasks.ts";
 import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints.ts";
 import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
+import { httpMetrics, registerMetricsRoute } from "../metrics/http.ts";
+import { registerQueueDashboard } from "../operator/queue-dashboard.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -42,6 +44,7 @@ export function createApp(deps: Deps): App {
     },
   });
 
+  app.use("*", httpMetrics);
   app.use("*", requestId({ headerName: "x-request-id" }));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -109,6 +112,8 @@ export function createApp(deps: Deps): App {
   registerTaskRoutes(app);
   registerCampaignRoutes(app);
   registerDigestRoutes(app);
+  registerMetricsRoute(app);
+  registerQueueDashboard(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

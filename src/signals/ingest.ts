@@ -10,6 +10,7 @@ import { toWorkspaceCurrency } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type SignalBatchResult } from "./schema.ts";
 import { storeSignals, type Accepted } from "./store.ts";
+import { countSignals } from "../metrics/record.ts";
 
 export async function ingestSignals(
   deps: Deps,
@@ -54,6 +55,7 @@ export async function ingestSignals(
     }
   }
 
+  countSignals(input.items, results);
   const count = (s: string) => results.filter((r) => r.status === s).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results };
 }

@@ -10,6 +10,7 @@ import { newId } from "../ids.ts";
 import { writeEvent, type OutboxRow } from "../outbox/events.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import { taskEventData } from "./tasks.ts";
+import { tasksOpened } from "../metrics/metrics.ts";
 
 /** What to do about it, from what the reasons are about and how valuable the customer is. */
 export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null): string {
@@ -83,6 +84,7 @@ export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionS
       ${alert.value_at_risk}, ${tx.json(why)}, ${play}, ${dueAt}, ${now}, ${now})
     on conflict (workspace_id, alert_id) do nothing returning id`;
   if (inserted.length === 0) return;
+  tasksOpened.inc({ severity: alert.severity });
   await writeEvent(tx, {
     workspaceId: ws,
     key: `task.created:${id}`,
