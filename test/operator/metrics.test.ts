@@ -127,3 +127,15 @@ describe("the pipeline's counters", () => {
     }
   });
 });
+
+describe("the Grafana dashboard", () => {
+  it("only charts metrics the service exposes", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { registry } = await import("../../src/metrics/metrics.ts");
+    const dashboard = await readFile(new URL("../../docs/grafana/rivalwatch.json", import.meta.url), "utf8");
+    const used = new Set([...dashboard.matchAll(/\b(rivalwatch_\w+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, "")));
+    const exposed = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(15);
+  });
+});
