@@ -72,6 +72,24 @@ export const configSchema = z.object({
   IDENTITY_CACHE_SIZE: z.coerce.number().int().min(0).default(200_000),
   /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, "must not contain ':'").default("{rivalwatch}"),
+  /** Queue shards (Redis only): a workspace's jobs go to one of this many hash-tag prefixes; see jobs/shards.ts. */
+  QUEUE_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /** A Redis Cluster instead of REDIS_URL: start-up nodes as `host:port,host:port`. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .regex(/^([\w.:/-]+:\d+)(,\s*[\w.:/-]+:\d+)*$/, "use host:port,host:port")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** A listener serving /metrics without authentication (on HOST); unset: only /metrics on the API port, for operators. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** When set, only admin keys of this workspace may open operator views (/metrics on the API port, /admin/queues). */
+  OPERATOR_WORKSPACE_ID: z.string().min(1).optional(),
+  /** The queue dashboard lets operators retry and clean jobs; off: it only shows them. */
+  QUEUE_DASHBOARD_WRITE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@ import { createApp } from "./http/app.ts";
 import { gracefulHttp } from "./resilience/http-drain.ts";
 import { keepSchedules } from "./resilience/schedules.ts";
 import { createRuntime } from "./runtime.ts";
+import { startMetricsServer } from "./metrics/http.ts";
 
 async function main() {
   const config = loadConfig();
@@ -13,6 +14,11 @@ async function main() {
   const { log } = runtime;
   const stops: (() => Promise<void>)[] = [];
 
+  if (config.METRICS_PORT !== undefined) {
+    const metrics = await startMetricsServer(runtime);
+    stops.push(metrics.close);
+    log.info("metrics listening", { url: `http://${config.HOST}:${metrics.port}/metrics` });
+  }
   if (config.ROLES.includes("worker")) {
     const workers = startWorkers(runtime, runtime.jobs);
     stops.push(async () => void (await Promise.allSettled(workers.map((w) => w.close()))));

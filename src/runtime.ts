@@ -3,6 +3,7 @@
 import { connectDatabase } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { JobQueues } from "../jobs/runtime.ts";
+import { queueBackendOf } from "../jobs/backend.ts";
 import { systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
@@ -27,11 +28,12 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
   const database = connectDatabase(url, { max: 20 });
   if (opts.migrate !== false) await applyMigrations(database);
   const jobs = new JobQueues({
-    backend: config.REDIS_URL ? { kind: "redis", url: config.REDIS_URL } : { kind: "postgres", url },
+    backend: queueBackendOf(config, url),
     prefix: config.QUEUE_PREFIX,
+    shards: config.QUEUE_SHARDS,
     onError: (err) => log.warn("queue error", { err: err.message }),
   });
-  if (!config.REDIS_URL) log.info("REDIS_URL is unset: BullMQ runs on its PostgreSQL backend");
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) log.info("REDIS_URL is unset: BullMQ runs on its PostgreSQL backend");
   return {
     database,
     jobs,

@@ -17,6 +17,7 @@ import { writeEvent, type OutboxRow } from "../outbox/events.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import type { CampaignRow } from "./campaigns.ts";
 import { nextSendTime } from "./quiet-hours.ts";
+import { enrollmentsCreated } from "../metrics/metrics.ts";
 
 /** Deterministic: the first 32 bits of SHA-256(campaign:customer) as a share of 100. */
 export function holdoutArm(campaignId: string, customerId: string, holdoutPercent: number): "treated" | "holdout" {
@@ -72,6 +73,7 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
     await tx`
       insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, enrolled_at)
       values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'holdout', 'held', ${now})`;
+    enrollmentsCreated.inc({ arm: "holdout" });
     return;
   }
 
@@ -80,6 +82,7 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
     await tx`
       insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, suppressed_reason, enrolled_at)
       values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', 'suppressed', 'opted_out', ${now})`;
+    enrollmentsCreated.inc({ arm: "treated" });
     return;
   }
 
@@ -96,6 +99,7 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
       await tx`
         insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, suppressed_reason, enrolled_at)
         values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', 'suppressed', 'channel_cap', ${now})`;
+      enrollmentsCreated.inc({ arm: "treated" });
       return;
     }
   }
@@ -122,6 +126,7 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
     values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', ${due ? "dispatched" : "scheduled"},
       ${tx.json({ ...message, coupon, customer: { id: customerId, name: customer?.name ?? null, email: customer?.email ?? null, timezone, tier } })},
       ${couponCode}, ${now}, ${sendAt}, ${due ? now : null})`;
+  enrollmentsCreated.inc({ arm: "treated" });
   if (due) await dispatchEnrollment(tx, { workspaceId: ws, enrollmentId: id, at: now });
 }
 

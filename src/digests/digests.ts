@@ -24,8 +24,11 @@ export function digestPattern(d: DigestPreferences): string | null {
 
 /** Creates, moves or removes the manager's job scheduler to match their preferences. */
 export async function scheduleDigest(deps: Deps, m: Pick<Manager, "workspace_id" | "id" | "timezone" | "digest" | "active">): Promise<void> {
-  const queue = deps.jobs.queue("digests");
+  const shard = deps.jobs.shardOf(m.workspace_id);
+  const queue = deps.jobs.queue("digests", shard);
   const id = digestSchedulerId(m.workspace_id, m.id);
+  // After QUEUE_SHARDS changed, the scheduler may sit on the workspace's old shard: drop it there.
+  for (let other = 0; other < deps.jobs.shards; other++) if (other !== shard) await deps.jobs.queue("digests", other).removeJobScheduler(id);
   const pattern = m.active ? digestPattern(m.digest) : null;
   if (!pattern) {
     await queue.removeJobScheduler(id);

@@ -32,6 +32,8 @@ import { registerTaskRoutes } from "./routes/tasks.ts";
 import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints.ts";
 import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
+import { httpMetrics, registerMetricsRoute } from "../metrics/http.ts";
+import { registerQueueDashboard } from "../operator/queue-dashboard.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -46,6 +48,7 @@ export function createApp(deps: Deps): App {
     },
   });
 
+  app.use("*", httpMetrics);
   app.use("*", requestId({ headerName: "x-request-id" }));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -121,6 +124,8 @@ export function createApp(deps: Deps): App {
   registerCampaignRoutes(app);
   registerDigestRoutes(app);
   registerPrivacyRoutes(app);
+  registerMetricsRoute(app);
+  registerQueueDashboard(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -26,7 +26,7 @@ const fitDedupId = (workspaceId: string) => `fit-model-${createHash("sha1").upda
 export async function enqueueModelFit(deps: Deps, input: { workspaceId: string }): Promise<{ jobId: string }> {
   const def = jobDefinitions.fitModel;
   const job = await deps.jobs
-    .queue(def.queue)
+    .queue(def.queue, deps.jobs.shardOf(input.workspaceId))
     .add(def.name, def.payload.parse({ workspaceId: input.workspaceId }), { deduplication: { id: fitDedupId(input.workspaceId) } });
   return { jobId: job.id! };
 }

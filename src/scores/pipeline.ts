@@ -10,6 +10,7 @@ import { getWorkspace } from "../workspaces/workspaces.ts";
 import { loadActiveRules } from "../rules-service/active-rules.ts";
 import { inParallel } from "../parallel.ts";
 import { scoreCustomers } from "./score-customers.ts";
+import { recordDailyPass } from "../metrics/record.ts";
 import { customersToRescore } from "./screen.ts";
 import { scoringSettingsOf } from "./settings.ts";
 
@@ -104,6 +105,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
     ms: Math.round(performance.now() - started),
     ...phases,
   };
+  recordDailyPass(result.customers, result.ms / 1000);
   deps.log.info("workspace re-scored", { workspaceId, ...result });
   return result;
 }

@@ -12,6 +12,7 @@ import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type SignalBatchResult } from "./schema.ts";
 import { parsedDifferences } from "./idempotency.ts";
 import { storeSignals, type Accepted } from "./store.ts";
+import { countSignals } from "../metrics/record.ts";
 
 export async function ingestSignals(
   deps: Deps,
@@ -63,6 +64,7 @@ export async function ingestSignals(
     }
   }
 
+  countSignals(input.items, results);
   const count = (s: string) => results.filter((r) => r.status === s).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), conflicts: count("conflict"), rejected: count("rejected"), results };
 }

@@ -10,6 +10,7 @@ import { newId } from "../ids.ts";
 import { writeEvent, type OutboxRow } from "../outbox/events.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import { taskEventData } from "./tasks.ts";
+import { tasksOpened } from "../metrics/metrics.ts";
 
 /** The alert's reasons in words, each sentence once (two rules often say the same thing about a customer). */
 export const taskWhy = (reasons: readonly ScoreReason[]): string[] => [...new Set(reasons.flatMap((r) => r.sentences))];
@@ -86,6 +87,7 @@ export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionS
       ${alert.value_at_risk}, ${tx.json(why)}, ${play}, ${dueAt}, ${now}, ${now})
     on conflict (workspace_id, alert_id) do nothing returning id`;
   if (inserted.length === 0) return;
+  tasksOpened.inc({ severity: alert.severity });
   await writeEvent(tx, {
     workspaceId: ws,
     key: `task.created:${id}`,

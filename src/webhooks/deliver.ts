@@ -10,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import { deliveryJobId } from "../outbox/drain.ts";
 import { workspaceAllowList } from "./endpoints.ts";
 import { RefusedDestination, postToVetted, vetDestination } from "./ssrf.ts";
+import { recordWebhookAttempt } from "../metrics/record.ts";
 
 /** Delay before the retry that follows attempt `n` (1-based): base·2^(n−1), capped, ±20 % jitter. */
 export function retryDelayMs(config: Deps["config"], n: number, random: () => number = Math.random): number {
@@ -43,7 +44,15 @@ type DeliveryRow = {
 
 export type AttemptResult = { outcome: "succeeded" | "failed" | "refused" | "skipped"; status?: string; responseCode?: number | null };
 
+/** One attempt, counted and timed by outcome. */
 export async function deliverWebhook(deps: Deps, input: { workspaceId: string; deliveryId: string }): Promise<AttemptResult> {
+  const started = performance.now();
+  const result = await attemptDelivery(deps, input);
+  recordWebhookAttempt(result.outcome, (performance.now() - started) / 1000);
+  return result;
+}
+
+async function attemptDelivery(deps: Deps, input: { workspaceId: string; deliveryId: string }): Promise<AttemptResult> {
   const sql = deps.database.sql;
   const [d] = await sql<DeliveryRow[]>`
     select d.id, d.workspace_id, d.endpoint_id, d.body, d.status, d.attempts, d.series_attempts, e.url, e.secret, e.enabled

@@ -3,7 +3,7 @@
 // delivery per event and endpoint.
 import { beforeAll, describe, expect, it } from "vitest";
 import { eventually, useTestContext } from "../support/context.ts";
-import { allowLoopback, count, createEndpoint, raiseAlert, startReceiver } from "./support.ts";
+import { count, prepareActions, raiseAlert, startReceiver } from "./support.ts";
 
 const ctx = useTestContext();
 beforeAll(() => ctx.startWorkers());
@@ -13,14 +13,7 @@ describe("alert → actions through the queues", () => {
     const receiver = await startReceiver();
     try {
       const ws = await ctx.workspace();
-      await allowLoopback(ctx, ws);
-      await createEndpoint(ctx, ws, receiver.url, ["alert.opened", "task.created", "campaign.enrollment.created"]);
-      await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "kim", name: "Kim", email: "kim@brand.test" } });
-      await ctx.request("/v1/campaigns/vip-competitor-winback", {
-        method: "PATCH",
-        key: ws.keys.marketer,
-        json: { status: "active", template: { body: "Come back" }, coupon: null, holdoutPercent: 0, advertising: false },
-      });
+      await prepareActions(ctx, ws, receiver.url);
       await raiseAlert(ctx, ws, "vip");
       const pending = async () => Number((await ctx.database.sql`select count(*)::int as n from outbox where workspace_id = ${ws.id} and processed_at is null`)[0]!.n);
       await Promise.all([ctx.jobs.add("drainOutbox", {}), ctx.jobs.add("drainOutbox", {})]);

@@ -68,3 +68,16 @@ export async function raiseAlert(ctx: TestContext, ws: TestWorkspace, customerId
 
 export const count = async (ctx: TestContext, table: string, workspaceId: string) =>
   Number((await ctx.database.sql`select count(*)::int as n from ${ctx.database.sql(table)} where workspace_id = ${workspaceId}`)[0]!.n);
+
+/** An endpoint for the alert's events, a manager for its task and a webhook campaign the default pack's rule enrolls into. */
+export async function prepareActions(ctx: TestContext, ws: TestWorkspace, receiverUrl: string) {
+  await allowLoopback(ctx, ws);
+  await createEndpoint(ctx, ws, receiverUrl, ["alert.opened", "task.created", "campaign.enrollment.created"]);
+  await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "kim", name: "Kim", email: "kim@brand.test" } });
+  // Every workspace starts with this campaign, paused: turn it on.
+  await ctx.request("/v1/campaigns/vip-competitor-winback", {
+    method: "PATCH",
+    key: ws.keys.marketer,
+    json: { status: "active", template: { body: "Come back" }, coupon: null, holdoutPercent: 0, advertising: false },
+  });
+}

@@ -7,7 +7,7 @@ import { connectDatabase, type Database } from "../../db/client.ts";
 import type { ApiKeyRole } from "../../db/schema.ts";
 import { queueNames } from "../../jobs/definitions.ts";
 import { startWorkers } from "../../jobs/handlers.ts";
-import { JobQueues } from "../../jobs/runtime.ts";
+import { JobQueues, type QueueBackend } from "../../jobs/runtime.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Deps } from "../../src/deps.ts";
 import { createApp, type App } from "../../src/http/app.ts";
@@ -34,7 +34,10 @@ function withDatabase(url: string, db: string) {
 
 export const DEFAULT_NOW = new Date("2026-11-20T12:00:00Z");
 
-export async function createTestContext(): Promise<TestContext & { close(): Promise<void> }> {
+/** `queues` replaces the machine's Redis with another backend (a Redis Cluster) and its shards. */
+export type TestContextOptions = { queues?: { backend: QueueBackend; shards?: number; prefix?: string } };
+
+export async function createTestContext(opts: TestContextOptions = {}): Promise<TestContext & { close(): Promise<void> }> {
   const base = inject("pgBaseUrl");
   const redisUrl = inject("redisUrl");
   const suffix = randomBytes(4).toString("hex");
@@ -47,8 +50,9 @@ export async function createTestContext(): Promise<TestContext & { close(): Prom
   const database: Database = connectDatabase(url, { max: 10 });
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", FEATURES_DEBOUNCE_MS: "50", WORKER_CONCURRENCY: "4" });
   const jobs = new JobQueues({
-    backend: redisUrl ? { kind: "redis", url: redisUrl } : { kind: "postgres", url, schema: "bullmq" },
-    prefix: `{rwtest-${suffix}}`,
+    backend: opts.queues?.backend ?? (redisUrl ? { kind: "redis", url: redisUrl } : { kind: "postgres", url, schema: "bullmq" }),
+    prefix: opts.queues?.prefix ?? `{rwtest-${suffix}}`,
+    shards: opts.queues?.shards,
   });
   let now = DEFAULT_NOW;
   const deps: Deps = { database, jobs, config, log: createLogger((process.env.TEST_LOG_LEVEL as "error" | undefined) ?? "silent"), clock: () => new Date(now) };
@@ -85,7 +89,7 @@ export async function createTestContext(): Promise<TestContext & { close(): Prom
       startWorkers(deps, jobs);
     },
     async close() {
-      if (redisUrl) await Promise.allSettled(queueNames.map((q) => jobs.queue(q).obliterate({ force: true })));
+      if (jobs.backendKind === "redis") await Promise.allSettled(jobs.allQueues(queueNames).map(({ queue }) => queue.obliterate({ force: true })));
       await jobs.close();
       await database.close();
       const admin = postgres(base, { max: 1, onnotice: () => {} });
@@ -96,10 +100,10 @@ export async function createTestContext(): Promise<TestContext & { close(): Prom
 }
 
 /** Registers the file's context in beforeAll/afterAll and hands back a live reference. */
-export function useTestContext(): TestContext {
+export function useTestContext(opts: TestContextOptions | (() => TestContextOptions) = {}): TestContext {
   let ctx: (TestContext & { close(): Promise<void> }) | undefined;
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext(typeof opts === "function" ? opts() : opts);
   });
   afterAll(async () => {
     await ctx?.close();
