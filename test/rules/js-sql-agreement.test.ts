@@ -183,4 +183,4 @@ test("the JS and SQL predicates agree on every customer for random rules", async
   // The property says little if nearly every rule matches nobody (or everybody).
   expect(outcomes.matched).toBeGreaterThan(500);
   expect(outcomes.unmatched).toBeGreaterThan(500);
-}, 60_000);
+}, 120_000); // 200 runs over a catalogue that keeps growing; 60 s was too tight on a shared 2-core machine
