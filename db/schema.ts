@@ -245,6 +245,10 @@ export const customerFeatures = pgTable(
     firstPurchaseAt: ts("first_purchase_at"),
     lastPurchaseAt: ts("last_purchase_at"),
     purchaseIntervalDays: doublePrecision("purchase_interval_days"),
+    // The customer's own gaps between purchase days, for silence judged against them (0012).
+    purchaseGaps: integer("purchase_gaps").notNull().default(0),
+    purchaseGapP90Days: doublePrecision("purchase_gap_p90_days"),
+    usualMaxGapDays: doublePrecision("usual_max_gap_days"),
 
     sessions7d: integer("sessions_7d").notNull(),
     sessions30d: integer("sessions_30d").notNull(),
@@ -261,6 +265,8 @@ export const customerFeatures = pgTable(
     competitorSpend30d: doublePrecision("competitor_spend_30d").notNull(),
     competitorSpend90d: doublePrecision("competitor_spend_90d").notNull(),
     competitorMinutes30d: doublePrecision("competitor_minutes_30d").notNull(),
+    // Mean provider confidence of the competitor evidence counted in the last 30 days (0012).
+    competitorConfidence30d: doublePrecision("competitor_confidence_30d"),
 
     supportTickets30d: integer("support_tickets_30d").notNull(),
     highSeverityTickets30d: integer("high_severity_tickets_30d").notNull(),

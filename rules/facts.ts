@@ -215,6 +215,32 @@ const featureSpecs = {
       "Average days between purchases: the time from first to last purchase divided by the number of gaps between purchase days. Empty with purchases on fewer than two days.",
     phrase: { text: "usually buys every {value}", whenNull: "has too few purchases for a usual interval" },
   },
+  purchaseGaps: {
+    label: "gaps between purchases",
+    type: "integer",
+    unit: "count",
+    window: "lifetime",
+    description: "Number of gaps between the customer's purchase days so far (purchase days − 1; 0 with fewer than two).",
+    phrase: { text: "has {value} gaps between purchases so far", one: "has {value} gap between purchases so far" },
+  },
+  purchaseGapP90Days: {
+    label: "90th percentile of days between purchases",
+    type: "number",
+    unit: "days",
+    window: "lifetime",
+    description:
+      "The 90th percentile of the customer's own gaps between purchase days: nine in ten of their gaps were at most this long. A seasonal buyer's long gap between seasons shows here. Empty with purchases on fewer than two days.",
+    phrase: { text: "9 in 10 of their gaps between purchases were at most {value}", whenNull: "has too few purchases for gaps" },
+  },
+  usualMaxGapDays: {
+    label: "usual longest gap between purchases",
+    type: "number",
+    unit: "days",
+    window: "lifetime",
+    description:
+      "How long the customer usually goes without buying at most: the 90th percentile of their own gaps between purchase days, shrunk toward their mean gap times the workspace's usual spread of gaps (weight of 4 gaps), so one or two gaps say little and many say nearly everything. Empty with purchases on fewer than two days.",
+    phrase: { text: "usually goes at most {value} between purchases", whenNull: "has too few purchases for a usual longest gap" },
+  },
   sessions7d: {
     label: "sessions in the last 7 days",
     type: "integer",
@@ -332,6 +358,15 @@ const featureSpecs = {
     window: "30d",
     description: "Minutes the customer spent in competitor apps in the last 30 days, where the provider reports minutes.",
     phrase: { text: "spent {value} in competitor apps in the last 30 days" },
+  },
+  competitorConfidence30d: {
+    label: "confidence in the competitor evidence of the last 30 days",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description:
+      "The providers' mean stated confidence (0–1; 1 when a signal states none) in the competitor app usage and purchases counted in the last 30 days. Empty without such evidence.",
+    phrase: { text: "has competitor evidence its providers are {value} sure of", whenNull: "has no competitor evidence in the last 30 days" },
   },
   supportTickets30d: {
     label: "support tickets in the last 30 days",
@@ -559,6 +594,9 @@ export const finiteSql = (expr: string) => `(case when abs(${expr}) < 'Infinity'
 
 const daysSince = finiteSql("f.days_since_last_purchase");
 const interval = finiteSql("f.purchase_interval_days");
+const usualMaxGap = finiteSql("f.usual_max_gap_days");
+const rivalSpend = `coalesce(${finiteSql("f.competitor_spend_30d")}, 0)`;
+const ownSpend = `coalesce(${finiteSql("f.spend_30d")}, 0)`;
 
 const derivedSpecs = {
   silenceRatio: {
@@ -575,6 +613,34 @@ const derivedSpecs = {
     },
     derivedFrom: ["daysSinceLastPurchase", "purchaseIntervalDays"],
   },
+  gapSilenceRatio: {
+    label: "silence against the usual longest gap",
+    type: "number",
+    unit: "ratio",
+    window: "current",
+    description:
+      "Days since the last purchase divided by the customer's usual longest gap between purchases (usualMaxGapDays): above 1 = silent for longer than they usually ever are. Judged against their own gaps, so a seasonal buyer's regular long gap between seasons is not silence while a steady buyer going quiet is. Empty when either is empty or the usual longest gap is 0.",
+    sql: `(case when ${usualMaxGap} <> 0 then ${daysSince} / ${usualMaxGap} end)`,
+    phrase: {
+      text: "has not purchased for {daysSinceLastPurchase}, {value} the longest gap usual for them[ ({usualMaxGapDays})]",
+      whenNull: "has no usual longest gap between purchases to compare with",
+    },
+    derivedFrom: ["daysSinceLastPurchase", "usualMaxGapDays"],
+  },
+  competitorShareOfWallet30d: {
+    label: "share of spend at competitors in the last 30 days",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description:
+      "Competitor spend over competitor spend plus own spend, both in the last 30 days: 0.5 = as much at rivals as with us. Empty when both are 0.",
+    sql: `(case when ${rivalSpend} + ${ownSpend} > 0 then ${rivalSpend} / (${rivalSpend} + ${ownSpend}) end)`,
+    phrase: {
+      text: "spent {value} of their last 30 days' spend at competitors[ ({competitorSpend30d} against {spend30d} with us)]",
+      whenNull: "spent nothing with us or at competitors in the last 30 days",
+    },
+    derivedFrom: ["competitorSpend30d", "spend30d"],
+  },
 } as const satisfies Record<string, SqlSpec & { derivedFrom: readonly FeatureColumn[] }>;
 
 /**
@@ -587,6 +653,18 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
     const interval = read("purchaseIntervalDays");
     if (typeof days !== "number" || typeof interval !== "number" || interval === 0) return null;
     return days / interval;
+  },
+  gapSilenceRatio(read) {
+    const days = read("daysSinceLastPurchase");
+    const gap = read("usualMaxGapDays");
+    if (typeof days !== "number" || typeof gap !== "number" || gap === 0) return null;
+    return days / gap;
+  },
+  competitorShareOfWallet30d(read) {
+    const num = (v: unknown) => (typeof v === "number" ? v : 0);
+    const rival = num(read("competitorSpend30d"));
+    const own = num(read("spend30d"));
+    return rival + own > 0 ? rival / (rival + own) : null;
   },
 };
 

@@ -62,6 +62,20 @@ function nextEdgeSql() {
 type Sql = postgres.Sql | postgres.TransactionSql;
 
 /**
+ * Seasonality-aware silence: a customer's usual longest gap between purchases is this
+ * percentile of their own gaps, shrunk toward their mean gap × the workspace's spread (the
+ * median ratio of 90th-percentile to mean gap over customers with at least PRIOR_MIN_GAPS
+ * gaps, once MIN_PRIOR_CUSTOMERS have them) with the weight of GAP_SHRINKAGE gaps, so one or
+ * two gaps say little and twenty say nearly everything.
+ */
+export const USUAL_GAP_PERCENTILE = 0.9;
+export const GAP_SHRINKAGE = 4;
+export const PRIOR_MIN_GAPS = 8;
+export const MIN_PRIOR_CUSTOMERS = 20;
+/** An exponential gap's 90th percentile over its mean (ln 10): Poisson buying. */
+export const DEFAULT_GAP_SPREAD = Math.LN10;
+
+/**
  * A `select` producing one row per customer with every customer_features column,
  * usable on its own (backtests as of a past date) or as the source of an upsert.
  */
@@ -81,7 +95,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${range("c.id")}
     ),
     s as (
-      select s.customer_id, s.received_at, s.occurred_at, s.amount, s.competitor, s.ref_at,
+      select s.customer_id, s.received_at, s.occurred_at, s.amount, s.competitor, s.ref_at, s.confidence,
         -- Dated after asOf: counts for nothing yet (no type), only its arrival is noted.
         case when s.occurred_at <= s.ref_at then s.type end as type,
         -- Third-party evidence counts only from trusted providers, while fresh, and when confident enough.
@@ -119,6 +133,33 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       group by customer_id, category
       order by customer_id, n desc, category
     ),
+    -- The customer's own gaps between purchase days (completed gaps only: the silence now is
+    -- what gets judged against them), and their 90th percentile: an actual gap (discrete), so
+    -- a seasonal buyer whose long gaps are one in seven is not judged by a blend of a weekly
+    -- gap and a half-year one.
+    gaps as (
+      select customer_id, count(*)::int as n, percentile_disc(${USUAL_GAP_PERCENTILE}::float8) within group (order by gap) as p90
+      from (
+        select customer_id, extract(epoch from day - lag(day) over (partition by customer_id order by day)) / 86400 as gap
+        from (select distinct customer_id, day from s where type = 'purchase') d
+      ) g
+      where gap is not null
+      group by customer_id
+    ),
+    -- The workspace's usual spread of gaps: the median ratio of the 90th percentile gap to the
+    -- mean gap over customers with many gaps (the first 5,000 by id, read by the primary
+    -- key), or an exponential gap's ratio (ln 10) until enough customers have them.
+    workspace_gaps as (
+      select coalesce(case when count(*) >= ${MIN_PRIOR_CUSTOMERS} then percentile_cont(0.5) within group (order by r) end, ${DEFAULT_GAP_SPREAD}::float8) as spread
+      from (
+        select purchase_gap_p90_days / purchase_interval_days as r
+        from customer_features
+        where workspace_id = ${scope.workspaceId} and purchase_gaps >= ${PRIOR_MIN_GAPS} and purchase_interval_days > 0
+          and purchase_gap_p90_days is not null
+        order by customer_id
+        limit 5000
+      ) w
+    ),
     agg as (
       select c.id as customer_id,
         count(distinct s.day) filter (where s.type = 'purchase') as purchase_days,
@@ -147,6 +188,9 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
         coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
+        -- How sure the providers are of the competitor evidence counted in the last 30 days.
+        avg(coalesce(s.confidence, 1)) filter (where s.type in ('competitor_app_usage', 'competitor_purchase') and s.counts
+          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days') as competitor_confidence_30d,
         coalesce(sum(s.minutes) filter (where s.type = 'competitor_app_usage' and s.counts
           and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), 0) as competitor_minutes_30d,
         count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days')::int as support_tickets_30d,
@@ -183,10 +227,15 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       a.first_purchase_at, a.last_purchase_at,
       (extract(epoch from ${scope.asOf}::timestamptz - a.last_purchase_at) / 86400)::float8 as days_since_last_purchase,
       case when a.purchase_days >= 2 then extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / (a.purchase_days - 1) end as purchase_interval_days,
+      coalesce(g.n, 0) as purchase_gaps, g.p90 as purchase_gap_p90_days,
+      -- The usual longest gap: the customer's own 90th percentile, shrunk toward their mean gap
+      -- times the workspace's spread (see GAP_SHRINKAGE).
+      (g.n * g.p90 + ${GAP_SHRINKAGE}::float8 * extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / g.n * wg.spread)
+        / (g.n + ${GAP_SHRINKAGE}::float8) as usual_max_gap_days,
       a.sessions_7d, a.sessions_30d, a.active_days_7d, a.active_days_30d,
       coalesce(cat.n, 0) as category_repeat_max_180d, cat.category as top_category_180d,
       a.competitor_apps_30d, a.competitor_apps_90d, a.competitor_app_names_30d, a.competitor_names_30d,
-      a.competitor_spend_30d, a.competitor_spend_90d, a.competitor_minutes_30d,
+      a.competitor_spend_30d, a.competitor_spend_90d, a.competitor_minutes_30d, a.competitor_confidence_30d,
       a.support_tickets_30d, a.high_severity_tickets_30d, a.negative_tickets_30d, a.campaign_clicks_30d, a.unsubscribed,
       a.spend_30d_baseline, a.orders_30d_baseline, a.sessions_30d_baseline,
       a.competitor_spend_30d_baseline, a.competitor_apps_30d_baseline,
@@ -196,6 +245,8 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       (a.competitor_spend_30d - a.competitor_spend_30d_baseline) / nullif(a.competitor_spend_30d_baseline, 0) as competitor_spend_30d_change
     from agg a
     left join categories cat on cat.customer_id = a.customer_id
+    left join gaps g on g.customer_id = a.customer_id
+    cross join workspace_gaps wg
   `;
 }
 
@@ -219,10 +270,10 @@ export async function dueCustomerIds(sql: Sql, input: { workspaceId: string; asO
 const featureColumns = [
   "as_of", "watermark", "spend_30d", "spend_90d", "spend_180d", "orders_30d", "orders_90d", "orders_180d",
   "aov_30d", "aov_90d", "aov_180d", "refunds_90d", "orders_total", "spend_total", "first_purchase_at",
-  "last_purchase_at", "purchase_interval_days", "next_change_at", "sessions_7d", "sessions_30d",
+  "last_purchase_at", "purchase_interval_days", "purchase_gaps", "purchase_gap_p90_days", "usual_max_gap_days", "next_change_at", "sessions_7d", "sessions_30d",
   "active_days_7d", "active_days_30d", "category_repeat_max_180d", "top_category_180d", "competitor_apps_30d",
   "competitor_apps_90d", "competitor_app_names_30d", "competitor_names_30d", "competitor_spend_30d",
-  "competitor_spend_90d", "competitor_minutes_30d", "support_tickets_30d", "high_severity_tickets_30d",
+  "competitor_spend_90d", "competitor_minutes_30d", "competitor_confidence_30d", "support_tickets_30d", "high_severity_tickets_30d",
   "negative_tickets_30d", "campaign_clicks_30d", "unsubscribed", "spend_30d_baseline", "orders_30d_baseline",
   "sessions_30d_baseline", "competitor_spend_30d_baseline", "competitor_apps_30d_baseline", "spend_30d_change",
   "orders_30d_change", "sessions_30d_change", "competitor_spend_30d_change",

@@ -36,12 +36,15 @@ describe("a dry run of the default competitor rule on the worked scenario", () =
         { fact: "tier", factValue: "Gold", result: true },
         { fact: "competitorApps30d", factValue: 3, result: true },
         { fact: "competitorSpend30d", factValue: 120_000, result: true },
+        // The pack asks for a shift, not just rival use: rival spend up on the usual, and own buying down.
+        { fact: "competitorSpend30d", operator: "increasedByAtLeast", result: true },
+        { kind: "any", result: true },
       ],
     });
-    expect(body.sentences).toEqual([
+    expect(body.sentences.slice(0, 3)).toEqual([
       "is a Gold customer",
       "uses 3 competitor apps (glowmall, rival-beauty, skinnow) in the last 30 days",
-      "spent 120,000 KRW at competitors in the last 30 days",
+      "spent 120,000 KRW at competitors in the last 30 days against a usual 0 KRW (new)",
     ]);
     expect(body.facts).toMatchObject({ competitorApps30d: 3, competitorSpend30d: 120_000, tier: "Gold", churnProbability: null });
   });

@@ -39,9 +39,13 @@ describe("default rule pack", () => {
   });
 
   describe("vip-competitor-defection (the worked scenario)", () => {
-    const gold: FactValues = { tier: "Gold", competitorApps30d: 3, competitorAppNames30d: ["rival-beauty", "glowmall", "skinnow"], competitorSpend30d: 120_000 };
+    // A Gold customer who bought 80,000 in the last 30 days (usually 40,000), and now uses 3 rival apps and spent 120,000 at one.
+    const gold: FactValues = {
+      tier: "Gold", competitorApps30d: 3, competitorAppNames30d: ["rival-beauty", "glowmall", "skinnow"], competitorSpend30d: 120_000,
+      competitorSpend30dBaseline: 0, spend30d: 80_000, spend30dBaseline: 40_000, orders30d: 1, orders30dBaseline: 0.5,
+    };
 
-    test("matches a Gold customer with 3 competitor apps and 120,000 KRW at a rival in 30 days", () => {
+    test("matches a Gold customer with 3 competitor apps and 120,000 KRW at a rival in 30 days, more than they spent with us", () => {
       expect(matches("vip-competitor-defection", gold)).toBe(true);
     });
 
@@ -54,32 +58,72 @@ describe("default rule pack", () => {
       expect(rule("vip-competitor-defection").predicate({ ...gold, tier: "Bronze" }).matched).toBe(false);
     });
 
+    test("does not match when rival spend is what it always was (a price comparer), nor when most spend stays with us", () => {
+      expect(matches("vip-competitor-defection", { ...gold, competitorSpend30dBaseline: 110_000 })).toBe(false);
+      expect(matches("vip-competitor-defection", { ...gold, spend30d: 300_000, spend30dBaseline: 250_000 })).toBe(false);
+    });
+
     test("explains itself in words", () => {
-      const { trace } = rule("vip-competitor-defection").predicate(gold);
-      expect(explainTrace(trace)).toEqual([
-        "is a Gold customer",
-        "uses 3 competitor apps (rival-beauty, glowmall, skinnow) in the last 30 days",
-        "spent 120,000 KRW at competitors in the last 30 days",
-      ]);
+      const sentences = explainTrace(rule("vip-competitor-defection").predicate(gold).trace);
+      expect(sentences).toContain("is a Gold customer");
+      expect(sentences).toContain("uses 3 competitor apps (rival-beauty, glowmall, skinnow) in the last 30 days");
+      expect(sentences).toContain("spent 120,000 KRW at competitors in the last 30 days against a usual 0 KRW (new)");
+      expect(sentences.some((x) => /60% of their last 30 days' spend at competitors/.test(x))).toBe(true);
     });
   });
 
-  test("vip-order-drop matches a VIP whose orders halved against a usual of at least 3, not one with a small usual", () => {
-    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 1, orders30dBaseline: 3 })).toBe(true);
-    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 0, orders30dBaseline: 2 })).toBe(false);
+  /** The pack's points for a customer: what the score adds before the model's part. */
+  const points = (facts: FactValues) =>
+    defaultRulePack.filter((r) => ruleAppliesToTier(r, facts.tier) && compileRule(r.conditions)(facts).matched).reduce((s, r) => s + r.points, 0);
+  const alerts = (facts: FactValues) =>
+    points(facts) >= 50 || defaultRulePack.some((r) => r.severity !== "medium" && r.severity !== "low" && ruleAppliesToTier(r, facts.tier) && compileRule(r.conditions)(facts).matched);
+
+  test("a loyal VIP who compares prices at rivals and keeps buying scores nothing for it and does not alert", () => {
+    const comparer: FactValues = {
+      tier: "Platinum", competitorApps30d: 3, competitorApps30dBaseline: 3, competitorSpend30d: 60_000, competitorSpend30dBaseline: 50_000,
+      competitorConfidence30d: 0.9, spend30d: 280_000, spend30dBaseline: 270_000, orders30d: 3, orders30dBaseline: 3, sessions30d: 4, sessions30dBaseline: 4,
+      daysSinceLastPurchase: 4, usualMaxGapDays: 20, purchaseGaps: 30,
+    };
+    expect(points(comparer)).toBe(0);
+    expect(alerts(comparer)).toBe(false);
+    // Newly comparing (rival use rising from nothing) but still buying as before: still nothing.
+    expect(points({ ...comparer, competitorApps30dBaseline: 0, competitorSpend30dBaseline: 0 })).toBe(0);
   });
 
-  test("vip-long-silence matches a VIP silent for more than twice their usual interval", () => {
-    const facts: FactValues = { tier: "Gold", daysSinceLastPurchase: 50, purchaseIntervalDays: 24, ordersTotal: 6 };
+  test("a VIP shifting to a rival alerts, with points from the shift and their own falling buying", () => {
+    const shifting: FactValues = {
+      tier: "Gold", competitorApps30d: 2, competitorApps30dBaseline: 0, competitorSpend30d: 70_000, competitorSpend30dBaseline: 0,
+      competitorConfidence30d: 0.85, spend30d: 60_000, spend30dBaseline: 250_000, orders30d: 1, orders30dBaseline: 3, sessions30d: 2, sessions30dBaseline: 4,
+      daysSinceLastPurchase: 12, usualMaxGapDays: 20, purchaseGaps: 25,
+    };
+    expect(alerts(shifting)).toBe(true);
+    expect(matches("competitor-shift", shifting)).toBe(true);
+    expect(matches("competitor-shift-confident", shifting)).toBe(true);
+    // Less sure evidence weighs less.
+    expect(points({ ...shifting, competitorConfidence30d: 0.6 })).toBeLessThan(points(shifting));
+  });
+
+  test("no single weak signal alerts alone", () => {
+    for (const r of defaultRulePack.filter((r) => r.severity === "medium" || r.severity === "low")) expect(r.points, r.id).toBeLessThan(50);
+  });
+
+  test("vip-order-drop matches a VIP whose orders, spend or sessions halved against a usual of at least 2 orders, not one with a small usual", () => {
+    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 1, orders30dBaseline: 3 })).toBe(true);
+    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 3, orders30dBaseline: 3, sessions30d: 1, sessions30dBaseline: 4 })).toBe(true);
+    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 0, orders30dBaseline: 1.5 })).toBe(false);
+  });
+
+  test("vip-long-silence matches a VIP silent a quarter longer than their usual longest gap", () => {
+    const facts: FactValues = { tier: "Gold", daysSinceLastPurchase: 51, usualMaxGapDays: 40, purchaseGaps: 6 };
     expect(matches("vip-long-silence", facts)).toBe(true);
-    expect(matches("vip-long-silence", { ...facts, daysSinceLastPurchase: 40 })).toBe(false);
-    expect(matches("vip-long-silence", { ...facts, ordersTotal: 2 })).toBe(false);
+    expect(matches("vip-long-silence", { ...facts, daysSinceLastPurchase: 49 })).toBe(false);
+    expect(matches("vip-long-silence", { ...facts, purchaseGaps: 1 })).toBe(false);
   });
 
   test("competitor-shift matches rising competitor spend with falling own spend, in any tier", () => {
     const facts: FactValues = { tier: "Bronze", competitorSpend30d: 60_000, competitorSpend30dBaseline: 30_000, spend30d: 30_000, spend30dBaseline: 60_000 };
     expect(matches("competitor-shift", facts)).toBe(true);
-    expect(matches("competitor-shift", { ...facts, spend30d: 50_000 })).toBe(false);
+    expect(matches("competitor-shift", { ...facts, spend30d: 70_000 })).toBe(false);
   });
 
   test("competitor-shift counts new competitor spend, above its floor", () => {
@@ -88,10 +132,10 @@ describe("default rule pack", () => {
     expect(matches("competitor-shift", { ...facts, competitorSpend30d: 5_000 })).toBe(false);
   });
 
-  test("premium-high-severity-ticket matches Platinum and Diamond customers with a high-severity ticket, not Gold", () => {
-    expect(matches("premium-high-severity-ticket", { tier: "Diamond", highSeverityTickets30d: 1 })).toBe(true);
-    expect(matches("premium-high-severity-ticket", { tier: "Gold", highSeverityTickets30d: 1 })).toBe(false);
-    expect(matches("premium-high-severity-ticket", { tier: "Platinum", highSeverityTickets30d: 0 })).toBe(false);
+  test("vip-bad-support matches a VIP with a high-severity and a negative ticket, not a Silver customer", () => {
+    expect(matches("vip-bad-support", { tier: "Gold", highSeverityTickets30d: 1, negativeTickets30d: 1 })).toBe(true);
+    expect(matches("vip-bad-support", { tier: "Gold", highSeverityTickets30d: 1, negativeTickets30d: 0 })).toBe(false);
+    expect(matches("vip-bad-support", { tier: "Silver", highSeverityTickets30d: 1, negativeTickets30d: 1 })).toBe(false);
   });
 });
 
