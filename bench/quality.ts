@@ -25,6 +25,7 @@ import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { transitionAlert } from "../src/alerts/alerts.ts";
 import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
+import type { RiskModelReportJson } from "../db/risk-model-schema.ts";
 import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.ts";
 import { refreshRequestedCustomers, rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { bulkLoadSignals, loadGroundTruth, saveGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
@@ -34,7 +35,7 @@ import type { Database } from "../db/client.ts";
 import { daysSinceLastPurchaseSql } from "../db/queries/features.ts";
 
 const DAY = 86_400_000;
-export const strategies = ["rules", "model", "combined", "recency", "rfm"] as const;
+export const strategies = ["rules", "model", "combined", "recency", "rfm", "learned"] as const;
 export type Strategy = (typeof strategies)[number];
 
 export type QualityOptions = {
@@ -118,7 +119,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       return batch.length;
     };
 
-    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [] };
+    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [] };
     const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map() };
     let ingestMs = 0;
     let pipelineMs = 0;
@@ -176,6 +177,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       combined: score(combined, truth, customers, weeks),
       recency: score(flagged.recency, truth, customers, weeks),
       rfm: score(flagged.rfm, truth, customers, weeks),
+      learned: score(flagged.learned, truth, customers, weeks),
     };
     const byRule = (
       await database.sql<{ rule: string; n: number }[]>`
@@ -198,9 +200,11 @@ export async function runQualityBench(opts: QualityOptions = {}) {
         recency: `days since last purchase > ${RECENCY_DAYS}`,
         rfm: "spend 180d ≥ 300,000 and orders 180d ≥ 4 and days since last purchase > 30",
         rules: "the service's alerts: default rule pack plus the model's part of the score, as shipped",
+        learned: `learned risk probability ≥ ${MODEL_CHURN_THRESHOLD} and value at risk ≥ ${MODEL_MIN_VALUE_AT_RISK} KRW (only while a learned version is live)`,
         realert: `one alert per customer per ${REALERT_DAYS} days (service alerts resolved after ${REALERT_DAYS} days)`,
       },
       cdnow,
+      learnedModel: await learnedModelReport(database, workspaceId),
       seconds: { simulate: +(simulateMs / 1000).toFixed(1), ingest: +(ingestMs / 1000).toFixed(1), pipeline: +(pipelineMs / 1000).toFixed(1), refresh: +(refreshMs / 1000).toFixed(1), dailyPasses: +(passMs / 1000).toFixed(1), slowestPass: +(slowestPassMs / 1000).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
       memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
@@ -230,7 +234,36 @@ async function flaggedNow(database: Database, workspaceId: string, asOf: Date) {
     select customer_id from customer_features f where workspace_id = ${workspaceId}
       and spend_180d >= 300000 and orders_180d >= 4 and ${daysSinceLastPurchaseSql(database.sql, asOf)} > 30`;
   const ids = (rows: { customer_id: string }[]) => rows.map((r) => r.customer_id);
-  return { model: ids(model), recency: ids(recency), rfm: ids(rfm) };
+  return { model: ids(model), recency: ids(recency), rfm: ids(rfm), learned: await learnedModelFlagged(database, workspaceId) };
+}
+
+/** The learned risk model alone: its probability where a version is live, with the same cut-offs as the model alone. */
+async function learnedModelFlagged(database: Database, workspaceId: string) {
+  const rows = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_model_scores
+    where workspace_id = ${workspaceId} and risk_probability >= ${MODEL_CHURN_THRESHOLD} and coalesce(value_at_risk, 0) >= ${MODEL_MIN_VALUE_AT_RISK}`;
+  return rows.map((r) => r.customer_id);
+}
+
+/** Every learned-model version of the run: out-of-time AUC with and without competitor inputs, against the purchase model. */
+async function learnedModelReport(database: Database, workspaceId: string) {
+  const rows = await database.sql<{ version: number; status: string; report: RiskModelReportJson | null; message: string | null }[]>`
+    select version, status, report, message from risk_model_versions where workspace_id = ${workspaceId} order by version`;
+  const versions = rows.map((v) => ({
+    version: v.version,
+    status: v.status,
+    validationDate: v.report?.dates.validation ?? null,
+    auc: v.report?.validation.auc ?? null,
+    aucWithoutCompetitorInputs: v.report?.withoutCompetitorInputs?.auc ?? null,
+    purchaseModelAuc: v.report?.purchaseModel.auc ?? null,
+    ece: v.report?.validation.ece ?? null,
+    message: v.message,
+  }));
+  const last = versions.filter((v) => v.auc !== null).at(-1) ?? null;
+  return {
+    versions,
+    latest: last && { ...last, competitorGain: last.aucWithoutCompetitorInputs === null ? null : +(last.auc! - last.aucWithoutCompetitorInputs).toFixed(4) },
+  };
 }
 
 /** Either strategy alerting, one alert per customer per re-alert window. */
