@@ -120,7 +120,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     };
 
     const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [] };
-    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map() };
+    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map(), learned: new Map() };
     let ingestMs = 0;
     let pipelineMs = 0;
     // Where the pipeline's time goes: the refresh of the customers a step's signals touched,
