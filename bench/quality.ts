@@ -23,6 +23,7 @@
 import type { Deps } from "../src/deps.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
+import type { RiskModelReportJson } from "../db/risk-model-schema.ts";
 import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.ts";
 import { runReplay } from "../src/replay/engine.ts";
 import { NoQueues } from "../src/replay/no-queues.ts";
@@ -36,7 +37,7 @@ import type { Brand } from "../src/simulator/index.ts";
 import { archetypeTable, figuresByArchetype, isTruePositive } from "./quality-report.ts";
 
 const DAY = 86_400_000;
-export const strategies = ["rules", "model", "combined", "recency", "rfm"] as const;
+export const strategies = ["rules", "model", "combined", "recency", "rfm", "learned"] as const;
 export type Strategy = (typeof strategies)[number];
 
 export type QualityOptions = {
@@ -107,8 +108,8 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     await saveGroundTruth(database.sql, { workspaceId, seed, truth: sim.truth });
 
     const startMs = sim.start.getTime();
-    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [] };
-    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map() };
+    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [] };
+    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map(), learned: new Map() };
     // The service's pipeline over the simulated history, as production would run it (src/replay).
     const replay = await runReplay(deps, {
       workspaceId,
@@ -146,6 +147,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       combined: score(combined, truth, customers, weeks),
       recency: score(flagged.recency, truth, customers, weeks),
       rfm: score(flagged.rfm, truth, customers, weeks),
+      learned: score(flagged.learned, truth, customers, weeks),
     };
     const byRule = (
       await database.sql<{ rule: string; n: number }[]>`
@@ -173,9 +175,11 @@ export async function runQualityBench(opts: QualityOptions = {}) {
         recency: `days since last purchase > ${RECENCY_DAYS}`,
         rfm: "spend 180d ≥ 300,000 and orders 180d ≥ 4 and days since last purchase > 30",
         rules: "the service's alerts: default rule pack plus the model's part of the score, as shipped",
+        learned: `learned risk probability ≥ ${MODEL_CHURN_THRESHOLD} and value at risk ≥ ${MODEL_MIN_VALUE_AT_RISK} KRW (only while a learned version is live)`,
         realert: `one alert per customer per ${REALERT_DAYS} days (service alerts resolved after ${REALERT_DAYS} days)`,
       },
       cdnow,
+      learnedModel: await learnedModelReport(database, workspaceId),
       seconds: { simulate: +(simulateMs / 1000).toFixed(1), ...replay.seconds, pipeline: +(replay.seconds.total - replay.seconds.ingest).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
       memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
@@ -196,7 +200,36 @@ async function flaggedNow(database: Database, workspaceId: string, asOf: Date) {
     select customer_id from customer_features f where workspace_id = ${workspaceId}
       and spend_180d >= 300000 and orders_180d >= 4 and ${daysSinceLastPurchaseSql(database.sql, asOf)} > 30`;
   const ids = (rows: { customer_id: string }[]) => rows.map((r) => r.customer_id);
-  return { model: ids(model), recency: ids(recency), rfm: ids(rfm) };
+  return { model: ids(model), recency: ids(recency), rfm: ids(rfm), learned: await learnedModelFlagged(database, workspaceId) };
+}
+
+/** The learned risk model alone: its probability where a version is live, with the same cut-offs as the model alone. */
+async function learnedModelFlagged(database: Database, workspaceId: string) {
+  const rows = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_model_scores
+    where workspace_id = ${workspaceId} and risk_probability >= ${MODEL_CHURN_THRESHOLD} and coalesce(value_at_risk, 0) >= ${MODEL_MIN_VALUE_AT_RISK}`;
+  return rows.map((r) => r.customer_id);
+}
+
+/** Every learned-model version of the run: out-of-time AUC with and without competitor inputs, against the purchase model. */
+async function learnedModelReport(database: Database, workspaceId: string) {
+  const rows = await database.sql<{ version: number; status: string; report: RiskModelReportJson | null; message: string | null }[]>`
+    select version, status, report, message from risk_model_versions where workspace_id = ${workspaceId} order by version`;
+  const versions = rows.map((v) => ({
+    version: v.version,
+    status: v.status,
+    validationDate: v.report?.dates.validation ?? null,
+    auc: v.report?.validation.auc ?? null,
+    aucWithoutCompetitorInputs: v.report?.withoutCompetitorInputs?.auc ?? null,
+    purchaseModelAuc: v.report?.purchaseModel.auc ?? null,
+    ece: v.report?.validation.ece ?? null,
+    message: v.message,
+  }));
+  const last = versions.filter((v) => v.auc !== null).at(-1) ?? null;
+  return {
+    versions,
+    latest: last && { ...last, competitorGain: last.aucWithoutCompetitorInputs === null ? null : +(last.auc! - last.aucWithoutCompetitorInputs).toFixed(4) },
+  };
 }
 
 /** Either strategy alerting, one alert per customer per re-alert window. */

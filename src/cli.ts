@@ -1,4 +1,5 @@
 // The admin CLI: `npm run cli -- <command> [options] [--json]`.
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { apiKeyRoles, type ApiKeyRole } from "../db/schema.ts";
 import { applyMigrations } from "../db/migrate.ts";
@@ -7,6 +8,7 @@ import { loadDemoData } from "./demo/demo.ts";
 import { fitWorkspaceModel } from "./model-fits/fit-workspace-model.ts";
 import { importTransactions } from "./model-fits/import-transactions.ts";
 import { getModelOverview } from "./model-fits/model-views.ts";
+import { evaluationPredictions, predictionsCsv } from "./model/risk/index.ts";
 import { evaluateModel, isTransactionFormat, loadTransactions, TRANSACTION_FORMATS, type TransactionFormat } from "./model/index.ts";
 import { createLogger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
@@ -33,7 +35,7 @@ const usage = `Usage: npm run cli -- <command> [options] [--json]
                                                       the whole pipeline over the history in a scratch workspace: alerts.jsonl, scores.jsonl, summary.json
   model fit --workspace <id>                          fit the workspace's model now and score every customer
   model evaluate --transactions <file> --format <format> --calibration-end <YYYY-MM-DD> --holdout-end <YYYY-MM-DD>
-                 [--horizon-days <n>] [--penalizer <x>]
+                 [--horizon-days <n>] [--penalizer <x>] [--predictions <file.csv>]
                                                       fit on the calibration period, check against the holdout (no database)
 `;
 
@@ -73,6 +75,7 @@ async function run(argv: string[], out: Out): Promise<void> {
       "holdout-end": { type: "string" },
       "horizon-days": { type: "string" },
       penalizer: { type: "string" },
+      predictions: { type: "string" },
       days: { type: "string" },
       seed: { type: "string" },
       mode: { type: "string" },
@@ -156,6 +159,9 @@ async function run(argv: string[], out: Out): Promise<void> {
         ...(horizonDays !== undefined ? { horizonDays } : {}),
         ...(penalizer !== undefined ? { penalizer } : {}),
       });
+      // AUC, Brier and ECE of the churn probability; per-customer predictions on request.
+      const predictions = evaluationPredictions(transactions, e);
+      if (values.predictions) writeFileSync(values.predictions, predictionsCsv(predictions));
       const f = (v: number, d = 3) => v.toFixed(d);
       const bg = e.bgnbd.params;
       const gg = e.gammaGamma?.params;
@@ -167,9 +173,11 @@ async function run(argv: string[], out: Out): Promise<void> {
           `Repeat purchases, calibration: predicted ${f(e.calibration.predictedRepeatPurchases, 0)}, actual ${e.calibration.actualRepeatPurchases}`,
           `Repeat purchases, holdout: predicted ${f(e.holdout.predictedRepeatPurchases, 0)}, actual ${e.holdout.actualRepeatPurchases}, mean absolute error per customer ${f(e.holdout.meanAbsoluteError)}`,
           `Churn (no purchase in ${e.churn.horizonDays} days): ${e.churn.churned} churned, ${e.churn.active} active; AUC ${f(e.churn.auc)} (recency alone ${f(e.churn.recencyBaselineAuc)})`,
+          `Churn probability: AUC ${f(predictions.churn.auc)}, Brier ${f(predictions.churn.brier)}, ECE ${f(predictions.churn.ece)} (10 equal-count bins)` +
+            (values.predictions ? `; per-customer predictions in ${values.predictions}` : ""),
           `Fit ${f(e.fitMs, 0)} ms, total ${f(e.totalMs, 0)} ms.`,
         ].join("\n"),
-        e,
+        { ...e, churnCalibration: { auc: predictions.churn.auc, brier: predictions.churn.brier, ece: predictions.churn.ece, reliability: predictions.churn.reliability } },
       );
       return;
     }
