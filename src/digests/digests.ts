@@ -67,6 +67,9 @@ type TaskItem = { id: string; customer_id: string; severity: string; status: str
 const money = (v: number | null) => (v === null ? "unknown" : Math.round(v).toLocaleString("en-US"));
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
+/** "1 open alert", "2 open alerts". */
+export const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+
 export type DigestResult = { result: "created" | "exists" | "skipped"; digestId: string | null; period: string };
 
 export async function sendDigest(deps: Deps, input: { workspaceId: string; managerId: string }): Promise<DigestResult> {
@@ -135,7 +138,7 @@ export async function sendDigest(deps: Deps, input: { workspaceId: string; manag
     };
     const lines = [
       `Rivalwatch digest for ${m.name} — ${period}`,
-      `${alerts.length} open alerts (${newAlerts.length} new, ${changedAlerts.length} updated), ${tasks.length} open tasks (${overdue.length} overdue, ${newTasks.length} new).`,
+      `${plural(alerts.length, "open alert")} (${newAlerts.length} new, ${changedAlerts.length} updated), ${plural(tasks.length, "open task")} (${overdue.length} overdue, ${newTasks.length} new).`,
       "",
       ...(content.tasks.length ? ["Tasks:"] : []),
       ...content.tasks.map((t) => `- ${t.overdue ? "[OVERDUE] " : ""}${t.new ? "[NEW] " : ""}${t.customerId} · ${t.severity} · value at risk ${money(t.valueAtRisk)} · due ${t.dueAt}\n  Why: ${t.why.join("; ")}\n  Play: ${t.play}`),

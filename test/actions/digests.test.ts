@@ -68,6 +68,7 @@ describe("digests", () => {
     expect(latest.content.alerts[0].reasons.join(" ")).toMatch(/3 competitor apps/);
     expect(latest.content.tasks[0]).toMatchObject({ customerId: "vip", overdue: false, new: true });
     expect(latest.text).toMatch(/Rivalwatch digest for Kim Minji — 2026-11-20/);
+    expect(latest.text).toContain("1 open alert (1 new, 0 updated), 1 open task (0 overdue, 1 new).");
     expect(latest.html).toMatch(/<h2>Tasks<\/h2>/);
     const ready = await ctx.database.sql`select payload from outbox where workspace_id = ${ws.id} and kind = 'digest.ready'`;
     expect(ready).toHaveLength(1);
