@@ -8,10 +8,11 @@
 //
 // Semantics, as served to marketers:
 // - Evaluated: customers (not merged away) with at least one signal on or before the date.
-// - Tier as of the date: the latest tier_history row changed on or before it. A customer
-//   with none had not been tiered yet and counts as Bronze (the tier everyone starts in;
-//   tierScore is then empty) — `assumedBronze` says how many. The tier score is the one
-//   recorded at that change, not recomputed for the date.
+// - Tier as of the date: the latest tier_history row changed on or before it (its tier
+//   score is the one recorded at that change). A customer with none (history imported rather
+//   than lived through) gets the tier computed as of the date from the features as of the
+//   date with the workspace's tier settings (tier-sql.ts; percentiles among the customers
+//   evaluated that date) — `tierSource` says which, per date and per flagged customer.
 // - Model facts: the stored model values only when scored on or before the date (only the
 //   latest scores are kept), so past dates usually read them as empty.
 // - Went quiet: no purchase in (date, date + quietDays]. When that window has not ended
@@ -23,6 +24,8 @@ import { tierNames } from "../../db/scoring-schema.ts";
 import { compileRuleToSql, type CompiledSql, type RuleDefinition } from "../../rules/index.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
+import { tierSettingsOf } from "../tiers/evaluate.ts";
+import { tierRankSql, tierScoreSql } from "../tiers/tier-sql.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { ruleFragment } from "./rule-sql.ts";
 import { loadRuleDefinition } from "./rules.ts";
@@ -32,10 +35,11 @@ const statementTimeoutMs = 120_000;
 const dayMs = 86_400_000;
 
 type Sql = postgres.Sql | postgres.TransactionSql;
+type TierSource = "history" | "recomputed";
 
 type DateRow = {
   evaluated: number;
-  assumed_bronze: number;
+  tiers_recomputed: number;
   in_tiers: number;
   flagged: number;
   flagged_after: number;
@@ -43,7 +47,7 @@ type DateRow = {
   went_quiet_in_tiers: number;
   flagged_went_quiet: number;
   by_tier: Record<string, number>;
-  page: { customerId: string; tier: string; wentQuiet: boolean }[];
+  page: { customerId: string; tier: string; tierSource: TierSource; wentQuiet: boolean }[];
 };
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -116,10 +120,20 @@ async function evaluateAt(
   const ws = input.workspaceId;
   const asOf = input.asOf.toISOString();
   const quietEnd = input.quietEnd.toISOString();
+  const tiers = tierSettingsOf(input.settings);
   return sql<DateRow[]>`
-    with f as (${featuresSelect(sql, { workspaceId: ws, asOf: input.asOf }, input.settings)}),
+    with f0 as (${featuresSelect(sql, { workspaceId: ws, asOf: input.asOf }, input.settings)}),
+    f1 as (
+      select f.*, ${tierScoreSql(sql, tiers, input.asOf)} as recomputed_score from f0 f
+      where exists (
+        select 1 from signals s where s.workspace_id = ${ws} and s.customer_id = f.customer_id and s.occurred_at <= ${asOf}::timestamptz)
+    ),
+    f as (
+      select f.*, ${tierRankSql(sql, tiers, sql`f.recomputed_score`, sql`f.recomputed_percentile`)} as recomputed_rank
+      from (select f1.*, (rank() over (order by f1.recomputed_score) - 1)::float8 / count(*) over () as recomputed_percentile from f1) f
+    ),
     ev as (
-      select f.customer_id, t.tier, t.assumed,
+      select f.customer_id, t.tier, t.recomputed,
         t.tier = any(${input.definition.tiers as string[]}::text[]) as in_tiers,
         (t.tier = any(${input.definition.tiers as string[]}::text[]) and coalesce(${ruleFragment(sql, input.compiled)}, false)) as flagged
       from f
@@ -129,14 +143,12 @@ async function evaluateAt(
         order by h.changed_at desc, h.id desc limit 1
       ) th on true
       cross join lateral (
-        select coalesce(th.to_tier, 'Bronze') as tier,
-          array_position(${tierNames as unknown as string[]}::text[], coalesce(th.to_tier, 'Bronze')) as tier_rank,
-          th.tier_score, th.to_tier is null as assumed
+        select coalesce(th.to_tier, (${tierNames as unknown as string[]}::text[])[f.recomputed_rank]) as tier,
+          coalesce(array_position(${tierNames as unknown as string[]}::text[], th.to_tier), f.recomputed_rank) as tier_rank,
+          coalesce(th.tier_score, f.recomputed_score) as tier_score, th.to_tier is null as recomputed
       ) t
       left join customer_model_scores m
         on m.workspace_id = ${ws} and m.customer_id = f.customer_id and m.scored_at <= ${asOf}::timestamptz
-      where exists (
-        select 1 from signals s where s.workspace_id = ${ws} and s.customer_id = f.customer_id and s.occurred_at <= ${asOf}::timestamptz)
     ),
     out as (
       select ev.*, not exists (
@@ -147,7 +159,7 @@ async function evaluateAt(
     )
     select
       count(*)::int as evaluated,
-      count(*) filter (where assumed)::int as assumed_bronze,
+      count(*) filter (where recomputed)::int as tiers_recomputed,
       count(*) filter (where in_tiers)::int as in_tiers,
       count(*) filter (where flagged)::int as flagged,
       count(*) filter (where flagged and customer_id > ${input.after ?? ""})::int as flagged_after,
@@ -156,7 +168,8 @@ async function evaluateAt(
       count(*) filter (where flagged and went_quiet)::int as flagged_went_quiet,
       coalesce((select jsonb_object_agg(tier, n) from (select tier, count(*)::int as n from out where flagged group by tier) x), '{}'::jsonb) as by_tier,
       coalesce((
-        select jsonb_agg(jsonb_build_object('customerId', customer_id, 'tier', tier, 'wentQuiet', went_quiet) order by customer_id)
+        select jsonb_agg(jsonb_build_object('customerId', customer_id, 'tier', tier,
+          'tierSource', case when recomputed then 'recomputed' else 'history' end, 'wentQuiet', went_quiet) order by customer_id)
         from (select * from out where flagged and customer_id > ${input.after ?? ""} order by customer_id limit ${input.limit}) p
       ), '[]'::jsonb) as page
     from out`;
@@ -167,15 +180,17 @@ function dateResult(row: DateRow, o: { asOf: Date; quietEnd: Date; complete: boo
   const precision = o.complete ? ratio(row.flagged_went_quiet, row.flagged) : null;
   const baseRate = o.complete ? ratio(row.went_quiet_all, row.evaluated) : null;
   const baseRateInTiers = o.complete ? ratio(row.went_quiet_in_tiers, row.in_tiers) : null;
-  const page = row.page.map((p) => (o.complete ? p : { customerId: p.customerId, tier: p.tier, wentQuiet: null }));
+  const page = row.page.map((p) => (o.complete ? p : { ...p, wentQuiet: null }));
   return {
     asOf: o.asOf.toISOString(),
     quietUntil: o.quietEnd.toISOString(),
     /** False while (asOf, asOf + quietDays] has not ended: outcomes are then null. */
     outcomeKnown: o.complete,
     evaluated: row.evaluated,
-    /** Customers not tiered by the date, counted as Bronze. */
-    assumedBronze: row.assumed_bronze,
+    /** Where the date's tiers come from: the tier history, or (for any customer without one by the date) recomputed from the features as of the date. */
+    tierSource: (row.tiers_recomputed > 0 ? "recomputed" : "history") as TierSource,
+    /** Customers with no tier history by the date, whose tier was recomputed as of it. */
+    tiersRecomputed: row.tiers_recomputed,
     /** Evaluated customers in one of the rule's tiers. */
     inTiers: row.in_tiers,
     flagged: row.flagged,

@@ -51,9 +51,12 @@ describe("a backtest as of one date", () => {
       asOf: AS_OF.toISOString(),
       outcomeKnown: true,
       evaluated: 6,
-      assumedBronze: 6,
+      // No tier history (nothing refreshed them): tiers computed as of the date. One 50,000
+      // purchase 40 days before: composite 28.06, Silver.
+      tierSource: "recomputed",
+      tiersRecomputed: 6,
       flagged: 3,
-      flaggedByTier: { Bronze: 3, Silver: 0, Gold: 0, Platinum: 0, Diamond: 0 },
+      flaggedByTier: { Bronze: 0, Silver: 3, Gold: 0, Platinum: 0, Diamond: 0 },
       wentQuiet: 2,
       precision: 2 / 3,
       baseRate: 0.5,
@@ -61,9 +64,9 @@ describe("a backtest as of one date", () => {
       nextAfter: null,
     });
     expect(body.dates[0].flaggedCustomers).toEqual([
-      { customerId: "c1", tier: "Bronze", wentQuiet: true },
-      { customerId: "c2", tier: "Bronze", wentQuiet: false },
-      { customerId: "c5", tier: "Bronze", wentQuiet: true },
+      { customerId: "c1", tier: "Silver", tierSource: "recomputed", wentQuiet: true },
+      { customerId: "c2", tier: "Silver", tierSource: "recomputed", wentQuiet: false },
+      { customerId: "c5", tier: "Silver", tierSource: "recomputed", wentQuiet: true },
     ]);
   });
 
@@ -120,17 +123,43 @@ describe("tiers in a backtest", () => {
       const body = await backtest("/v1/rules/backtest", { asOf: AS_OF.toISOString(), rule: draft({ tiers: ["Gold", "Platinum", "Diamond"] }) });
       expect(body.dates[0]).toMatchObject({
         evaluated: 6,
-        assumedBronze: 4,
+        tierSource: "recomputed",
+        tiersRecomputed: 4,
         inTiers: 1,
         flagged: 1,
         flaggedByTier: { Gold: 1, Bronze: 0 },
         wentQuiet: 1,
         baseRateInTiers: 1,
       });
-      expect(body.dates[0].flaggedCustomers).toEqual([{ customerId: "c1", tier: "Gold", wentQuiet: true }]);
+      expect(body.dates[0].flaggedCustomers).toEqual([{ customerId: "c1", tier: "Gold", tierSource: "history", wentQuiet: true }]);
     } finally {
       await ctx.database.sql`delete from tier_history where workspace_id = ${ws.id}`;
     }
+  });
+});
+
+describe("a backtest over imported history", () => {
+  it("computes each customer's tier as of the date, so the default pack's Gold+ rules flag the right customers", async () => {
+    const imported = await ctx.workspace("Imported");
+    // Both shop at three rivals and spent 150,000 there before the date; only "big" spent
+    // 400,000 with us in the 180 days before it (the Gold floor is 300,000).
+    const rivals = (id: string) => [
+      ...["rival-beauty", "glowmall", "skinnow"].map((app, i) => signal.competitorAppUsage(id, at(-10 + i), { data: { competitor: app, app } })),
+      signal.competitorPurchase(id, at(-5), { data: { amount: 150_000 } }),
+    ];
+    await push(ctx, imported, [
+      ...[-100, -70, -40, -20].map((d) => signal.purchase("big", at(d), { data: { amount: 100_000 } })),
+      signal.purchase("small", at(-40), { data: { amount: 20_000 } }),
+      ...rivals("big"),
+      ...rivals("small"),
+    ]);
+    expect(await ctx.database.sql`select 1 from tier_history where workspace_id = ${imported.id}`).toHaveLength(0);
+    const res = await ctx.request("/v1/rules/vip-competitor-defection/backtest", { key: imported.keys.marketer, json: { asOf: AS_OF.toISOString() } });
+    expect(res.status).toBe(200);
+    const body = await readJson(res);
+    expect(body.dates[0]).toMatchObject({ evaluated: 2, tierSource: "recomputed", tiersRecomputed: 2, flagged: 1 });
+    // Composite 67.8 (400,000 in 180 days, 4 orders, 20 days since the last): Platinum.
+    expect(body.dates[0].flaggedCustomers).toEqual([{ customerId: "big", tier: "Platinum", tierSource: "recomputed", wentQuiet: true }]);
   });
 });
 
