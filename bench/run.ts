@@ -9,6 +9,7 @@ import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
 import { qualityArchetypeTable, qualityTable, runQualityBench } from "./quality.ts";
 import { runRescoreBench } from "./rescore.ts";
+import { runScaleoutBench } from "./scaleout.ts";
 import { machineFacts, SERVICE_HEAP_MIB } from "./support.ts";
 import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
@@ -30,6 +31,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   quality: () =>
     runQualityBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), days: num(values.days) ?? (quick ? 150 : 180), seed: num(values.seed) ?? 1, brand: qualityBrand() }),
   cdnow: async () => ({ ...(await runCdnowBench()), machine: await machineFacts() }),
+  // Worker processes of its own; --size is customers per workspace (3 workspaces).
+  scaleout: () => runScaleoutBench({ customers: num(values.size) ?? (quick ? 2_000 : 20_000) }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 

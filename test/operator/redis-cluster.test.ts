@@ -64,7 +64,7 @@ describe("Redis Cluster with queue shards", () => {
     expect(ctx.jobs.prefixOf(2)).toBe("{rwcluster-2}");
   });
 
-  it("runs signals → refresh → alert → task, enrollment and deliveries for workspaces on different shards", async () => {
+  it("runs signals → refresh → alert → task, enrollment and deliveries for workspaces on different shards", { timeout: 120_000 }, async () => {
     const receiver = await startReceiver();
     try {
       const workspaces: TestWorkspace[] = [];
