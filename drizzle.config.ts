@@ -2,7 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./db/schema.ts", "./db/scoring-schema.ts", "./db/actions-schema.ts"],
+  schema: ["./db/schema.ts", "./db/scoring-schema.ts", "./db/actions-schema.ts", "./db/console-schema.ts"],
   out: "./db/migrations",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
 });

@@ -28,6 +28,9 @@ import { registerTaskRoutes } from "./routes/tasks.ts";
 import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints.ts";
 import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
+import { registerConsole } from "./console.ts";
+import { registerOverviewRoutes } from "./routes/overview.ts";
+import { registerSessionRoutes } from "./routes/sessions.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -109,6 +112,8 @@ export function createApp(deps: Deps): App {
   registerTaskRoutes(app);
   registerCampaignRoutes(app);
   registerDigestRoutes(app);
+  registerSessionRoutes(app);
+  registerOverviewRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -119,6 +124,7 @@ export function createApp(deps: Deps): App {
     },
   });
   registerDocsPage(app);
+  registerConsole(app);
   return app;
 }
 
