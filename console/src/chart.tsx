@@ -15,7 +15,8 @@ export function Chart({ x, series, height = 220, label, onSelect, yFormat }: {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current) return;
-    const scales: Record<string, uPlot.Scale> = { x: { time: true } };
+    // One point alone would stretch the axis over years: show the week around it.
+    const scales: Record<string, uPlot.Scale> = { x: x.length === 1 ? { time: true, range: [x[0]! - 3.5 * 86400, x[0]! + 3.5 * 86400] } : { time: true } };
     const axes: uPlot.Axis[] = [{ stroke: "#475569", grid: { stroke: "#e2e8f0" } }];
     const seen = new Set<string>();
     for (const s of series) {

@@ -31,7 +31,10 @@ function App() {
   const [, setLangState] = useState<Lang>(getLang());
   useEffect(() => {
     setUnauthorizedHandler(() => setSession(null));
-    api<Session>("/v1/sessions/current").then(start, () => setSession(null));
+    api<Session>("/v1/sessions/current").then(start, () => {
+      changeLang(initialLang(), false);
+      setSession(null);
+    });
   }, []);
   async function start(s: Session) {
     setCsrf(s.csrfToken);
@@ -66,7 +69,6 @@ function LangSwitch({ onLang }: { onLang: (l: Lang) => void }) {
 function SignIn({ onSignedIn, onLang }: { onSignedIn: (s: Session) => void; lang: Lang; onLang: (l: Lang) => void }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
-  useEffect(() => setLang(initialLang()), []);
   async function submit(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
@@ -106,6 +108,7 @@ function Shell({ session, workspace, onLang, onSignOut }: { session: Session; wo
     await api("/v1/sessions/current", { method: "DELETE" }).catch(() => {});
     onSignOut();
     navigate(BASE);
+    document.title = t("app.title");
   }
   return (
     <div class="shell">

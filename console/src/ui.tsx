@@ -1,6 +1,6 @@
 // Shared pieces: loading data, states, badges, fields.
-import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { cloneElement, type ComponentChildren, type VNode } from "preact";
+import { useCallback, useEffect, useId, useState } from "preact/hooks";
 import { api, ApiError, type FieldError } from "./api.ts";
 import { t, tv } from "./i18n.ts";
 
@@ -63,14 +63,17 @@ export const TierBadge = ({ tier }: { tier: string | null | undefined }) => (tie
 /** The message of the field error at `path` (or under it), shown beside the field. */
 export const fieldError = (errors: FieldError[], path: string) => errors.find((e) => e.path === path || e.path.startsWith(path + "."))?.message;
 
-export function Field({ label, error, children, hint }: { label: string; error?: string | undefined; children: ComponentChildren; hint?: string }) {
+/** A labelled control: the label names only the control (not its options), the error and hint describe it. */
+export function Field({ label, error, children, hint }: { label: string; error?: string | undefined; children: VNode<any>; hint?: string }) {
+  const id = useId();
+  const described = [error ? `${id}-e` : "", hint ? `${id}-h` : ""].filter(Boolean).join(" ") || undefined;
   return (
-    <label class={`field${error ? " invalid" : ""}`}>
-      <span class="field-label">{label}</span>
-      {children}
-      {hint && <span class="hint">{hint}</span>}
-      {error && <span class="field-error" role="alert">{error}</span>}
-    </label>
+    <div class={`field${error ? " invalid" : ""}`}>
+      <label class="field-label" for={id}>{label}</label>
+      {cloneElement(children, { id, "aria-describedby": described, "aria-invalid": error ? "true" : undefined })}
+      {hint && <span class="hint" id={`${id}-h`}>{hint}</span>}
+      {error && <span class="field-error" id={`${id}-e`} role="alert">{error}</span>}
+    </div>
   );
 }
 
@@ -94,4 +97,8 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   );
 }
 
-export const topReason = (reasons: any[] | undefined) => reasons?.[0]?.sentences?.[0] ?? reasons?.[0]?.name ?? "—";
+/** The reason worth most points, as its rule's name and what it found. */
+export function topReason(reasons: any[] | undefined): string {
+  const top = [...(reasons ?? [])].sort((a, b) => b.points - a.points)[0];
+  return top ? `${top.name}: ${top.sentences.join(" · ")}` : "—";
+}

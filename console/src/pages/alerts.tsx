@@ -138,7 +138,7 @@ export default function Alerts({ session, query }: PageProps) {
                 <td><TierBadge tier={a.tier} /></td>
                 <td class="num">{a.score}</td>
                 <td class="num">{fmt.money(a.valueAtRisk)}</td>
-                <td class="reason">{topReason(a.reasons)}</td>
+                <td><div class="reason" title={topReason(a.reasons)}>{topReason(a.reasons)}</div></td>
                 <td>{fmt.date(a.openedAt)}</td>
                 <td>{a.label ? <Badge kind="label" prefix="label" value={a.label} /> : "—"}</td>
                 {acts && <td><AlertActions ids={[a.id]} status={a.status} currentLabel={a.label} compact onDone={reload} /></td>}

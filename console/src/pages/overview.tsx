@@ -1,6 +1,7 @@
 import { can } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { fmt, t } from "../i18n.ts";
+import { summarisePerformance } from "../perf.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, Empty, ErrorBox, Loading, TierBadge, topReason, useApi } from "../ui.tsx";
 
@@ -29,10 +30,10 @@ export default function Overview({ session }: PageProps) {
       <div class="stats">
         <div class="stat"><span class="stat-label">{t("overview.customers")}</span><span class="stat-value">{fmt.num(o.customers)}</span></div>
         <div class="stat"><span class="stat-label">{t("overview.openAlerts")}</span><span class="stat-value">{fmt.num(open)}</span>
-          <span class="stat-sub">{severities.map((s) => (o.openAlerts[s] ? <Badge key={s} kind="sev" prefix="sev" value={s} /> : null))}{severities.map((s) => (o.openAlerts[s] ? <span key={s + "n"} class="muted"> {s}: {o.openAlerts[s]} </span> : null))}</span></div>
+          <span class="stat-sub">{severities.map((s) => (o.openAlerts[s] ? <span key={s}><Badge kind="sev" prefix="sev" value={s} />{o.openAlerts[s]} </span> : null))}</span></div>
         <div class="stat"><span class="stat-label">{t("overview.liveRules")}</span><span class="stat-value">{fmt.num(o.liveRules)}</span></div>
         <div class="stat"><span class="stat-label">{t("overview.model")}</span>
-          <span class="stat-value small">{model.data?.status === "fitted" ? `${t("overview.modelFitted")} · ${fmt.date(model.data?.activeFit?.fittedAt ?? model.data?.fit?.fittedAt)}` : model.data ? model.data.status : "…"}</span></div>
+          <span class="stat-value small">{model.data?.status === "fitted" ? `${t("overview.modelFitted")} · ${fmt.date(model.data?.activeFit?.fittedAt ?? model.data?.fit?.fittedAt)}` : model.data ? tv("model", model.data.status) : "…"}</span></div>
       </div>
       {model.data && model.data.status !== "fitted" && <Empty><p>{t("overview.noModel")}</p></Empty>}
       <div class="grid2">
@@ -47,7 +48,7 @@ export default function Overview({ session }: PageProps) {
                     <td><TierBadge tier={a.tier} /></td>
                     <td class="num">{a.score}</td>
                     <td class="num">{fmt.money(a.valueAtRisk)}</td>
-                    <td class="reason">{topReason(a.reasons)}</td>
+                    <td><div class="reason" title={topReason(a.reasons)}>{topReason(a.reasons)}</div></td>
                     <td>{a.managerId ?? "—"}</td>
                   </tr>
                 ))}
@@ -95,13 +96,6 @@ function RulePerformance() {
       )}
     </Card>
   );
-}
-
-export function summarisePerformance(perf: any) {
-  const versions: any[] = perf?.versions ?? [];
-  const alerts = versions.reduce((a, v) => a + (v.alerts ?? 0), 0);
-  const latest = versions.at(-1);
-  return { alerts, precision: latest?.precisionByLabel ?? latest?.precisionByBehaviour ?? null, saveRate: latest?.saveRate ?? null };
 }
 
 function PerfRow({ rule }: { rule: any }) {

@@ -209,6 +209,7 @@ function LeafEditor({ leaf, path, facts, errors, onChange, onRemove }: { leaf: L
   const e = (k: string) => errors.find((x) => x.path === `${path}.${k}` || x.path.startsWith(`${path}.${k}[`))?.message;
   const leafErr = errors.find((x) => x.path === path)?.message;
   const changeFact = (name: string) => {
+    if (name === leaf.fact) return;
     const f = facts.find((x) => x.name === name)!;
     const operator = f.operators.includes(leaf.operator) ? leaf.operator : f.operators[0]!;
     onChange({ fact: name, operator, value: defaultValue(f, operator) });
@@ -338,7 +339,7 @@ function TryPanel({ rule, facts }: { rule: unknown; facts: Fact[] }) {
       {result && (
         <div class="trace-result">
           <p class={result.matched ? "ok" : "muted"} role="status"><strong>{result.matched ? t("editor.matched") : t("editor.notMatched")}</strong> · <a href={`/console/customers/${encodeURIComponent(result.customerId)}`}>{result.customerId}</a> · {result.tier ?? "—"}</p>
-          <Trace node={result.trace} facts={facts} />
+          <ul class="trace"><Trace node={result.trace} facts={facts} /></ul>
           {result.sentences?.length > 0 && <ul>{result.sentences.map((s: string, i: number) => <li key={i}>{s}</li>)}</ul>}
         </div>
       )}
@@ -379,7 +380,7 @@ function BacktestPanel({ rule }: { rule: unknown }) {
     setBusy(true);
     setError(undefined);
     try {
-      setResult(await api("/v1/rules/backtest", { body: { rule, from: new Date(from + "T00:00:00Z").toISOString(), to: new Date(to + "T00:00:00Z").toISOString(), stepDays: step, limit: 50 } }));
+      setResult(await api("/v1/rules/backtest", { body: { rule, from: new Date(from + "T00:00:00Z").toISOString(), to: to === today ? new Date().toISOString() : new Date(to + "T23:59:59Z").toISOString(), stepDays: step, limit: 50 } }));
       setPick(null);
     } catch (err) {
       setError(err);

@@ -2,7 +2,7 @@ import { can } from "../api.ts";
 import { fmt, t } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Empty, ErrorBox, Loading, useApi } from "../ui.tsx";
-import { summarisePerformance } from "./overview.tsx";
+import { summarisePerformance } from "../perf.ts";
 
 export default function Rules({ session }: PageProps) {
   const rules = useApi("/v1/rules");
