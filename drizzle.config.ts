@@ -8,6 +8,7 @@ export default defineConfig({
     "./db/actions-schema.ts",
     "./db/replay-schema.ts",
     "./db/risk-model-schema.ts",
+    "./db/console-schema.ts",
   ],
   out: "./db/migrations",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },

@@ -42,6 +42,8 @@ export type WorkspaceSettings = {
   riskModel?: { mode: "auto" | "shadow" | "off" };
   /** Webhooks, tasks and campaigns; absent or partial means the defaults (src/workspaces/settings.ts). */
   actions?: Partial<import("./actions-schema.ts").ActionSettings>;
+  /** Language of the console by default (and of texts written for people); absent: `ko` for KRW, else `en`. */
+  locale?: "ko" | "en";
 };
 
 export const workspaces = pgTable("workspaces", {

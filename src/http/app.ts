@@ -34,6 +34,9 @@ import { registerWebhookSourceRoutes } from "./routes/webhook-sources.ts";
 import { registerWorkspaceRoutes } from "./routes/workspace.ts";
 import { httpMetrics, registerMetricsRoute } from "../metrics/http.ts";
 import { registerQueueDashboard } from "../operator/queue-dashboard.ts";
+import { registerConsole } from "./console.ts";
+import { registerOverviewRoutes } from "./routes/overview.ts";
+import { registerSessionRoutes } from "./routes/sessions.ts";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -126,6 +129,8 @@ export function createApp(deps: Deps): App {
   registerPrivacyRoutes(app);
   registerMetricsRoute(app);
   registerQueueDashboard(app, deps);
+  registerSessionRoutes(app);
+  registerOverviewRoutes(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -136,6 +141,7 @@ export function createApp(deps: Deps): App {
     },
   });
   registerDocsPage(app);
+  registerConsole(app);
   return app;
 }
 

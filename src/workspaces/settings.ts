@@ -109,6 +109,7 @@ export const workspaceSettingsPatchSchema = z
     actions: actionSettingsPatchSchema,
     tiers: tierSettingsSchema.partial(),
     scoring: scoringSettingsSchema.partial(),
+    locale: z.enum(["ko", "en"]),
   })
   .partial()
   .meta({ id: "WorkspaceSettingsPatch" });
