@@ -19,7 +19,7 @@ const REFRESH_SHARDS = 6;
 const root = path.resolve(import.meta.dirname, "..");
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: { ...process.env, ...env, ROLES: "worker", LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],

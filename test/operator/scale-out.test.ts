@@ -24,7 +24,7 @@ type Proc = { role: string; child: ChildProcess; out: string[]; apiUrl?: string 
 const procs: Proc[] = [];
 
 function start(role: "api" | "worker" | "scheduler"): Proc {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
