@@ -1,0 +1,17 @@
+// The scale suite (`npm run test:scale`): several service processes of each role over one
+// PostgreSQL and one Redis, and the pipeline on a Redis Cluster of three masters started by
+// the test (scripts/redis-cluster.sh, ports 7470–7472). One file at a time: each starts many
+// processes or servers, too heavy beside other files on two cores.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/support/global-setup.ts"],
+    include: ["test/scale/**/*.scale.ts"],
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
+    maxWorkers: 1,
+    fileParallelism: false,
+    reporters: ["default"],
+  },
+});
