@@ -17,7 +17,7 @@ function collect(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn
 /** The API base the service announces once it listens. */
 function apiUrl(out: { text: string }) {
   return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out.text}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out.text}`)), 90_000);
     const check = () => {
       const m = out.text.match(/API:\s+(http:\/\/\S+)\/v1/);
       if (m) {
@@ -55,7 +55,7 @@ describe("npm start", () => {
     const code = await exit;
     expect(code, out.text).toBe(0);
     expect(out.text).toContain("shutting down");
-  }, 60_000);
+  }, 150_000);
 });
 
 describe("npm start and signals", () => {
@@ -75,5 +75,5 @@ describe("npm start and signals", () => {
     const after = await fetch(`${url}/healthz`).then((r) => r.status, () => "refused");
     expect(after).toBe("refused");
     expect(out.text).toContain("stopped");
-  }, 60_000);
+  }, 150_000);
 });
