@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eraseCustomer } from "../../privacy/erase-customer.ts";
+import { consentWithdrawalSchema, withdrawConsent } from "../../privacy/withdraw-consent.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -32,6 +33,30 @@ export function registerPrivacyRoutes(app: App) {
     async (c) => {
       const principal = c.get("principal");
       const result = await eraseCustomer(c.get("deps"), { workspaceId: principal.workspaceId, customerId: c.req.valid("param").customerId, actor: principal.keyId });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/consent-withdrawals",
+      summary: "Drop a provider's external evidence: for one customer, for one consent basis, or all of it",
+      tags: ["customers"],
+      security: bearerSecurity,
+      middleware: [requireRole()] as const,
+      request: { body: { required: true, content: { "application/json": { schema: consentWithdrawalSchema } } } },
+      responses: {
+        200: {
+          description: "What was removed; the customers' features are recomputed without it",
+          content: { "application/json": { schema: z.object({ source: z.string(), signalsRemoved: z.number(), customersAffected: z.number() }) } },
+        },
+        ...problemResponses(401, 403, 404, 415, 422),
+      },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      const result = await withdrawConsent(c.get("deps"), { workspaceId: principal.workspaceId, actor: principal.keyId, ...c.req.valid("json") });
       return c.json(result, 200);
     },
   );
