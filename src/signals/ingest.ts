@@ -7,6 +7,7 @@ import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { zodIssuesToFieldErrors } from "../errors.ts";
 import { hostileInputErrors } from "../input/hostile.ts";
+import { aheadOfClock } from "../input/instant.ts";
 import { toWorkspaceCurrency } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { signalSchema, type SignalBatchResult } from "./schema.ts";
@@ -22,6 +23,9 @@ export async function ingestSignals(
   const results: SignalBatchResult["results"] = [];
   const valid: Accepted[] = [];
   const seen = new Map<string, Accepted["signal"]>();
+  // The later of the service's clock and the wall clock: a replay or a test pins the former
+  // (ahead of or behind real time), and neither may turn away what the other would take.
+  const now = new Date(Math.max(deps.clock().getTime(), Date.now()));
 
   input.items.forEach((item, index) => {
     // Hostile strings first (NUL, unpaired surrogates): PostgreSQL would refuse the whole flush.
@@ -34,6 +38,11 @@ export async function ingestSignals(
       return;
     }
     const signal = parsed.data;
+    const ahead = aheadOfClock(signal.occurredAt, now);
+    if (ahead) {
+      results[index] = { index, id: signal.id, status: "rejected", errors: [{ path: `signals[${index}].occurredAt`, message: ahead }] };
+      return;
+    }
     let amount: number | null = null;
     if ("amount" in signal.data) {
       const converted = toWorkspaceCurrency(settings, signal.data.amount, signal.data.currency);

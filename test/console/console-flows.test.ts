@@ -53,7 +53,7 @@ describe("console", { timeout: 90_000 }, () => {
     await page.getByRole("link", { name: CASE_CUSTOMER }).first().click();
     await page.getByRole("heading", { name: "이서연" }).waitFor();
     const reasons = page.locator(".score-reasons");
-    await reasons.getByText(/uses 3 competitor apps \(.*GlowMall.*\)/).waitFor();
+    await reasons.getByText(/uses 3 competitor apps \(.*GlowMall.*\)/).first().waitFor();
     await reasons.getByText(/spent 120,000 KRW at competitors/).first().waitFor();
     // The signal timeline shows the evidence's provider, confidence and consent.
     const evidence = page.getByRole("row").filter({ hasText: "competitor_purchase" }).first();
@@ -142,9 +142,9 @@ describe("console", { timeout: 90_000 }, () => {
   it("shows a manager no rule editing, and the API refuses them anyway", async () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/rules");
-    await page.getByRole("link", { name: "VIP shopping at competitors" }).waitFor();
+    await page.getByRole("link", { name: "VIP moving to competitors" }).waitFor();
     await expect(page.getByRole("link", { name: "New rule" }).count()).resolves.toBe(0);
-    await page.getByRole("link", { name: "VIP shopping at competitors" }).click();
+    await page.getByRole("link", { name: "VIP moving to competitors" }).click();
     await page.getByText("Your key's role can read rules but not change them.").waitFor();
     await expect(page.getByRole("button", { name: /Save|Go live|Switch off/ }).count()).resolves.toBe(0);
     await expect(page.getByLabel("Name", { exact: true }).isDisabled()).resolves.toBe(true);

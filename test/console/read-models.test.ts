@@ -1,4 +1,5 @@
 // The read models the console uses, on the public API: the overview and customer search.
+import { defaultRulePack } from "../../rules/default-pack.ts";
 import { describe, expect, it } from "vitest";
 import { daysAgo, signal } from "../support/factories.ts";
 import { eventually, readJson, useTestContext } from "../support/context.ts";
@@ -21,7 +22,7 @@ describe("GET /v1/overview", () => {
       const tiered = Object.values(o.tierMix as Record<string, number>).reduce((a, b) => a + b, 0);
       return o.openAlerts.high === 1 && tiered === 2 ? o : undefined;
     }, 20_000);
-    expect(overview).toMatchObject({ customers: 2, hasSignals: true, liveRules: 5, openAlerts: { high: 1 }, alertsByStatus: [{ severity: "high", status: "open", count: 1 }] });
+    expect(overview).toMatchObject({ customers: 2, hasSignals: true, liveRules: defaultRulePack.filter((r) => r.mode === "live").length, openAlerts: { high: 1 }, alertsByStatus: [{ severity: "high", status: "open", count: 1 }] });
     const alert = (await readJson(await ctx.request("/v1/alerts", { key: ws.keys.manager }))).alerts[0];
     expect(overview.tierMix[alert.tier]).toBeGreaterThanOrEqual(1);
     expect(overview.alertsPerWeek).toHaveLength(13);

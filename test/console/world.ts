@@ -58,11 +58,11 @@ export async function seedWorld(deps: Deps, baseUrl: string, workspaceId: string
   signals.push({ id: "case-c2", customerId: CASE_CUSTOMER, type: "competitor_purchase", occurredAt: at(4), source: "demo-card-panel", consentBasis: "consent", confidence: 0.95, data: { competitor: "glowmall", amount: 50_000, currency: "KRW" } });
   await call(baseUrl, keys.ingest, "/v1/signals", { json: { signals } });
   // The pipeline runs in the workers: wait for the case's alert and the manager's task.
-  const until = Date.now() + 60_000;
+  const until = Date.now() + 120_000;
   for (;;) {
     const tasks = await call(baseUrl, keys.manager, `/v1/tasks?managerId=${MANAGER_ID}`);
     if (tasks.tasks.some((t: { customerId: string }) => t.customerId === CASE_CUSTOMER)) break;
-    if (Date.now() > until) throw new Error("the case customer's task did not appear within 60 s");
+    if (Date.now() > until) throw new Error("the case customer's task did not appear within 120 s");
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -94,8 +94,9 @@ describe("dates within a sane range", () => {
 
   it("takes occurredAt up to a day ahead of now, not more", async () => {
     const ws = await ctx.workspace();
-    const soon = new Date(Date.now() + 60 * 60_000).toISOString();
-    const late = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const now = Math.max(ctx.clock().getTime(), Date.now()); // the later of the pinned and the wall clock
+    const soon = new Date(now + 60 * 60_000).toISOString();
+    const late = new Date(now + 2 * 86_400_000).toISOString();
     const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [signal.purchase("c-1", soon), signal.purchase("c-1", late)] } });
     expect((await readJson(res)).results.map((r: { status: string }) => r.status)).toEqual(["accepted", "rejected"]);
   });

@@ -90,7 +90,7 @@ describe("GET /v1/model and POST /v1/model/fit", () => {
     expect(paths).toEqual(expect.arrayContaining(["model.horizonDays"]));
     const patch = (json: unknown) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: empty.keys.admin, json });
     expect((await patch({ model: { clvMonths: 24 } })).status).toBe(200);
-    expect((await readJson(await patch({ model: { penalizer: 0 } }))).settings.model).toEqual({ clvMonths: 24, penalizer: 0 });
+    expect((await readJson(await patch({ model: { penalizer: 0 } }))).settings.model).toEqual({ ...defaultModelSettings, clvMonths: 24, penalizer: 0 });
     const model = await readJson(await ctx.request("/v1/model", { key: empty.keys.marketer }));
     expect(model.settings).toEqual({ ...defaultModelSettings, clvMonths: 24, penalizer: 0 });
     await patch({ model: defaultModelSettings });

@@ -238,7 +238,7 @@ describe("a workspace without enough history", () => {
       json: { model: { minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 } },
     });
     expect(patch.status).toBe(200);
-    expect((await readJson(patch)).settings.model).toEqual({ minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 });
+    expect((await readJson(patch)).settings.model).toMatchObject({ minCustomers: 50, minRepeatCustomers: 10, horizonDays: 30 });
     const outcome = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
     expect(outcome).toMatchObject({ status: "fitted", customers: 60, customersScored: 60 });
     const model = await readJson(await ctx.request("/v1/model", { key: ws.keys.marketer }));

@@ -25,7 +25,7 @@ describe("DELETE /v1/customers/{id}", () => {
   it("erases the customer's rows, leaves others alone, audits without personal data and emits customer.erased", async () => {
     const ws = await ctx.workspace();
     await ctx.request("/v1/customers/vip", { method: "PUT", key: ws.keys.manager, json: { name: "Jiwoo Kim", email: "jiwoo@example.com" } });
-    await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [signal.purchase("vip", daysAgo(3)), signal.purchase("other", daysAgo(3))] } });
+    await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [signal.session("vip", daysAgo(3)), signal.purchase("other", daysAgo(3))] } });
     await ctx.request("/v1/customers/vip/opt-outs", { key: ws.keys.ingest, json: { channels: ["email"] } });
     await raiseAlert(ctx, ws, "vip");
     await drainOutbox(ctx);

@@ -47,7 +47,8 @@ describe("POST /v1/replays", () => {
     expect(done).toMatchObject({ status: "succeeded", summary: { alerts: 1, customers: 1, alertsByRule: { "vip-competitor-defection@1": 1 } }, progress: { moments: expect.any(Number) } });
     const alerts = await readJson(await ctx.request(`/v1/replays/${queued.id}/alerts`, { key: ws.keys.admin }));
     expect(alerts.items).toHaveLength(1);
-    expect(alerts.items[0]).toMatchObject({ customerId: vip, severity: "high", rules: [{ ruleId: "vip-competitor-defection", version: 1 }] });
+    expect(alerts.items[0]).toMatchObject({ customerId: vip, severity: "high" });
+    expect(alerts.items[0].rules).toContainEqual({ ruleId: "vip-competitor-defection", version: 1 });
 
     // Running the job again changes nothing.
     expect(await runStoredReplay(ctx, { workspaceId: ws.id, replayId: queued.id })).toEqual({ status: "succeeded" });
