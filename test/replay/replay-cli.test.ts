@@ -62,7 +62,7 @@ describe("npm run cli -- replay", () => {
     await writeFile(file, lines.join("\n") + "\n");
     const out = join(dir, "out");
 
-    const r = await cli(["replay", "--signals", file, "--from", "2026-03-01", "--to", "2026-03-10", "--out", out, "--snapshots", "2026-03-01,2026-03-08", "--json"]);
+    const r = await cli(["replay", "--signals", file, "--from", "2026-03-01", "--to", "2026-03-10", "--out", out, "--snapshots", "2026-03-01,2026-03-09", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/line 3 rejected: \(root\): not valid JSON/);
     expect(r.stderr).toMatch(/line 5 \(evt-[^)]+\) rejected: data\.amount: /);
@@ -77,20 +77,22 @@ describe("npm run cli -- replay", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ customerId: "cust-vip", severity: "high" });
     expect(alerts[0].rules).toContainEqual({ ruleId: "vip-competitor-defection", version: 1 });
-    // Opened when the pipeline first saw the evidence: the daily pass of 2026-03-06 04:00 at the latest.
+    // Opened by a daily pass after the evidence (the pack waits for the customer's own buying to
+    // fall against their baseline too), within the replayed window.
     expect(Date.parse(alerts[0].openedAt)).toBeGreaterThan(Date.parse(at("2026-03-05", 12)));
-    expect(Date.parse(alerts[0].openedAt)).toBeLessThanOrEqual(Date.parse("2026-03-06T04:00:00Z"));
-    expect(summary.alertsByRule).toEqual({ "vip-competitor-defection@1": 1 });
+    expect(Date.parse(alerts[0].openedAt)).toBeLessThanOrEqual(Date.parse("2026-03-10T00:00:00Z"));
+    expect(new Date(alerts[0].openedAt).getUTCHours()).toBe(4); // the daily pass's hour, not a step's end
+    expect(summary.alertsByRule).toMatchObject({ "vip-competitor-defection@1": 1 });
 
     const scores = (await readFile(join(out, "scores.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     expect(scores.map((s) => [s.at.slice(0, 10), s.customerId])).toEqual([
       ["2026-03-01", "cust-calm"],
       ["2026-03-01", "cust-vip"],
-      ["2026-03-08", "cust-calm"],
-      ["2026-03-08", "cust-vip"],
+      ["2026-03-09", "cust-calm"],
+      ["2026-03-09", "cust-vip"],
     ]);
-    expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-08")).tier).toMatch(/^(Gold|Platinum|Diamond)$/);
-    expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-08")).score).toBeGreaterThanOrEqual(30);
+    expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-09")).tier).toMatch(/^(Gold|Platinum|Diamond)$/);
+    expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-09")).score).toBeGreaterThanOrEqual(30);
 
     // Nothing is left behind: the scratch workspace is gone.
     expect(await ctx.database.sql`select id from workspaces where scratch`).toHaveLength(0);
