@@ -1,6 +1,6 @@
-// The scale suite (`npm run test:scale`): several service processes of each role over one
-// PostgreSQL and one Redis, and the pipeline on a Redis Cluster of three masters started by
-// the test (scripts/redis-cluster.sh, ports 7470–7472). One file at a time: each starts many
+// The scale suites: several service processes of each role over one PostgreSQL and one Redis
+// (`npm run test:scale`), and the pipeline on a Redis Cluster of three masters started by the
+// test (`npm run test:cluster`; scripts/redis-cluster.sh, ports 7470–7472). One file at a time: each starts many
 // processes or servers, too heavy beside other files on two cores.
 import { defineConfig } from "vitest/config";
 
