@@ -1,3 +1,4 @@
+import type { SignalRow } from "../../db/signal-row.ts";
 import { and, eq, sql as dsql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
@@ -163,23 +164,7 @@ export async function listCustomerSignals(
   const id = await resolveCustomerId(deps.database.db, input.workspaceId, input.customerId);
   const after = decodeCursor(z.object({ t: instant, id: z.string() }), input.cursor);
   const sql = deps.database.sql;
-  const rows = await sql<
-    {
-      id: string;
-      type: string;
-      occurred_at: Date;
-      received_at: Date;
-      identity_kind: string;
-      identity_value: string;
-      amount: number | null;
-      source: string | null;
-      confidence: number | null;
-      period_start: Date | null;
-      period_end: Date | null;
-      consent_basis: string | null;
-      data: Record<string, unknown>;
-    }[]
-  >`
+  const rows = await sql<Omit<SignalRow, "customer_id">[]>`
     select id, type, occurred_at, received_at, identity_kind, identity_value, amount, source, confidence,
       period_start, period_end, consent_basis, data
     from signals

@@ -1,21 +1,11 @@
 // A workspace's stored signals as a replay source, oldest first, a page at a time (keyset
 // on occurred_at, id): the history a marketer's replay runs over. Each becomes the
 // `POST /v1/signals` item it was (on the customer it landed on, merges applied).
+import type { SignalRow } from "../../db/signal-row.ts";
 import type { Deps } from "../deps.ts";
 import { BATCH, type SignalSource } from "./source.ts";
 
-type Row = {
-  id: string;
-  customer_id: string;
-  type: string;
-  occurred_at: Date;
-  source: string | null;
-  confidence: number | null;
-  period_start: Date | null;
-  period_end: Date | null;
-  consent_basis: string | null;
-  data: Record<string, unknown>;
-};
+type Row = Omit<SignalRow, "identity_kind" | "identity_value" | "received_at" | "amount">;
 
 export function workspaceSource(deps: Pick<Deps, "database">, workspaceId: string, options: { to: Date }): SignalSource {
   const sql = deps.database.sql;

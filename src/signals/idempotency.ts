@@ -3,22 +3,10 @@
 // different payload it is a conflict naming the fields that differ, and nothing is stored.
 import { isDeepStrictEqual } from "node:util";
 import type postgres from "postgres";
+import type { SignalRow } from "../../db/signal-row.ts";
 import type { ParsedSignal } from "./schema.ts";
 
-export type StoredSignal = {
-  id: string;
-  customer_id: string;
-  identity_kind: string;
-  identity_value: string;
-  type: string;
-  occurred_at: Date;
-  source: string | null;
-  confidence: number | null;
-  period_start: Date | null;
-  period_end: Date | null;
-  consent_basis: string | null;
-  data: Record<string, unknown>;
-};
+export type StoredSignal = Omit<SignalRow, "received_at" | "amount">;
 
 /** The stored signals under these ids (one statement; only called when some item was not new). */
 export async function storedSignals(sql: postgres.Sql, workspaceId: string, ids: string[]): Promise<Map<string, StoredSignal>> {
