@@ -1,5 +1,6 @@
 // The HTTP application: middleware, the error mapping, docs, and the route files.
 // Routes only validate, authorise and call a domain function.
+import { errorFields } from "../log.ts";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -94,7 +95,8 @@ export function createApp(deps: Deps): App {
       return problemResponse(c, "validation_failed", "the request is not valid", zodIssuesToFieldErrors(issues));
     }
     if (isConnectionLoss(err)) {
-      deps.log.warn("request failed: a backing service is unreachable", { err: (err as Error).message, path: c.req.path, requestId: c.get("requestId") });
+      // The message only, and redacted: a failed query's message carries its parameters (key hashes).
+      deps.log.warn("request failed: a backing service is unreachable", { err: errorFields(err as Error).message, path: c.req.path, requestId: c.get("requestId") });
       c.header("retry-after", "1");
       return problemResponse(c, "unavailable", "the database or the queue is unreachable for a moment; send the request again");
     }

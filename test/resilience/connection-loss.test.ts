@@ -1,6 +1,7 @@
 // PostgreSQL dropping the service's connections (a restart, a failover, pg_terminate_backend):
 // queries fail with an error the caller can handle, and the process goes on.
-import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
 import postgres from "postgres";
 import { drainRefreshRequests, refreshFeatures } from "../../src/features/refresh.ts";
 import { useTestContext } from "../support/context.ts";
@@ -76,5 +77,28 @@ describe("connection loss", () => {
     expect(second.customers).toBe(1);
     const [left] = await ctx.database.sql<{ n: number }[]>`select count(*)::int as n from refresh_requests where workspace_id = ${ws.id}`;
     expect(left!.n).toBe(0);
+  });
+});
+
+describe("a request cut by connection loss", () => {
+  it("answers 503 and logs why without the statement's parameters (the API key's hash)", async () => {
+    const ws = await ctx.workspace();
+    const warnings: string[] = [];
+    const spy = vi.spyOn(ctx.log, "warn").mockImplementation((msg, fields) => void warnings.push(JSON.stringify({ msg, ...fields })));
+    try {
+      // Every other backend of this database goes, so the API-key lookup's pooled connection is dead.
+      await ctx.database.sql`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`;
+      let res: Response | undefined;
+      for (let i = 0; i < 5 && res?.status !== 503; i++) res = await ctx.request("/v1/customers", { key: ws.keys.admin });
+      expect(res!.status).toBe(503);
+      const logged = warnings.join("\n");
+      expect(logged).toContain("a backing service is unreachable");
+      const keyHash = createHash("sha256").update(ws.keys.admin).digest("hex");
+      expect(logged).not.toContain(keyHash);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
