@@ -12,23 +12,24 @@ async function main() {
   const config = loadConfig();
   const runtime = await createRuntime(config);
   const { log } = runtime;
-  const stops: (() => Promise<void>)[] = [];
+  // Named, so a shutdown that stalls says where (the log shows each stage and its time).
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
 
   if (config.METRICS_PORT !== undefined) {
     const metrics = await startMetricsServer(runtime);
-    stops.push(metrics.close);
+    stops.push({ name: "metrics listener", stop: metrics.close });
     log.info("metrics listening", { url: `http://${config.HOST}:${metrics.port}/metrics` });
   }
   if (config.ROLES.includes("worker")) {
     const workers = startWorkers(runtime, runtime.jobs);
-    stops.push(async () => void (await Promise.allSettled(workers.map((w) => w.close()))));
+    stops.push({ name: "workers", stop: async () => void (await Promise.allSettled(workers.map((w) => w.close()))) });
     log.info("workers started", { concurrency: config.WORKER_CONCURRENCY });
   }
   if (config.ROLES.includes("scheduler")) {
     const register = () => registerSchedules(runtime, runtime.jobs);
     await register();
     const kept = keepSchedules({ jobs: runtime.jobs, register, log, everyMs: config.SCHEDULES_CHECK_EVERY_MS });
-    stops.push(async () => kept.stop());
+    stops.push({ name: "schedule keeper", stop: async () => kept.stop() });
     log.info("schedules registered");
   }
   if (config.ROLES.includes("api")) {
@@ -41,7 +42,7 @@ async function main() {
     // Stop accepting first; requests in flight finish (each connection closing after its
     // current response) before the workers and the database close.
     const http = gracefulHttp(server);
-    stops.unshift(() => http.drain());
+    stops.unshift({ name: "http", stop: () => http.drain() });
     process.stdout.write(
       [
         "",
@@ -68,8 +69,13 @@ async function main() {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
-    for (const stop of stops) await stop().catch((err: unknown) => log.error("stop failed", { err }));
-    await runtime.close();
+    const stage = async (name: string, stop: () => Promise<void>) => {
+      const started = performance.now();
+      await stop().catch((err: unknown) => log.error("stop failed", { stage: name, err }));
+      log.info("stopped stage", { stage: name, ms: Math.round(performance.now() - started) });
+    };
+    for (const { name, stop } of stops) await stage(name, stop);
+    await stage("queues and database", () => runtime.close());
     log.info("stopped");
     process.exit(0);
   };
