@@ -66,6 +66,9 @@ export const webhookEndpoints = pgTable(
     eventTypes: text("event_types").array().notNull(),
     /** `whsec_…`; shown once at creation, kept because signing needs it. */
     secret: text("secret").notNull(),
+    /** The secret a rotation replaced; deliveries are signed with both until `previousSecretExpiresAt`. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
     enabled: boolean("enabled").notNull().default(true),
     /** Why the endpoint was switched off (a 410 from the receiver, or a person). */
     disabledReason: text("disabled_reason"),

@@ -89,6 +89,9 @@ export const webhookSources = pgTable(
     name: text("name").notNull(),
     /** `whsec_…`; kept because verifying an HMAC needs the shared secret itself. */
     secret: text("secret").notNull(),
+    /** The secret a rotation replaced; still verifies until `previousSecretExpiresAt`. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
     createdAt,
     revokedAt: ts("revoked_at"),
   },

@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { Webhook } from "standardwebhooks";
 import type { Deps } from "../deps.ts";
 import { deliveryJobId } from "../outbox/drain.ts";
+import { liveSecrets } from "../signals/webhook-sources.ts";
 import { workspaceAllowList } from "./endpoints.ts";
 import { RefusedDestination, postToVetted, vetDestination } from "./ssrf.ts";
 import { recordWebhookAttempt } from "../metrics/record.ts";
@@ -39,6 +40,8 @@ type DeliveryRow = {
   series_attempts: number;
   url: string | null;
   secret: string | null;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
   enabled: boolean | null;
 };
 
@@ -55,7 +58,7 @@ export async function deliverWebhook(deps: Deps, input: { workspaceId: string; d
 async function attemptDelivery(deps: Deps, input: { workspaceId: string; deliveryId: string }): Promise<AttemptResult> {
   const sql = deps.database.sql;
   const [d] = await sql<DeliveryRow[]>`
-    select d.id, d.workspace_id, d.endpoint_id, d.body, d.status, d.attempts, d.series_attempts, e.url, e.secret, e.enabled
+    select d.id, d.workspace_id, d.endpoint_id, d.body, d.status, d.attempts, d.series_attempts, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.enabled
     from deliveries d left join webhook_endpoints e on e.workspace_id = d.workspace_id and e.id = d.endpoint_id
     where d.workspace_id = ${input.workspaceId} and d.id = ${input.deliveryId}`;
   if (!d || d.status !== "pending") return { outcome: "skipped" };
@@ -76,7 +79,10 @@ async function attemptDelivery(deps: Deps, input: { workspaceId: string; deliver
       const dest = await vetDestination(d.url, await workspaceAllowList(deps, d.workspace_id));
       // The wall clock, not the service clock: receivers check the timestamp against theirs.
       const sentAt = new Date();
-      const signature = new Webhook(d.secret).sign(d.id, sentAt, d.body);
+      // During a rotation's overlap both secrets sign (space-separated, as Standard Webhooks
+      // allows), so a receiver verifies with whichever secret it holds.
+      const secrets = liveSecrets({ secret: d.secret, previousSecret: d.previous_secret, previousSecretExpiresAt: d.previous_secret_expires_at }, deps.clock());
+      const signature = secrets.map((s) => new Webhook(s).sign(d.id, sentAt, d.body)).join(" ");
       const res = await postToVetted(dest, {
         headers: {
           "content-type": "application/json",

@@ -5,7 +5,7 @@ import { webhookEventTypes, type WebhookEndpoint, type WebhookEventType } from "
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { generateWebhookSecret } from "../signals/webhook-sources.ts";
+import { generateWebhookSecret, type secretRotationSchema } from "../signals/webhook-sources.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import { RefusedDestination, vetDestination } from "./ssrf.ts";
 
@@ -102,6 +102,21 @@ export async function updateWebhookEndpoint(
     where workspace_id = ${input.workspaceId} and id = ${input.endpointId}
     returning *`;
   return endpointView(row!);
+}
+
+/** A new secret for an endpoint; deliveries carry signatures by both secrets for the overlap, so the receiver can switch when it likes. */
+export async function rotateWebhookEndpointSecret(
+  deps: Deps,
+  input: { workspaceId: string; endpointId: string } & z.infer<typeof secretRotationSchema>,
+) {
+  const expiresAt = new Date(deps.clock().getTime() + input.overlapHours * 3_600_000);
+  const [row] = await deps.database.sql<{ id: string; secret: string }[]>`
+    update webhook_endpoints set previous_secret = secret, previous_secret_expires_at = ${expiresAt},
+      secret = ${generateWebhookSecret()}, updated_at = ${deps.clock()}
+    where workspace_id = ${input.workspaceId} and id = ${input.endpointId}
+    returning id, secret`;
+  if (!row) throw notFound("webhook endpoint", input.endpointId);
+  return { id: row.id, secret: row.secret, previousSecretValidUntil: expiresAt.toISOString() };
 }
 
 export async function deleteWebhookEndpoint(deps: Deps, input: { workspaceId: string; endpointId: string }) {

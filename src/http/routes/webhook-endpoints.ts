@@ -8,8 +8,11 @@ import {
   endpointPatchSchema,
   getWebhookEndpoint,
   listWebhookEndpoints,
+  rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
 } from "../../webhooks/endpoints.ts";
+import { secretRotationSchema } from "../../signals/webhook-sources.ts";
+import { secretRotatedSchema } from "./webhook-sources.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -62,6 +65,28 @@ export function registerWebhookEndpointRoutes(app: App) {
       responses: { 200: { description: "Endpoints", content: { "application/json": { schema: z.object({ webhookEndpoints: z.array(endpoint) }) } } }, ...problemResponses(401, 403) },
     }),
     async (c) => c.json({ webhookEndpoints: await listWebhookEndpoints(c.get("deps"), { workspaceId: c.get("principal").workspaceId }) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/webhook-endpoints/{endpointId}/rotate-secret",
+      summary: "Give an endpoint a new secret; deliveries are signed with both for the overlap",
+      description:
+        "The new `whsec_` secret is shown once. Until `previousSecretValidUntil` every delivery's `webhook-signature` carries two signatures " +
+        "(space-separated, as Standard Webhooks allows), one per secret, so the receiver can switch to the new secret when it is ready.",
+      tags: ["webhooks"],
+      security: bearerSecurity,
+      middleware: [requireRole("admin")] as const,
+      request: { params: endpointParams, body: { required: false, content: { "application/json": { schema: secretRotationSchema } } } },
+      responses: {
+        200: { description: "The new secret", content: { "application/json": { schema: secretRotatedSchema } } },
+        ...problemResponses(400, 401, 403, 404, 415, 422),
+      },
+    }),
+    async (c) => {
+      const body = secretRotationSchema.parse((c.req.valid("json") as unknown) ?? {});
+      return c.json(await rotateWebhookEndpointSecret(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param"), ...body }), 200);
+    },
   );
   app.openapi(
     createRoute({

@@ -2,7 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { parseSignalBatch } from "../../signals/batch.ts";
 import { ingestSignals } from "../../signals/ingest.ts";
 import { signalBatchResultSchema } from "../../signals/schema.ts";
-import { createWebhookSource, listWebhookSources, revokeWebhookSource, verifySignedRequest } from "../../signals/webhook-sources.ts";
+import {
+  createWebhookSource,
+  listWebhookSources,
+  revokeWebhookSource,
+  rotateWebhookSourceSecret,
+  secretRotationSchema,
+  verifySignedRequest,
+} from "../../signals/webhook-sources.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -10,6 +17,11 @@ import { problemResponses } from "../problem.ts";
 const source = z
   .object({ id: z.string(), name: z.string(), createdAt: z.iso.datetime(), revokedAt: z.iso.datetime().nullable() })
   .meta({ id: "WebhookSource" });
+
+/** A rotation's answer, for sources and endpoints alike. */
+export const secretRotatedSchema = z
+  .object({ id: z.string(), secret: z.string(), previousSecretValidUntil: z.iso.datetime() })
+  .meta({ id: "SecretRotated" });
 
 export function registerWebhookSourceRoutes(app: App) {
   app.openapi(
@@ -67,6 +79,36 @@ export function registerWebhookSourceRoutes(app: App) {
   app.openapi(
     createRoute({
       method: "post",
+      path: "/v1/webhook-sources/{sourceId}/rotate-secret",
+      summary: "Give a signing source a new secret; the old one keeps verifying for the overlap",
+      description: "The new `whsec_` secret is shown once. Pushes signed with either secret are accepted until `previousSecretValidUntil`.",
+      tags: ["signals"],
+      security: bearerSecurity,
+      middleware: [requireRole("admin")] as const,
+      request: {
+        params: z.object({ sourceId: z.string().min(1).max(100) }),
+        body: { required: false, content: { "application/json": { schema: secretRotationSchema } } },
+      },
+      responses: {
+        200: { description: "The new secret", content: { "application/json": { schema: secretRotatedSchema } } },
+        ...problemResponses(400, 401, 403, 404, 415, 422),
+      },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const body = secretRotationSchema.parse((c.req.valid("json") as unknown) ?? {});
+      const rotated = await rotateWebhookSourceSecret(deps.database.db, {
+        workspaceId: c.get("principal").workspaceId,
+        sourceId: c.req.valid("param").sourceId,
+        now: deps.clock(),
+        ...body,
+      });
+      return c.json(rotated, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
       path: "/v1/webhooks/{workspaceId}/{sourceId}",
       summary: "Push signals signed by the Standard Webhooks scheme (no API key)",
       description:
@@ -84,7 +126,7 @@ export function registerWebhookSourceRoutes(app: App) {
       const { workspaceId, sourceId } = c.req.valid("param");
       // The signature covers the exact bytes sent, so verify the raw body before parsing it.
       const rawBody = await c.req.text();
-      const body = await verifySignedRequest(deps.database.db, { workspaceId, sourceId, headers: c.req.header(), rawBody });
+      const body = await verifySignedRequest(deps.database.db, { workspaceId, sourceId, headers: c.req.header(), rawBody, now: deps.clock() });
       const result = await ingestSignals(deps, { workspaceId, items: parseSignalBatch(body) });
       return c.json(result, 200);
     },
