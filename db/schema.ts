@@ -32,6 +32,8 @@ export type WorkspaceSettings = {
   freshnessDays: Record<string, number> & { default: number };
   /** External signals below this confidence are stored but not counted in features. */
   minConfidence: number;
+  /** Days a provider's competitor signals are kept, from the end of their period; `default` for unnamed providers; absent keeps them. */
+  evidenceRetentionDays?: Record<string, number> | null;
   /** Tier weights, cut-offs and schedule; defaults when absent (src/tiers/settings.ts). */
   tiers?: Partial<TierSettings>;
   /** Alert threshold and score formula; defaults when absent (src/scores/settings.ts). */

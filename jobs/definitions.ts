@@ -29,6 +29,10 @@ export const jobDefinitions = {
     name: "sweep-stale-features",
     payload: z.object({}),
   },
+  /** Delete the workspace's external evidence older than its retention (src/privacy/evidence-retention.ts). */
+  enforceEvidenceRetention: { queue: "maintenance", name: "enforce-evidence-retention", payload: z.object({ workspaceId: id }) },
+  /** The daily fan-out: one enforceEvidenceRetention per workspace that sets a retention. */
+  enforceAllEvidenceRetention: { queue: "maintenance", name: "enforce-all-evidence-retention", payload: z.object({}) },
   /** Fit the workspace's BG/NBD + Gamma-Gamma model and score every customer with it. */
   fitModel: { queue: "model", name: "fit-model", payload: z.object({ workspaceId: id }) },
   /** Run a stored replay (src/replay) in its scratch workspace; long and CPU-bound like a fit. */

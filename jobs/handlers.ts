@@ -11,6 +11,7 @@ import { drainOutbox } from "../src/outbox/drain.ts";
 import { deliverWebhook } from "../src/webhooks/deliver.ts";
 import { reevaluateTiers } from "../src/tiers/evaluate.ts";
 import { runStoredReplay } from "../src/replay/replays.ts";
+import { enforceAllEvidenceRetention, enforceEvidenceRetention } from "../src/privacy/evidence-retention.ts";
 import type { JobQueues } from "./runtime.ts";
 
 export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<void> }[] {
@@ -20,7 +21,16 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
       { refreshCustomers: (p) => refreshRequestedCustomers(deps, p) },
       deps.config.WORKER_CONCURRENCY,
     ),
-    jobs.startWorker("maintenance", { sweepStaleFeatures: () => sweepStaleFeatures(deps), fitAllModels: () => fitAllModels(deps) }, 1),
+    jobs.startWorker(
+      "maintenance",
+      {
+        sweepStaleFeatures: () => sweepStaleFeatures(deps),
+        fitAllModels: () => fitAllModels(deps),
+        enforceEvidenceRetention: (p) => enforceEvidenceRetention(deps, p),
+        enforceAllEvidenceRetention: () => enforceAllEvidenceRetention(deps),
+      },
+      1,
+    ),
     // Fits are CPU-bound and long next to everything else: a queue of their own, one at a time.
     jobs.startWorker("model", { fitModel: (p) => fitWorkspaceModel(deps, p), runReplay: (p) => runStoredReplay(deps, p) }, 1),
     jobs.startWorker(
@@ -49,5 +59,8 @@ export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<vo
   await jobs.queue("outbox").upsertJobScheduler("drain-outbox", { every: deps.config.OUTBOX_DRAIN_EVERY_MS }, { name: "drain-outbox", data: {} });
   await syncDigestSchedules(deps);
   await jobs.queue("actions").upsertJobScheduler("sweep-actions", { every: deps.config.ACTIONS_SWEEP_EVERY_MS }, { name: "sweep-actions", data: {} });
+  await jobs
+    .queue("maintenance")
+    .upsertJobScheduler("enforce-all-evidence-retention", { pattern: deps.config.RETENTION_SCHEDULE, tz: "UTC" }, { name: "enforce-all-evidence-retention", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

@@ -55,6 +55,8 @@ export const configSchema = z.object({
   RESCORE_SCHEDULE: z.string().min(9).default("0 4 * * *"),
   TIER_SCHEDULE: z.string().min(9).default("0 3 1 1,4,7,10 *"),
   MODEL_FIT_SCHEDULE: z.string().min(9).default("0 2 * * 1"),
+  /** When external evidence past its workspace's retention is deleted (daily). */
+  RETENTION_SCHEDULE: z.string().min(9).default("30 3 * * *"),
   /** Outbound webhooks: first retry after about this long, doubling (with jitter) up to the cap. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(8 * 3_600_000),

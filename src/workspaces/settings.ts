@@ -104,6 +104,10 @@ export const workspaceSettingsPatchSchema = z
       .record(z.string().min(1).max(100), z.number().int().min(1).max(3650))
       .refine((r) => r.default !== undefined, { message: "must include a default", path: ["default"] }),
     minConfidence: z.number().min(0).max(1),
+    evidenceRetentionDays: z
+      .record(z.string().min(1).max(100), z.number().int().min(1).max(3650))
+      .nullable()
+      .meta({ description: "Days each provider's competitor signals are kept, counted from the end of their period (`default` for providers not named); null or absent keeps them. A daily job deletes what aged out." }),
     model: modelSettingsPatchSchema,
     riskModel: z.strictObject({ mode: z.enum(["auto", "shadow", "off"]) }).meta({ description: "The learned risk model: auto (live when it beats the purchase model out of time), shadow (fitted and reported, not scored) or off" }),
     actions: actionSettingsPatchSchema,

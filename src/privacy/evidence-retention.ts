@@ -1,0 +1,40 @@
+// Retention of external evidence: a workspace keeps each provider's competitor signals for as
+// many days as its `evidenceRetentionDays` says (`default` for providers it does not name;
+// absent means kept), counted from the end of the evidence's period. A scheduled job deletes
+// what has aged out, daily; running it twice deletes nothing more.
+import type { Deps } from "../deps.ts";
+import { deleteEvidence } from "./evidence-deletion.ts";
+import type { WorkspaceSettings } from "../../db/schema.ts";
+
+export async function enforceEvidenceRetention(deps: Deps, input: { workspaceId: string }) {
+  const { sql } = deps.database;
+  const ws = input.workspaceId;
+  const [row] = await sql<{ settings: WorkspaceSettings }[]>`select settings from workspaces where id = ${ws}`;
+  const retention = row?.settings.evidenceRetentionDays;
+  if (!retention || Object.keys(retention).length === 0) return { workspaceId: ws, signalsRemoved: 0, customersAffected: 0 };
+  const at = deps.clock();
+  const days = sql`coalesce((${sql.json(retention as never)}::jsonb ->> s.source)::int, (${sql.json(retention as never)}::jsonb ->> 'default')::int)`;
+  const { removed, customers } = await deleteEvidence(deps, {
+    workspaceId: ws,
+    at,
+    where: sql`coalesce(s.period_end, s.occurred_at) < ${at}::timestamptz - make_interval(days => ${days})`,
+  });
+  if (removed > 0) {
+    await sql`
+      insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
+      values (${ws}, ${at}, 'retention', 'evidence.expired', 'workspace', ${ws}, ${sql.json({ signals: removed, customers, retention } as never)})`;
+  }
+  return { workspaceId: ws, signalsRemoved: removed, customersAffected: customers };
+}
+
+/** The daily fan-out: one job per workspace that sets a retention, with an id per day so a second firing queues nothing. */
+export async function enforceAllEvidenceRetention(deps: Deps) {
+  const rows = await deps.database.sql<{ id: string }[]>`
+    select id from workspaces where not scratch and settings ? 'evidenceRetentionDays' and settings -> 'evidenceRetentionDays' <> 'null'::jsonb order by id`;
+  const day = deps.clock().toISOString().slice(0, 10);
+  await deps.jobs.addBulk(
+    "enforceEvidenceRetention",
+    rows.map((w) => ({ payload: { workspaceId: w.id }, opts: { jobId: `enforceEvidenceRetention-${w.id}-${day}` } })),
+  );
+  return { workspaces: rows.length };
+}
