@@ -13,6 +13,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   trustedProviders: null,
   freshnessDays: { default: 90 },
   minConfidence: 0,
+  evidenceRetentionDays: null,
 };
 
 /** The model's defaults (one source with `model evaluate`: src/model/defaults.ts). */
