@@ -115,7 +115,7 @@ export const deliveries = pgTable(
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
     attempt: integer("attempt").notNull(),
@@ -127,7 +127,9 @@ export const deliveryAttempts = pgTable(
     error: text("error"),
     responseBody: text("response_body"),
   },
-  (t) => [uniqueIndex("delivery_attempts_key").on(t.workspaceId, t.deliveryId, t.attempt)],
+  (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),uniqueIndex("delivery_attempts_key").on(t.workspaceId, t.deliveryId, t.attempt)],
 );
 
 // ── Managers and tasks ─────────────────────────────────────────────────────────────

@@ -34,12 +34,15 @@ export const tierRank = (tier: Tier) => tierNames.indexOf(tier) + 1;
 export const refreshRequests = pgTable(
   "refresh_requests",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     customerId: text("customer_id").notNull(),
     requestedAt: ts("requested_at").notNull(),
   },
-  (t) => [index("refresh_requests_workspace_idx").on(t.workspaceId, t.id)],
+  (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+  ],
 );
 
 /** Each customer's current tier and the score parts behind it. */
@@ -62,7 +65,7 @@ export const customerTiers = pgTable(
 export const tierHistory = pgTable(
   "tier_history",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     customerId: text("customer_id").notNull(),
     fromTier: text("from_tier").$type<Tier>(),
@@ -72,7 +75,9 @@ export const tierHistory = pgTable(
     reason: text("reason").notNull(),
     changedAt: ts("changed_at").notNull(),
   },
-  (t) => [index("tier_history_customer_idx").on(t.workspaceId, t.customerId, t.changedAt)],
+  (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),index("tier_history_customer_idx").on(t.workspaceId, t.customerId, t.changedAt)],
 );
 
 export const rules = pgTable(
@@ -106,7 +111,7 @@ export const ruleVersions = pgTable(
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     at: ts("at").notNull(),
     /** The API key id (or `system`) that made the change. */
@@ -116,7 +121,9 @@ export const auditLog = pgTable(
     entityId: text("entity_id").notNull(),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("audit_log_workspace_idx").on(t.workspaceId, t.at)],
+  (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),index("audit_log_workspace_idx").on(t.workspaceId, t.at)],
 );
 
 export type ScoreReason = {
@@ -137,7 +144,7 @@ export type ScoreReason = {
 export const scores = pgTable(
   "scores",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     customerId: text("customer_id").notNull(),
     asOf: ts("as_of").notNull(),
@@ -156,6 +163,8 @@ export const scores = pgTable(
     watermark: ts("watermark"),
   },
   (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),
     uniqueIndex("scores_customer_asof_key").on(t.workspaceId, t.customerId, t.asOf),
     index("scores_customer_time_idx").on(t.workspaceId, t.customerId, t.scoredAt),
   ],
@@ -227,7 +236,7 @@ export const alerts = pgTable(
 export const alertEvents = pgTable(
   "alert_events",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     alertId: text("alert_id").notNull(),
     at: ts("at").notNull(),
@@ -235,14 +244,16 @@ export const alertEvents = pgTable(
     type: text("type").notNull(),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("alert_events_alert_idx").on(t.workspaceId, t.alertId, t.at)],
+  (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),index("alert_events_alert_idx").on(t.workspaceId, t.alertId, t.at)],
 );
 
 /** Side effects to perform, written in the same transaction as the alert that asks for them. */
 export const outbox = pgTable(
   "outbox",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id").notNull(),
     /** Unique per effect, so writing it twice is a no-op. */
     key: text("key").notNull(),
@@ -254,6 +265,8 @@ export const outbox = pgTable(
     processedAt: ts("processed_at"),
   },
   (t) => [
+    // Every key leads with workspace_id, so the table can be distributed by it (docs/scaling.md).
+    primaryKey({ columns: [t.workspaceId, t.id] }),
     uniqueIndex("outbox_key").on(t.workspaceId, t.key),
     index("outbox_pending_idx").on(t.createdAt).where(sql`processed_at is null`),
     // An alert's campaign requests, to show what became of each (src/campaigns/alert-campaigns.ts).
