@@ -36,7 +36,7 @@ export const httpDuration = new Histogram({
 
 export const signalsIngested = new Counter({
   name: "rivalwatch_signals_total",
-  help: "Signals received, by type and result (accepted, duplicate, rejected). A repeated id is a duplicate whatever its content.",
+  help: "Signals received, by type and result (accepted, duplicate, conflict, rejected). A repeated id with a different payload is a conflict and stores nothing.",
   labelNames: ["type", "result"] as const,
   registers: [registry],
 });

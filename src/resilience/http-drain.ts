@@ -16,7 +16,12 @@ export function gracefulHttp(server: AnyServer) {
   http.on("request", (_req: IncomingMessage, res: ServerResponse) => {
     if (draining) res.setHeader("connection", "close");
     inFlight.add(res);
-    res.once("close", () => inFlight.delete(res));
+    res.once("close", () => {
+      inFlight.delete(res);
+      // A response that had started before the drain went out without `Connection: close`;
+      // its socket is idle now and would otherwise wait out the keep-alive timeout (5 s).
+      if (draining) setImmediate(() => http.closeIdleConnections());
+    });
   });
   return {
     /** Stops accepting, ends every connection after its current response; resolves when all are closed. */

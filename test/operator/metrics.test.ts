@@ -53,7 +53,7 @@ describe("/metrics on the API port", () => {
     expect(sample(after, "rivalwatch_http_request_duration_seconds_count", { route: "/v1/customers/:customerId", method: "GET" })).toBeGreaterThanOrEqual(2);
   });
 
-  it("counts signals per type as accepted, duplicate and rejected", async () => {
+  it("counts signals per type as accepted, duplicate, conflict and rejected", async () => {
     const before = await scrape(ws.keys.admin);
     const p = signal.purchase("m-1", daysAgo(2));
     const res = await ctx.request("/v1/signals", {
@@ -61,11 +61,15 @@ describe("/metrics on the API port", () => {
       json: { signals: [p, signal.purchase("m-1", daysAgo(1)), p, { ...signal.session("m-1", daysAgo(1)), data: { durationSeconds: -5, channel: "app" } }] },
     });
     expect(res.status).toBe(200);
+    // The same id again with another amount: a conflict, not a duplicate.
+    const reused = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [{ ...p, data: { ...p.data, amount: 1 } }] } });
+    expect(reused.status).toBe(200);
     const after = await scrape(ws.keys.admin);
     const delta = (labels: Record<string, string>) => sample(after, "rivalwatch_signals_total", labels) - sample(before, "rivalwatch_signals_total", labels);
     expect(delta({ type: "purchase", result: "accepted" })).toBe(2);
     expect(delta({ type: "purchase", result: "duplicate" })).toBe(1);
     expect(delta({ type: "session", result: "rejected" })).toBe(1);
+    expect(delta({ type: "purchase", result: "conflict" })).toBe(1);
   });
 
   it("reads the refresh backlog, queue depths and database connections at scrape time", async () => {
