@@ -7,6 +7,7 @@ import type postgres from "postgres";
 import { upsertFeatures } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
+import { Semaphore } from "../parallel.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -65,7 +66,11 @@ export async function drainRefreshRequests(
   // drops that connection, postgres.js settles a transaction's queries, while a reserved
   // connection's next query never settles and the job would hang holding its BullMQ lock.
   // The pages run on the pool; if the lock's connection dies, the commit fails and the job is retried.
-  await sql.begin(async (lock) => {
+  // A drain holds one pooled connection for its lock (or while waiting for it) and needs
+  // others for its pages. Unbounded, enough drains at once (QUEUE_SHARDS × WORKER_CONCURRENCY
+  // jobs) held every connection and waited forever for one more; so at most half the pool
+  // holds locks, and pages always find a connection.
+  await drainSlots(sql).run(() => sql.begin(async (lock) => {
     await lock`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey}))`;
     for (;;) {
       const pageSize = input.pageSize ?? 2_000;
@@ -92,9 +97,16 @@ export async function drainRefreshRequests(
           and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
       customers += ids.length;
     }
-  });
+  }));
   return { customers };
 }
+
+const slotsByPool = new WeakMap<postgres.Sql, Semaphore>();
+const drainSlots = (sql: postgres.Sql) => {
+  let slots = slotsByPool.get(sql);
+  if (!slots) slotsByPool.set(sql, (slots = new Semaphore(Math.max(1, Math.floor(sql.options.max / 2)))));
+  return slots;
+};
 
 /**
  * The safety net, every minute: customers with signals but no features (or features older
