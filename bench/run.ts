@@ -10,12 +10,13 @@ import { runModelBench } from "./model.ts";
 import { qualityArchetypeTable, qualityTable, runQualityBench } from "./quality.ts";
 import { runRescoreBench } from "./rescore.ts";
 import { runScaleoutBench } from "./scaleout.ts";
+import { runSoakBench } from "./soak.ts";
 import { machineFacts, SERVICE_HEAP_MIB } from "./support.ts";
 import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
+  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
@@ -33,6 +34,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   cdnow: async () => ({ ...(await runCdnowBench()), machine: await machineFacts() }),
   // Worker processes of its own; --size is customers per workspace (3 workspaces).
   scaleout: () => runScaleoutBench({ customers: num(values.size) ?? (quick ? 2_000 : 20_000) }),
+  // Separate API, worker and scheduler processes under steady load; the size is 30 minutes at 2,000/s.
+  soak: () => runSoakBench({ minutes: num(values.minutes) ?? (quick ? 1 : 30), rate: num(values.rate) }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 
@@ -69,6 +72,10 @@ for (const name of names) {
     console.table(qualityTable(result as Awaited<ReturnType<typeof runQualityBench>>));
     console.table(qualityArchetypeTable(result as Awaited<ReturnType<typeof runQualityBench>>));
     console.table(flatten({ cdnowHoldout: result.cdnow ?? {}, sizes: result.sizes, seconds: result.seconds, memory: result.memory }));
+  } else if (name === "soak") {
+    const { samples, ...rest } = result as { samples: Record<string, unknown>[] };
+    console.table(samples.map((x) => flatten({ minute: x.minute, p50Ms: x.p50Ms, p99Ms: x.p99Ms, backlog: x.backlog, memory: x.memory, errors: x.errors })));
+    console.table(flatten(rest));
   } else console.table(flatten(result));
 }
 process.exit(0);

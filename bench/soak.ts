@@ -1,0 +1,231 @@
+// Soak: steady ingest through the API for many minutes with the whole pipeline running in
+// separate service processes (an API, a worker and a scheduler, each `src/main.ts` under the
+// service's heap cap), and a report over time: signal→alert latency of the defections sent
+// in each window, RSS and heap of every process (from its own /metrics), the refresh backlog,
+// queue depths and errors. The run passes when memory does not grow, the backlog does not
+// grow and nothing failed. `npm run bench -- soak --minutes 30 --rate 2000`.
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { queueNames } from "../jobs/definitions.ts";
+import { JobQueues } from "../jobs/runtime.ts";
+import { systemClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Deps } from "../src/deps.ts";
+import { createLogger } from "../src/log.ts";
+import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { createWorkspace } from "../src/workspaces/workspaces.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, percentile, SERVICE_HEAP_MIB } from "./support.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const METRICS_BASE_PORT = 9470;
+
+type Proc = { role: string; child: ChildProcess; metricsPort: number; apiUrl?: string; errors: number; out: string };
+
+function startProcess(role: "api" | "worker" | "scheduler", metricsPort: number, env: Record<string, string>): Promise<Proc> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${SERVICE_HEAP_MIB}`, "--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, ROLES: role, PORT: "0", LOG_LEVEL: "info", METRICS_PORT: String(metricsPort) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const p: Proc = { role, child, metricsPort, errors: 0, out: "" };
+  const ready = role === "api" ? /API:\s+(http:\/\/\S+)\/v1/ : role === "worker" ? /workers started/ : /schedules registered/;
+  return new Promise((resolve, reject) => {
+    const take = (c: Buffer) => {
+      const text = c.toString("utf8");
+      // Count error lines; keep only the tail for a failure message.
+      p.errors += (text.match(/"level":"error"/g) ?? []).length;
+      p.out = (p.out + text).slice(-4000);
+      const m = p.out.match(ready);
+      if (m) {
+        if (role === "api") p.apiUrl ??= m[1];
+        resolve(p);
+      }
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    child.once("exit", (code) => reject(new Error(`${role} exited with ${code} before starting:\n${p.out}`)));
+  });
+}
+
+const stop = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once("exit", () => resolve()), c.kill("SIGTERM"))));
+
+/** A process's resident and heap memory, read from its own Prometheus exposition. */
+async function processMemory(p: Proc): Promise<{ rssMiB: number; heapUsedMiB: number } | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${p.metricsPort}/metrics`)).text();
+    const value = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m"))?.[1] ?? NaN);
+    return { rssMiB: Math.round(value("process_resident_memory_bytes") / 2 ** 20), heapUsedMiB: Math.round(value("nodejs_heap_size_used_bytes") / 2 ** 20) };
+  } catch {
+    return null;
+  }
+}
+
+export async function runSoakBench(opts: { minutes?: number; rate?: number; sampleSeconds?: number } = {}) {
+  const minutes = opts.minutes ?? 30;
+  const rate = opts.rate ?? 2_000;
+  const sampleSeconds = opts.sampleSeconds ?? 15;
+  const customers = 20_000;
+  // One defection every 3 s for the whole run: enough per window for a latency figure.
+  const defectEveryMs = 3_000;
+  const defectors = Math.ceil((minutes * 60_000) / defectEveryMs) + 1;
+  const { database, drop } = await freshDatabase("soak");
+  const redisUrl = benchRedisUrl();
+  const prefix = `{rwsoak-${randomBytes(3).toString("hex")}}`;
+  const jobs = new JobQueues({ backend: { kind: "redis", url: redisUrl }, prefix });
+  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix };
+  const procs: Proc[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  try {
+    const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
+    const { workspace, apiKey } = await createWorkspace(database.db, { name: "soak" });
+    const ws = workspace.id;
+    // Gold histories for the defectors, scored before the clock starts (as in the latency bench).
+    await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'd-' || g, now() from generate_series(1, ${defectors}) g`;
+    await database.sql`
+      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, amount, data)
+      select ${ws}, 'h-' || g || '-' || k, 'd-' || g, 'crm_id', 'd-' || g, 'purchase', now() - ((20 + k * 30) || ' days')::interval, 80000,
+        jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 80000, 'currency', 'KRW')
+      from generate_series(1, ${defectors}) g, generate_series(0, 3) k`;
+    await rescoreWorkspace(deps, { workspaceId: ws });
+
+    procs.push(await startProcess("api", METRICS_BASE_PORT, env));
+    procs.push(await startProcess("worker", METRICS_BASE_PORT + 1, env));
+    procs.push(await startProcess("scheduler", METRICS_BASE_PORT + 2, env));
+    const api = new URL(procs[0]!.apiUrl!);
+
+    let httpErrors = 0;
+    let sent = 0;
+    const post = (body: string) =>
+      new Promise<void>((resolve) => {
+        const req = http.request(
+          { host: api.hostname, port: api.port, path: "/v1/signals", method: "POST", agent, headers: { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+          (res) => {
+            if (res.statusCode !== 200) httpErrors++;
+            res.resume();
+            res.on("end", () => resolve());
+          },
+        );
+        req.on("error", () => (httpErrors++, resolve()));
+        req.end(body);
+      });
+
+    const sentAt = new Map<string, number>();
+    const samples: Record<string, unknown>[] = [];
+    const tickMs = 50;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const start = Date.now();
+    const end = start + minutes * 60_000;
+    let nextSample = start + sampleSeconds * 1000;
+    let nextDefection = start;
+    let seq = 0;
+    let windowStart = start;
+    const inflight = new Set<Promise<void>>();
+    let sampling: Promise<void> | null = null;
+
+    const sample = async () => {
+      const at = Date.now();
+      const opened = await database.sql<{ customer_id: string; opened_at: Date }[]>`
+        select customer_id, opened_at from alerts where workspace_id = ${ws} and customer_id like 'd-%'`;
+      // Latency of the defections sent in this window that have their alert by now.
+      const inWindow = opened
+        .filter((r) => (sentAt.get(r.customer_id) ?? -1) >= windowStart && (sentAt.get(r.customer_id) ?? Infinity) < at)
+        .map((r) => r.opened_at.getTime() - sentAt.get(r.customer_id)!)
+        .sort((a, b) => a - b);
+      const [backlog] = await database.sql<{ n: number; age: number | null }[]>`
+        select count(*)::int as n, extract(epoch from now() - min(requested_at))::float8 as age from refresh_requests`;
+      const depths: Record<string, number> = {};
+      let failedJobs = 0;
+      for (const q of queueNames) {
+        const c = await jobs.queue(q).getJobCounts("waiting", "active", "delayed", "failed");
+        depths[q] = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0);
+        failedJobs += c.failed ?? 0;
+      }
+      const memory: Record<string, unknown> = {};
+      for (const p of procs) memory[p.role] = await processMemory(p);
+      const s = {
+        minute: +((at - start) / 60_000).toFixed(2),
+        signalsPerSecond: Math.round(sent / ((at - start) / 1000)),
+        defectionsSent: [...sentAt.values()].filter((t) => t >= windowStart).length,
+        alerts: inWindow.length,
+        p50Ms: percentile(inWindow, 50),
+        p99Ms: percentile(inWindow, 99),
+        backlog: backlog!.n,
+        backlogAgeSeconds: backlog!.age === null ? 0 : +backlog!.age.toFixed(1),
+        queueDepths: depths,
+        memory,
+        errors: { http: httpErrors, failedJobs, errorLogLines: procs.reduce((n, p) => n + p.errors, 0) },
+      };
+      samples.push(s);
+      process.stderr.write(`${JSON.stringify(s)}\n`);
+      windowStart = at;
+    };
+
+    while (Date.now() < end) {
+      const now = Date.now();
+      const batch: unknown[] = [];
+      const iso = new Date(now).toISOString();
+      if (now >= nextDefection && sentAt.size < defectors) {
+        const d = `d-${sentAt.size + 1}`;
+        for (const [i, app] of ["rival-beauty", "glowmall", "skinnow"].entries()) {
+          batch.push({ id: `u-${d}-${i}`, customerId: d, type: "competitor_app_usage", occurredAt: iso, source: "panel", consentBasis: "consent", data: { competitor: app, app, sessions: 10 } });
+        }
+        batch.push({ id: `r-${d}`, customerId: d, type: "competitor_purchase", occurredAt: iso, source: "panel", consentBasis: "consent", data: { competitor: "rival-beauty", amount: 120000, currency: "KRW" } });
+        sentAt.set(d, now);
+        nextDefection += defectEveryMs;
+      }
+      while (batch.length < perTick) {
+        batch.push({ id: `s-${seq}`, customerId: `c-${(seq * 7919) % customers}`, type: "session", occurredAt: iso, data: { durationSeconds: 60, channel: "app" } });
+        seq++;
+      }
+      sent += batch.length;
+      const p = post(JSON.stringify({ signals: batch }));
+      inflight.add(p);
+      void p.then(() => inflight.delete(p));
+      // Sampled beside the load, so a slow sample does not pause the sending.
+      if (now >= nextSample && !sampling) {
+        sampling = sample().finally(() => (sampling = null));
+        nextSample += sampleSeconds * 1000;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, start + Math.ceil((Date.now() - start + 1) / tickMs) * tickMs - Date.now())));
+    }
+    await Promise.all(inflight);
+    await sampling;
+    await new Promise((r) => setTimeout(r, 5_000));
+    await sample();
+
+    // Judged after the first minute (start-up, statement preparation and JIT of a cold process).
+    const settled = samples.filter((s) => (s.minute as number) >= Math.min(1, minutes / 3));
+    const halves = [settled.slice(0, Math.ceil(settled.length / 2)), settled.slice(Math.ceil(settled.length / 2))];
+    const peak = (list: typeof samples, role: string) => Math.max(0, ...list.map((s) => ((s.memory as Record<string, { rssMiB: number } | null>)[role]?.rssMiB ?? 0)));
+    const memoryGrowth = Object.fromEntries(procs.map((p) => [p.role, { firstHalfPeakMiB: peak(halves[0]!, p.role), secondHalfPeakMiB: peak(halves[1]!, p.role) }]));
+    const memoryFlat = Object.values(memoryGrowth).every((m) => m.secondHalfPeakMiB <= m.firstHalfPeakMiB * 1.1 + 10);
+    const backlogs = settled.map((s) => s.backlog as number);
+    const backlogFlat = (backlogs.at(-1) ?? 0) <= Math.max(2 * rate, ...backlogs.slice(0, Math.ceil(backlogs.length / 2)));
+    const last = samples.at(-1)!.errors as { http: number; failedJobs: number; errorLogLines: number };
+    const noErrors = last.http === 0 && last.failedJobs === 0 && last.errorLogLines === 0;
+    const all = [...sentAt.entries()];
+    const openedRows = await database.sql<{ customer_id: string; opened_at: Date }[]>`select customer_id, opened_at from alerts where workspace_id = ${ws} and customer_id like 'd-%'`;
+    const latencies = openedRows.map((r) => r.opened_at.getTime() - (sentAt.get(r.customer_id) ?? NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+    return {
+      name: "soak",
+      sizes: { minutes, targetRate: rate, backgroundCustomers: customers, defections: all.length, sampleSeconds },
+      achievedRate: Math.round(sent / ((Date.now() - start) / 1000)),
+      alerts: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      memoryGrowth,
+      passed: { memoryFlat, backlogFlat, noErrors, all: memoryFlat && backlogFlat && noErrors },
+      samples,
+      machine: await machineFacts(database),
+      notes: "an API, a worker and a scheduler process plus the load generator, PostgreSQL and Redis share the machine",
+    };
+  } finally {
+    agent.destroy();
+    await Promise.all(procs.map((p) => stop(p.child)));
+    await Promise.allSettled(queueNames.map((q) => jobs.queue(q).obliterate({ force: true })));
+    await jobs.close();
+    await drop();
+  }
+}
