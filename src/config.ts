@@ -18,6 +18,8 @@ export const configSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   /** Unset: an embedded PostgreSQL in EMBEDDED_PG_DIR. */
   DATABASE_URL: optionalUrl,
+  /** A streaming replica of DATABASE_URL for read-only routes (src/infra/read-replica.ts). */
+  DATABASE_READ_URL: optionalUrl,
   /** Unset: BullMQ runs on its PostgreSQL backend in the same database. */
   REDIS_URL: optionalUrl,
   EMBEDDED_PG_DIR: z.string().default(".data/postgres"),

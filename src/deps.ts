@@ -5,6 +5,7 @@ import type { JobQueues } from "../jobs/runtime.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
+import type { ReadRouter } from "./infra/read-replica.ts";
 
 export type Deps = {
   database: Database;
@@ -12,4 +13,6 @@ export type Deps = {
   clock: Clock;
   log: Logger;
   config: Config;
+  /** Set with DATABASE_READ_URL: read-only routes may read from the replica (src/http/read-routing.ts). */
+  reads?: ReadRouter;
 };

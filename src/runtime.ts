@@ -9,6 +9,7 @@ import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./infra/embedded-postgres.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { ReadRouter } from "./infra/read-replica.ts";
 
 export type Runtime = Deps & { embedded: EmbeddedDatabase | null; close(): Promise<void> };
 
@@ -26,6 +27,7 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
     url = embedded.url;
   }
   const database = connectDatabase(url, { max: 20 });
+  const replica = config.DATABASE_READ_URL ? connectDatabase(config.DATABASE_READ_URL, { max: 10 }) : null;
   if (opts.migrate !== false) await applyMigrations(database);
   const jobs = new JobQueues({
     backend: queueBackendOf(config, url),
@@ -41,9 +43,11 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
     log,
     config,
     embedded,
+    ...(replica ? { reads: new ReadRouter(database, replica, log) } : {}),
     async close() {
       await jobs.close();
       await database.close();
+      await replica?.close();
       await embedded?.stop();
     },
   };

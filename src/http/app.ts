@@ -1,6 +1,7 @@
 // The HTTP application: middleware, the error mapping, docs, and the route files.
 // Routes only validate, authorise and call a domain function.
 import { errorFields } from "../log.ts";
+import { noteWrites } from "./read-routing.ts";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -58,6 +59,7 @@ export function createApp(deps: Deps): App {
     c.set("deps", deps);
     await next();
   });
+  app.use("/v1/*", noteWrites);
   const tooLarge = (c: Context) => problemResponse(c, "payload_too_large", `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
   const limitStreamedBody = bodyLimit({ maxSize: deps.config.MAX_BODY_BYTES, onError: tooLarge });
   app.use("/v1/*", async (c, next) => {

@@ -3,6 +3,7 @@ import { alertListQuerySchema, alertTransitionSchema, getAlert, listAlerts, list
 import { resolveCustomerId } from "../../customers/customers.ts";
 import { alertLabelSchema, labelAlert, rulePerformance, rulePerformanceQuerySchema } from "../../alerts/outcomes.ts";
 import type { App } from "../app.ts";
+import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
@@ -17,7 +18,7 @@ export function registerAlertRoutes(app: App) {
       summary: "Alerts, newest first; filter by status, severity, tier, manager, customer and date",
       tags: ["alerts"],
       security: bearerSecurity,
-      middleware: [requireRole("manager", "marketer")] as const,
+      middleware: [requireRole("manager", "marketer"), readsFromReplica] as const,
       request: { query: alertListQuerySchema },
       responses: {
         200: { description: "One page", content: { "application/json": { schema: z.object({ alerts: z.array(alert), nextCursor: z.string().nullable() }) } } },
@@ -33,7 +34,7 @@ export function registerAlertRoutes(app: App) {
       summary: "One alert with its reasons and every change",
       tags: ["alerts"],
       security: bearerSecurity,
-      middleware: [requireRole("manager", "marketer")] as const,
+      middleware: [requireRole("manager", "marketer"), readsFromReplica] as const,
       request: { params },
       responses: { 200: { description: "The alert", content: { "application/json": { schema: alert } } }, ...problemResponses(401, 403, 404) },
     }),
@@ -87,7 +88,7 @@ export function registerAlertRoutes(app: App) {
       summary: "Per rule version: alerts, precision by label and by later behaviour, save rate, value saved, acting vs holdout",
       tags: ["rules"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: z.object({ ruleId: z.string().min(1).max(100) }), query: rulePerformanceQuerySchema },
       responses: { 200: { description: "Performance", content: { "application/json": { schema: z.looseObject({ versions: z.array(z.looseObject({})) }) } } }, ...problemResponses(401, 403, 404) },
     }),
@@ -101,7 +102,7 @@ export function registerAlertRoutes(app: App) {
       summary: "A customer's risk scores with reasons, newest first",
       tags: ["customers"],
       security: bearerSecurity,
-      middleware: [requireRole("manager", "marketer")] as const,
+      middleware: [requireRole("manager", "marketer"), readsFromReplica] as const,
       request: {
         params: z.object({ customerId: z.string().min(1).max(200) }),
         query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),

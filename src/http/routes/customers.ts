@@ -9,6 +9,7 @@ import {
 } from "../../customers/customers.ts";
 import { customerTierHistory, tierHistoryQuerySchema } from "../../tiers/history.ts";
 import type { App } from "../app.ts";
+import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
@@ -45,7 +46,7 @@ export function registerCustomerRoutes(app: App) {
       summary: "A customer's profile, identities and features",
       tags: ["customers"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: customerParams },
       responses: { 200: json(profile, "The customer's profile"), ...problemResponses(401, 403, 404) },
     }),
@@ -63,7 +64,7 @@ export function registerCustomerRoutes(app: App) {
       summary: "A customer's tier changes with their reasons, newest first, and the tier in force at a moment",
       tags: ["customers"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: customerParams, query: tierHistoryQuerySchema },
       responses: { 200: json(z.looseObject({ tier: z.looseObject({}).nullable(), changes: z.array(z.looseObject({})) }), "Tier history"), ...problemResponses(401, 403, 404, 422) },
     }),
@@ -81,7 +82,7 @@ export function registerCustomerRoutes(app: App) {
       summary: "A customer's signal timeline, newest first",
       tags: ["customers"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: customerParams, query: signalTimelineQuerySchema },
       responses: { 200: json(z.looseObject({ signals: z.array(z.unknown()), nextCursor: z.string().nullable() }), "One page of signals"), ...problemResponses(401, 403, 404, 422) },
     }),

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { customerSearchQuerySchema, searchCustomers } from "../../customers/search.ts";
 import { getOverview, overviewQuerySchema } from "../../overview/overview.ts";
 import type { App } from "../app.ts";
+import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
@@ -40,7 +41,7 @@ export function registerOverviewRoutes(app: App) {
       summary: "The workspace at a glance: unresolved alerts by severity, alerts opened per week, tier mix, counts",
       tags: ["overview"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { query: overviewQuerySchema },
       responses: { 200: { description: "Overview", content: { "application/json": { schema: overview } } }, ...problemResponses(401, 403, 422) },
     }),
@@ -53,7 +54,7 @@ export function registerOverviewRoutes(app: App) {
       summary: "Search customers by id, identity, name or email (or none: all), most value at risk first",
       tags: ["customers"],
       security: bearerSecurity,
-      middleware: [requireRole("marketer", "manager")] as const,
+      middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { query: customerSearchQuerySchema },
       responses: { 200: { description: "Customers", content: { "application/json": { schema: z.object({ customers: z.array(customerSummary) }) } } }, ...problemResponses(401, 403, 422) },
     }),

@@ -17,6 +17,7 @@ import {
   storedBacktestSchema,
 } from "../../rules-service/schemas.ts";
 import type { App } from "../app.ts";
+import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
@@ -236,7 +237,7 @@ export function registerRuleRoutes(app: App) {
       summary: "How a stored rule (current or a given version) would have done as of past dates",
       tags,
       security: bearerSecurity,
-      middleware: [requireRole("marketer")] as const,
+      middleware: [requireRole("marketer"), readsFromReplica] as const,
       request: { params, body: { required: true, content: { "application/json": { schema: storedBacktestSchema } } } },
       responses: { 200: json(z.looseObject({ dates: z.array(z.looseObject({})) }), "Per date and totals"), ...problemResponses(400, 401, 403, 404, 415, 422) },
     }),
