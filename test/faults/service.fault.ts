@@ -159,6 +159,8 @@ describe("faults", () => {
     const cutIds = cut.flatMap((p) => p.ids);
     expect((await storedSignals(db.sql, ws.id, cutIds)).stored).toBe(0);
     expect(acknowledged.some((p) => p.connection === "close")).toBe(true);
-    report(`SIGTERM under keep-alive load (${acknowledged.length} batches acknowledged, ${cut.length} refused after close, exit 0 in ${(stoppedIn / 1000).toFixed(1)} s)`, stoppedIn);
+    // Where the stop spent its time (the service logs each stage).
+    const stages = [...api.out.text.matchAll(/"stopped stage","stage":"([^"]+)","ms":(\d+)/g)].map((m) => `${m[1]} ${m[2]} ms`).join(", ");
+    report(`SIGTERM under keep-alive load (${acknowledged.length} batches acknowledged, ${cut.length} refused after close, exit 0 in ${(stoppedIn / 1000).toFixed(1)} s: ${stages})`, stoppedIn);
   });
 });
