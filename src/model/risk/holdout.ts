@@ -13,6 +13,7 @@
  * it calibrated; an isotonic map fitted at one inner horizon would not carry to the holdout's.
  */
 import { fitBgNbd, probabilityNoPurchase, type BgNbdParams } from "../bgnbd.ts";
+import { DEFAULT_MODEL_SETTINGS } from "../defaults.ts";
 import { buildSummary } from "../summary.ts";
 import { formatDay, isTransactionTable, parseDay, toTransactionTable, type TransactionRecord, type TransactionTable } from "../transactions.ts";
 import { fitLogistic, fitStandardizer, linearPredictor, logit, sigmoid, standardize, type Matrix } from "./logistic.ts";
@@ -84,7 +85,8 @@ function purchaseDays(tbl: TransactionTable): Map<string, { days: number[]; spen
 /** Inputs as of `asOf` for the horizon up to `end`, and the outcome "no purchase in (asOf, end]". */
 function rowsAsOf(tbl: TransactionTable, days: ReturnType<typeof purchaseDays>, asOf: number, end: number) {
   const s = buildSummary(tbl, { calibrationEnd: asOf, holdoutEnd: end });
-  const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T });
+  // The workspace fits' penaliser, so the figures describe what ships.
+  const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer: DEFAULT_MODEL_SETTINGS.penalizer });
   const h = (end - asOf) / 7;
   const lnH = Math.log(h);
   const X = new Float64Array(s.size * HOLDOUT_INPUTS.length);
