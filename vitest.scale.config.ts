@@ -1,6 +1,8 @@
 // The scale suites: several service processes of each role over one PostgreSQL and one Redis
 // (`npm run test:scale`), and the pipeline on a Redis Cluster of three masters started by the
-// test (`npm run test:cluster`; scripts/redis-cluster.sh, ports 7470–7472). One file at a time: each starts many
+// test (`npm run test:cluster`; scripts/redis-cluster.sh, ports 7470–7472), and reads from a streaming replica
+// (`npm run test:replica`; scripts/pg-replica.sh, ports 5442–5443, from the machine's PostgreSQL binaries, so
+// not in `npm test`, which must pass on the embedded PostgreSQL too). One file at a time: each starts many
 // processes or servers, too heavy beside other files on two cores.
 import { defineConfig } from "vitest/config";
 
