@@ -5,9 +5,10 @@
 // cost about three times as much per request. Posts back the loop's figures.
 import http from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
-import { loop, makeBatch } from "./load.ts";
+import { loop, makeBatch, makeContentionBatch } from "./load.ts";
 
-const { url, headers, seconds, concurrency, batch, customers, prefix } = workerData as {
+const { url, headers, seconds, concurrency, batch, customers, prefix, contention } = workerData as {
+  contention?: boolean;
   url: string;
   headers: Record<string, string>;
   seconds: number;
@@ -36,11 +37,17 @@ function post(body: string) {
   });
 }
 
+// Under contention every answer is counted by status: the goal is no 5xx at all.
+const statuses: Record<number, number> = {};
 const result = await loop(seconds, concurrency, async (n) => {
-  const res = await post(JSON.stringify({ signals: makeBatch(prefix, n, batch, customers) }));
-  const body = JSON.parse(res.body) as { accepted?: number };
-  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.body}`);
-  return body.accepted ?? 0;
+  const res = await post(JSON.stringify({ signals: contention ? makeContentionBatch(prefix, n, batch) : makeBatch(prefix, n, batch, customers) }));
+  statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  if (res.status !== 200) {
+    if (contention) return 0;
+    throw new Error(`ingest answered ${res.status}: ${res.body}`);
+  }
+  const body = JSON.parse(res.body) as { accepted?: number; duplicate?: number };
+  return (body.accepted ?? 0) + (contention ? (body.duplicate ?? 0) : 0);
 });
 agent.destroy();
-parentPort!.postMessage(result);
+parentPort!.postMessage({ ...result, statuses });

@@ -16,13 +16,13 @@ import { loop, makeBatch, summarise, type LoadRun } from "./load.ts";
 import { benchRedisUrl, freshDatabase, machineFacts, memoryReport } from "./support.ts";
 
 /** The HTTP clients in a worker thread, as separate machines would be. */
-function httpLoad(input: { url: string; prefix: string; seconds: number; concurrency: number; batch: number; customers: number; headers: Record<string, string> }) {
-  return new Promise<LoadRun>((resolve, reject) => {
+function httpLoad(input: { url: string; prefix: string; seconds: number; concurrency: number; batch: number; customers: number; headers: Record<string, string>; contention?: boolean }) {
+  return new Promise<LoadRun & { statuses: Record<number, number> }>((resolve, reject) => {
     // A worker thread does not inherit tsx's loader: register it, then load the script.
     const script = new URL("./http-load.ts", import.meta.url).href;
     const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); })`;
     const worker = new Worker(boot, { eval: true, workerData: input });
-    worker.once("message", (r: LoadRun) => resolve(r));
+    worker.once("message", (r: LoadRun & { statuses: Record<number, number> }) => resolve(r));
     worker.once("error", reject);
     worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`load worker exited with ${code}`))));
   });
@@ -85,6 +85,17 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
     const barePort = (bareServer.address() as { port: number }).port;
     const rawHttp = summarise([await httpLoad({ ...load, seconds, url: `http://127.0.0.1:${barePort}/v1/signals`, prefix: "bare" })]);
     await new Promise<void>((r) => bareServer.close(() => r()));
+    // Contention (issue 17): 20 clients, batches of 100, ~30% repeated ids racing their
+    // originals, every other item a customer never seen, opposite key orders.
+    const contended = await httpLoad({ ...load, seconds: Math.max(4, seconds / 2), concurrency: 20, url: `http://127.0.0.1:${port}/v1/signals`, prefix: "cont", contention: true });
+    const serverErrors = Object.entries(contended.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
+    const contention = {
+      ...summarise([contended]),
+      statuses: contended.statuses,
+      serverErrors,
+      goal: "p99 <= 1,000 ms with zero 5xx",
+      met: summarise([contended]).p99Ms <= 1000 && serverErrors === 0,
+    };
     const result = {
       name: "ingest",
       sizes: { seconds, concurrency, batch, customers },
@@ -95,6 +106,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       ratioPerRound: apiRuns.map((a, k) => +(a.signals / a.seconds / (rawRuns[k]!.signals / rawRuns[k]!.seconds)).toFixed(2)),
       rawHttp,
       ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
+      contention,
       goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
       memory: memoryReport("API + load generator (its own thread)"),
       machine: await machineFacts(database),

@@ -12,6 +12,29 @@ export function makeBatch(prefix: string, n: number, batch: number, customers: n
   });
 }
 
+/**
+ * The contention case: about 30% of the items repeat an id sent shortly before (by any client,
+ * so repeats race their originals), the rest are new signals of customers never seen before,
+ * in an order that differs from batch to batch.
+ */
+export function makeContentionBatch(prefix: string, n: number, batch: number) {
+  const now = Date.now();
+  const item = (k: number) => ({
+    id: `${prefix}-${k}`,
+    customerId: `new-${prefix}-${k >> 2}`,
+    type: "session",
+    occurredAt: new Date(now - (k % 30) * 86_400_000).toISOString(),
+    data: { durationSeconds: 60 + (k % 7), channel: "app" },
+  });
+  const items = Array.from({ length: batch }, (_, i) => {
+    const k = n * batch + i;
+    // A repeat names an item from the last few batches, with the same payload (a duplicate).
+    return (k * 2654435761) % 10 < 3 && k > batch ? item(k - 1 - ((k * 31) % (batch * 4))) : item(k);
+  });
+  // Reversed every other batch: the same keys locked in opposite orders.
+  return n % 2 === 0 ? items : items.reverse();
+}
+
 export async function loop(seconds: number, concurrency: number, work: (n: number) => Promise<number>) {
   const until = Date.now() + seconds * 1000;
   const latencies: number[] = [];
