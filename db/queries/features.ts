@@ -81,75 +81,30 @@ export const DEFAULT_GAP_SPREAD = Math.LN10;
  */
 export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
   const trusted = settings.trustedProviders;
-  // A page of customers drives from its list, so the planner knows its size even when the
-  // customers table's statistics are stale (right after a bulk load): estimated as one row, a
-  // page once got a nested loop over every signal of the page per customer.
-  const customers = scope.customerIds
-    ? sql`unnest(${scope.customerIds as string[]}::text[]) as page(id) join customers c on c.workspace_id = ${scope.workspaceId} and c.id = page.id`
-    : sql`customers c`;
   const range = (column: string) => idRangeSql(sql, column, scope.part);
+  // Each customer's signals are read and aggregated on their own, in a lateral subquery over
+  // their range of the signals index: the cost is linear in the page's signals whatever the
+  // planner estimates. Page-wide CTEs joined on the customer id were planned, with the stale
+  // estimate of one row a new workspace gets, as nested loops rescanning every signal of the
+  // page per customer: a page's cost grew with its size times the customers' history
+  // (a 150-customer refresh 175 ms, 1,000 customers × 180 days).
+  // A page of customers is looked up id by id (the limit keeps the lookup a lookup): the
+  // primary key bounds it however few customers the planner believes the workspace has.
+  const customers = scope.customerIds
+    ? sql`
+      select c.id from unnest(${scope.customerIds as string[]}::text[]) as page(id)
+      cross join lateral (
+        select c.id from customers c
+        where c.workspace_id = ${scope.workspaceId} and c.id = page.id and c.merged_into is null ${range("c.id")}
+        limit 1
+      ) c`
+    : sql`
+      select c.id from customers c
+      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${range("c.id")}`;
   return sql`
-    with c as (
-      select c.workspace_id, c.id
-      from ${customers}
-      where c.workspace_id = ${scope.workspaceId} and c.merged_into is null ${range("c.id")}
-    ),
-    s as (
-      select s.customer_id, s.received_at, s.occurred_at, s.amount, s.competitor, s.ref_at, s.confidence,
-        -- Dated after asOf: counts for nothing yet (no type), only its arrival is noted.
-        case when s.occurred_at <= s.ref_at then s.type end as type,
-        -- Third-party evidence counts only from trusted providers, while fresh, and when confident enough.
-        (s.type not in ('competitor_app_usage', 'competitor_purchase') or (
-          (${trusted === null}::boolean or s.source = any(${trusted ?? []}::text[]))
-          and coalesce(s.confidence, 1) >= ${settings.minConfidence}::float8
-          and coalesce(s.period_end, s.occurred_at) > s.ref_at - s.freshness
-        )) as counts,
-        -- An external signal covers a period; an own signal an instant.
-        coalesce(s.period_end, s.occurred_at) as p_end,
-        s.ref_at - s.occurred_at as age,
-        date_trunc('day', s.occurred_at) as day,
-        -- What the aggregates read from data, read once.
-        case when s.type = 'purchase' then s.data ->> 'orderId' end as order_id,
-        case when s.type = 'purchase' then s.data ->> 'category' end as category,
-        case when s.type = 'competitor_app_usage' then s.data ->> 'app' end as app,
-        case when s.type = 'competitor_app_usage' then (s.data ->> 'minutes')::float8 end as minutes,
-        case when s.type = 'support_ticket' then s.data ->> 'severity' in ('high', 'critical') end as high_severity,
-        case when s.type = 'support_ticket' then s.data ->> 'sentiment' = 'negative' end as negative,
-        case when s.type = 'campaign_response' then s.data ->> 'event' end as event,
-        case when s.occurred_at <= s.ref_at then ${sql.unsafe(nextEdgeSql())} end as next_edge
-      from (
-        select s.*, ${scope.asOf}::timestamptz as ref_at,
-          make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
-                                         (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) as freshness
-        from signals s
-        join c on c.workspace_id = s.workspace_id and c.id = s.customer_id
-        where s.workspace_id = ${scope.workspaceId} ${range("s.customer_id")}
-      ) s
-    ),
-    categories as (
-      select distinct on (customer_id) customer_id, category, count(*)::int as n
-      from s
-      where type = 'purchase' and category is not null and age <= interval '180 days'
-      group by customer_id, category
-      order by customer_id, n desc, category
-    ),
-    -- The customer's own gaps between purchase days (completed gaps only: the silence now is
-    -- what gets judged against them), and their 90th percentile: an actual gap (discrete), so
-    -- a seasonal buyer whose long gaps are one in seven is not judged by a blend of a weekly
-    -- gap and a half-year one.
-    gaps as (
-      select customer_id, count(*)::int as n, percentile_disc(${USUAL_GAP_PERCENTILE}::float8) within group (order by gap) as p90
-      from (
-        select customer_id, extract(epoch from day - lag(day) over (partition by customer_id order by day)) / 86400 as gap
-        from (select distinct customer_id, day from s where type = 'purchase') d
-      ) g
-      where gap is not null
-      group by customer_id
-    ),
-    -- The workspace's usual spread of gaps: the median ratio of the 90th percentile gap to the
-    -- mean gap over customers with many gaps (the first 5,000 by id, read by the primary
-    -- key), or an exponential gap's ratio (ln 10) until enough customers have them.
-    workspace_gaps as (
+    with c as (${customers}),
+    -- Materialized: read once, not per customer.
+    workspace_gaps as materialized (
       select coalesce(case when count(*) >= ${MIN_PRIOR_CUSTOMERS} then percentile_cont(0.5) within group (order by r) end, ${DEFAULT_GAP_SPREAD}::float8) as spread
       from (
         select purchase_gap_p90_days / purchase_interval_days as r
@@ -161,60 +116,110 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       ) w
     ),
     agg as (
-      select c.id as customer_id,
-        count(distinct s.day) filter (where s.type = 'purchase') as purchase_days,
-        min(s.occurred_at) filter (where s.type = 'purchase') as first_purchase_at,
-        max(s.occurred_at) filter (where s.type = 'purchase') as last_purchase_at,
-        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '30 days'), 0) as spend_30d,
-        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '90 days'), 0) as spend_90d,
-        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '180 days'), 0) as spend_180d,
-        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '30 days')::int as orders_30d,
-        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '90 days')::int as orders_90d,
-        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '180 days')::int as orders_180d,
-        coalesce(sum(s.amount) filter (where s.type = 'refund' and s.age <= interval '90 days'), 0) as refunds_90d,
-        count(distinct s.order_id) filter (where s.type = 'purchase')::int as orders_total,
-        coalesce(sum(s.amount) filter (where s.type = 'purchase'), 0) as spend_total,
-        count(*) filter (where s.type = 'session' and s.age <= interval '7 days')::int as sessions_7d,
-        count(*) filter (where s.type = 'session' and s.age <= interval '30 days')::int as sessions_30d,
-        count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
-        count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
-        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days')::int as competitor_apps_30d,
-        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '90 days')::int as competitor_apps_90d,
-        coalesce(array_agg(distinct s.app) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_app_names_30d,
-        coalesce(array_agg(distinct s.competitor) filter (where s.type is not null and s.competitor is not null and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
-        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
-        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
-        -- How sure the providers are of the competitor evidence counted in the last 30 days.
-        avg(coalesce(s.confidence, 1)) filter (where s.type in ('competitor_app_usage', 'competitor_purchase') and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days') as competitor_confidence_30d,
-        coalesce(sum(s.minutes) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), 0) as competitor_minutes_30d,
-        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days')::int as support_tickets_30d,
-        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
-          and s.high_severity)::int as high_severity_tickets_30d,
-        count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
-          and s.negative)::int as negative_tickets_30d,
-        count(*) filter (where s.type = 'campaign_response' and s.age <= interval '30 days'
-          and s.event = 'clicked')::int as campaign_clicks_30d,
-        coalesce(bool_or(s.type = 'campaign_response' and s.event = 'unsubscribed'), false) as unsubscribed,
-        -- Baseline: the customer's own normal, per 30 days over the 180 days before the last 30.
-        coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
-        count(distinct s.order_id) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
-        count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
-        coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
-        count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
-          and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
-        min(s.next_edge) as next_edge,
-        max(s.received_at) as watermark,
-        -- A signal dated ahead of asOf starts counting when its moment comes.
-        min(s.occurred_at) filter (where s.type is null) as next_arrival
-      from c
-      left join s on s.customer_id = c.id
-      group by c.id
+      select c.id as customer_id, a.*
+      from c cross join lateral (
+        select
+          count(distinct s.day) filter (where s.type = 'purchase') as purchase_days,
+          min(s.occurred_at) filter (where s.type = 'purchase') as first_purchase_at,
+          max(s.occurred_at) filter (where s.type = 'purchase') as last_purchase_at,
+          coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '30 days'), 0) as spend_30d,
+          coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '90 days'), 0) as spend_90d,
+          coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age <= interval '180 days'), 0) as spend_180d,
+          count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '30 days')::int as orders_30d,
+          count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '90 days')::int as orders_90d,
+          count(distinct s.order_id) filter (where s.type = 'purchase' and s.age <= interval '180 days')::int as orders_180d,
+          coalesce(sum(s.amount) filter (where s.type = 'refund' and s.age <= interval '90 days'), 0) as refunds_90d,
+          count(distinct s.order_id) filter (where s.type = 'purchase')::int as orders_total,
+          coalesce(sum(s.amount) filter (where s.type = 'purchase'), 0) as spend_total,
+          count(*) filter (where s.type = 'session' and s.age <= interval '7 days')::int as sessions_7d,
+          count(*) filter (where s.type = 'session' and s.age <= interval '30 days')::int as sessions_30d,
+          count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
+          count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
+          count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '30 days')::int as competitor_apps_30d,
+          count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '90 days')::int as competitor_apps_90d,
+          coalesce(array_agg(distinct s.app) filter (where s.type = 'competitor_app_usage' and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_app_names_30d,
+          coalesce(array_agg(distinct s.competitor) filter (where s.type is not null and s.competitor is not null and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
+          coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
+          coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
+          -- How sure the providers are of the competitor evidence counted in the last 30 days.
+          avg(coalesce(s.confidence, 1)) filter (where s.type in ('competitor_app_usage', 'competitor_purchase') and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '30 days') as competitor_confidence_30d,
+          coalesce(sum(s.minutes) filter (where s.type = 'competitor_app_usage' and s.counts
+            and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), 0) as competitor_minutes_30d,
+          count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days')::int as support_tickets_30d,
+          count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
+            and s.high_severity)::int as high_severity_tickets_30d,
+          count(*) filter (where s.type = 'support_ticket' and s.age <= interval '30 days'
+            and s.negative)::int as negative_tickets_30d,
+          count(*) filter (where s.type = 'campaign_response' and s.age <= interval '30 days'
+            and s.event = 'clicked')::int as campaign_clicks_30d,
+          coalesce(bool_or(s.type = 'campaign_response' and s.event = 'unsubscribed'), false) as unsubscribed,
+          -- Baseline: the customer's own normal, per 30 days over the 180 days before the last 30.
+          coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
+          count(distinct s.order_id) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
+          count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
+          coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
+          count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
+            and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
+          min(s.next_edge) as next_edge,
+          max(s.received_at) as watermark,
+          -- A signal dated ahead of asOf starts counting when its moment comes.
+          min(s.occurred_at) filter (where s.type is null) as next_arrival,
+          -- The most bought category in 180 days (ties: the first by name) and how often.
+          max(s.category_n)::int as category_n,
+          (array_agg(s.category order by s.category_n desc, s.category) filter (where s.category_n is not null))[1] as top_category,
+          -- The customer's own gaps between purchase days (completed gaps only: the silence now
+          -- is what gets judged against them), and their 90th percentile: an actual gap
+          -- (discrete), so a seasonal buyer whose long gaps are one in seven is not judged by a
+          -- blend of a weekly gap and a half-year one. Purchases in day order: a step to a new
+          -- day is a gap, a second purchase the same day (0) is none.
+          nullif(count(*) filter (where s.gap > 0), 0)::int as gap_n,
+          percentile_disc(${USUAL_GAP_PERCENTILE}::float8) within group (order by s.gap) filter (where s.gap > 0) as gap_p90
+        from (
+          select s.*,
+            case when s.type = 'purchase' and s.category is not null and s.age <= interval '180 days' then
+              count(*) filter (where s.type = 'purchase' and s.category is not null and s.age <= interval '180 days') over (partition by s.category)
+            end as category_n,
+            case when s.type = 'purchase' then
+              extract(epoch from s.day - lag(s.day) over (partition by s.type = 'purchase' order by s.day)) / 86400
+            end as gap
+          from (
+            select s.customer_id, s.received_at, s.occurred_at, s.amount, s.competitor, s.ref_at, s.confidence,
+              -- Dated after asOf: counts for nothing yet (no type), only its arrival is noted.
+              case when s.occurred_at <= s.ref_at then s.type end as type,
+              -- Third-party evidence counts only from trusted providers, while fresh, and when confident enough.
+              (s.type not in ('competitor_app_usage', 'competitor_purchase') or (
+                (${trusted === null}::boolean or s.source = any(${trusted ?? []}::text[]))
+                and coalesce(s.confidence, 1) >= ${settings.minConfidence}::float8
+                and coalesce(s.period_end, s.occurred_at) > s.ref_at - s.freshness
+              )) as counts,
+              -- An external signal covers a period; an own signal an instant.
+              coalesce(s.period_end, s.occurred_at) as p_end,
+              s.ref_at - s.occurred_at as age,
+              date_trunc('day', s.occurred_at) as day,
+              -- What the aggregates read from data, read once.
+              case when s.type = 'purchase' then s.data ->> 'orderId' end as order_id,
+              case when s.type = 'purchase' then s.data ->> 'category' end as category,
+              case when s.type = 'competitor_app_usage' then s.data ->> 'app' end as app,
+              case when s.type = 'competitor_app_usage' then (s.data ->> 'minutes')::float8 end as minutes,
+              case when s.type = 'support_ticket' then s.data ->> 'severity' in ('high', 'critical') end as high_severity,
+              case when s.type = 'support_ticket' then s.data ->> 'sentiment' = 'negative' end as negative,
+              case when s.type = 'campaign_response' then s.data ->> 'event' end as event,
+              case when s.occurred_at <= s.ref_at then ${sql.unsafe(nextEdgeSql())} end as next_edge
+            from (
+              select s.*, ${scope.asOf}::timestamptz as ref_at,
+                make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
+                                               (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) as freshness
+              from signals s
+              where s.workspace_id = ${scope.workspaceId} and s.customer_id = c.id
+            ) s
+          ) s
+        ) s
+      ) a
     )
     select
       ${scope.workspaceId}::text as workspace_id, a.customer_id,
@@ -227,13 +232,13 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       a.first_purchase_at, a.last_purchase_at,
       (extract(epoch from ${scope.asOf}::timestamptz - a.last_purchase_at) / 86400)::float8 as days_since_last_purchase,
       case when a.purchase_days >= 2 then extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / (a.purchase_days - 1) end as purchase_interval_days,
-      coalesce(g.n, 0) as purchase_gaps, g.p90 as purchase_gap_p90_days,
+      coalesce(a.gap_n, 0) as purchase_gaps, a.gap_p90 as purchase_gap_p90_days,
       -- The usual longest gap: the customer's own 90th percentile, shrunk toward their mean gap
       -- times the workspace's spread (see GAP_SHRINKAGE).
-      (g.n * g.p90 + ${GAP_SHRINKAGE}::float8 * extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / g.n * wg.spread)
-        / (g.n + ${GAP_SHRINKAGE}::float8) as usual_max_gap_days,
+      (a.gap_n * a.gap_p90 + ${GAP_SHRINKAGE}::float8 * extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / a.gap_n * wg.spread)
+        / (a.gap_n + ${GAP_SHRINKAGE}::float8) as usual_max_gap_days,
       a.sessions_7d, a.sessions_30d, a.active_days_7d, a.active_days_30d,
-      coalesce(cat.n, 0) as category_repeat_max_180d, cat.category as top_category_180d,
+      coalesce(a.category_n, 0) as category_repeat_max_180d, a.top_category as top_category_180d,
       a.competitor_apps_30d, a.competitor_apps_90d, a.competitor_app_names_30d, a.competitor_names_30d,
       a.competitor_spend_30d, a.competitor_spend_90d, a.competitor_minutes_30d, a.competitor_confidence_30d,
       a.support_tickets_30d, a.high_severity_tickets_30d, a.negative_tickets_30d, a.campaign_clicks_30d, a.unsubscribed,
@@ -244,8 +249,6 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       (a.sessions_30d - a.sessions_30d_baseline) / nullif(a.sessions_30d_baseline, 0) as sessions_30d_change,
       (a.competitor_spend_30d - a.competitor_spend_30d_baseline) / nullif(a.competitor_spend_30d_baseline, 0) as competitor_spend_30d_change
     from agg a
-    left join categories cat on cat.customer_id = a.customer_id
-    left join gaps g on g.customer_id = a.customer_id
     cross join workspace_gaps wg
   `;
 }

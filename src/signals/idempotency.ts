@@ -11,8 +11,13 @@ export type StoredSignal = Omit<SignalRow, "received_at" | "amount">;
 /** The stored signals under these ids (one statement; only called when some item was not new). */
 export async function storedSignals(sql: postgres.Sql, workspaceId: string, ids: string[]): Promise<Map<string, StoredSignal>> {
   const rows = await sql<StoredSignal[]>`
-    select id, customer_id, identity_kind, identity_value, type, occurred_at, source, confidence, period_start, period_end, consent_basis, data
-    from signals where workspace_id = ${workspaceId} and id = any(${ids}::text[])`;
+    select s.* from unnest(${ids}::text[]) as k(id)
+    cross join lateral (
+      -- A lookup per id through the primary key, whatever the planner believes of the workspace's size.
+      select id, customer_id, identity_kind, identity_value, type, occurred_at, source, confidence, period_start, period_end, consent_basis, data
+      from signals s where s.workspace_id = ${workspaceId} and s.id = k.id
+      offset 0
+    ) s`;
   return new Map(rows.map((r) => [r.id, r]));
 }
 

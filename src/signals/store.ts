@@ -331,7 +331,11 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
 
 /** Which of these ids the workspace has stored already. */
 async function storedIds(tx: postgres.TransactionSql, workspaceId: string, ids: string[]) {
-  const rows = await tx<{ id: string }[]>`select id from signals where workspace_id = ${workspaceId} and id = any(${ids}::text[])`;
+  // Id by id through the primary key (the offset keeps each a lookup): as "id = any(…)" the
+  // planner, believing a new workspace small, read every signal of the workspace per batch.
+  const rows = await tx<{ id: string }[]>`
+    select s.id from unnest(${ids}::text[]) as k(id)
+    cross join lateral (select s.id from signals s where s.workspace_id = ${workspaceId} and s.id = k.id offset 0) s`;
   return new Set(rows.map((r) => r.id));
 }
 
