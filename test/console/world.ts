@@ -62,7 +62,18 @@ export async function seedWorld(deps: Deps, baseUrl: string, workspaceId: string
   for (;;) {
     const tasks = await call(baseUrl, keys.manager, `/v1/tasks?managerId=${MANAGER_ID}`);
     if (tasks.tasks.some((t: { customerId: string }) => t.customerId === CASE_CUSTOMER)) break;
-    if (Date.now() > until) throw new Error("the case customer's task did not appear within 120 s");
+    if (Date.now() > until) throw new Error(`the case customer's task did not appear within 120 s; ${await caseState(deps, workspaceId)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Where the case's pipeline stopped, for the message of a seeding that timed out. */
+async function caseState(deps: Deps, workspaceId: string): Promise<string> {
+  const { sql } = deps.database;
+  const state = {
+    alerts: await sql`select id, status, tier, score, rule_versions, holdout from alerts where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+    outbox: await sql`select key, processed_at from outbox where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+    tasks: await sql`select id, manager_id, status from tasks where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+  };
+  return JSON.stringify(state);
 }
