@@ -62,6 +62,35 @@ describe("console", { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it("filters the inbox by rule on the server, choosing the rule by name", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto("/console/alerts");
+    await page.getByRole("row").filter({ hasText: CASE_CUSTOMER }).waitFor();
+    const rule = "vip-long-silence";
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === "/v1/alerts" && new URL(r.url()).searchParams.get("rule") === rule);
+    await page.getByLabel("Rule", { exact: true }).selectOption({ label: "VIP silent beyond their usual longest gap" });
+    await asked;
+    const list = async (query: string) => (await readJson(await ctx.request(`/v1/alerts?limit=200${query}`, { key: ws.keys.manager }))).alerts.map((a: { customerId: string }) => a.customerId);
+    const expected = await list(`&rule=${rule}`);
+    expect(expected).toContain(CASE_CUSTOMER);
+    expect(expected.length).toBeLessThan((await list("")).length);
+    await expect.poll(() => page.locator("table.inbox tbody tr a[href^='/console/alerts/']").allTextContents()).toEqual(expected);
+    await page.context().close();
+  });
+
+  it("shows the settings in effect and marks those the workspace left at their defaults", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
+    await page.goto("/console/settings");
+    const threshold = page.locator(".field").filter({ has: page.getByLabel("Alert threshold") });
+    await expect(threshold.getByLabel("Alert threshold").inputValue()).resolves.toBe("50");
+    await threshold.getByText("default", { exact: true }).waitFor();
+    // The seed set the task tiers: Gold is checked and they are not marked as a default.
+    const taskTiers = page.getByRole("group", { name: /^Task tiers/ });
+    await expect(taskTiers.getByLabel("Gold").isChecked()).resolves.toBe(true);
+    await expect(taskTiers.getByText("default").count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
   it("labels an alert from the inbox row", async () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/alerts");
