@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { launchBrowser, pageErrors, signedIn } from "./browser.ts";
-import { CASE_CUSTOMER, MANAGER_ID, seedWorld, startServer } from "./world.ts";
+import { CASE_CUSTOMER, MANAGER_ID, seedWorld, startServer, WINBACK } from "./world.ts";
 
 const ctx = useTestContext();
 let browser: Browser;
@@ -88,6 +88,16 @@ describe("console", { timeout: 90_000 }, () => {
     const taskTiers = page.getByRole("group", { name: /^Task tiers/ });
     await expect(taskTiers.getByLabel("Gold").isChecked()).resolves.toBe(true);
     await expect(taskTiers.getByText("default").count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it("shows the case's campaign enrollment on their page", async () => {
+    const { enrollments } = await readJson(await ctx.request(`/v1/customers/${CASE_CUSTOMER}/enrollments`, { key: ws.keys.manager }));
+    expect(enrollments.map((e: { campaign: { slug: string } }) => e.campaign.slug)).toEqual([WINBACK]);
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto(`/console/customers/${CASE_CUSTOMER}`);
+    const row = page.getByRole("region", { name: "Campaign enrollments" }).getByRole("row").filter({ hasText: "We missed you!" });
+    await row.getByText(enrollments[0].arm === "holdout" ? "Holdout" : "Treated", { exact: true }).waitFor();
     await page.context().close();
   });
 

@@ -10,6 +10,7 @@ import { createApp } from "../../src/http/app.ts";
 
 export const CASE_CUSTOMER = "vip-0001";
 export const MANAGER_ID = "mgr-kim";
+export const WINBACK = "vip-competitor-winback";
 
 /** Serves the real app on a free port. */
 export async function startServer(deps: Deps): Promise<{ baseUrl: string; close(): Promise<void> }> {
@@ -39,6 +40,8 @@ export async function seedWorld(deps: Deps, baseUrl: string, workspaceId: string
   // Gold customers get account-manager tasks too, so the case gets one without a model fit.
   await call(baseUrl, adminKey, "/v1/workspace/settings", { method: "PATCH", json: { actions: { taskTiers: ["Gold", "Platinum", "Diamond"] } } });
   await call(baseUrl, adminKey, "/v1/managers", { json: { id: MANAGER_ID, name: "김민지", email: "minji.kim@example.com" } });
+  // The win-back campaign the pack's VIP rule asks for, turned on: the case is enrolled.
+  await call(baseUrl, keys.marketer, `/v1/campaigns/${WINBACK}`, { method: "PATCH", json: { status: "active" } });
   await loadDemoData(deps, { workspaceId, customers: 50 });
   await call(baseUrl, keys.manager, `/v1/customers/${CASE_CUSTOMER}`, { method: "PUT", json: { name: "이서연", email: "seoyeon.lee@example.com", managerId: MANAGER_ID } });
   const now = deps.clock().getTime();

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { campaignCreateSchema, campaignPatchSchema, campaignStats, createCampaign, getCampaign, listCampaigns, updateCampaign } from "../../campaigns/campaigns.ts";
 import { listOptOuts, optOutSchema, recordOptOut, removeOptOut } from "../../campaigns/opt-outs.ts";
+import { listCustomerEnrollments } from "../../campaigns/customer-enrollments.ts";
 import { resolveCustomerId } from "../../customers/customers.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
@@ -119,6 +120,27 @@ export function registerCampaignRoutes(app: App) {
       const workspaceId = c.get("principal").workspaceId;
       const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
       return c.json(await listOptOuts(deps, { workspaceId, customerId }), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/enrollments",
+      summary: "A customer's campaign enrollments, newest first: campaign, arm, what became of the message and what it said",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: {
+        200: { description: "The customer's enrollments", content: { "application/json": { schema: z.object({ enrollments: z.array(z.looseObject({ id: z.string() })) }) } } },
+        ...problemResponses(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const workspaceId = c.get("principal").workspaceId;
+      const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
+      return c.json(await listCustomerEnrollments(deps, { workspaceId, customerId, limit: c.req.valid("query").limit }), 200);
     },
   );
 }
