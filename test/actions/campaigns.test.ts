@@ -266,3 +266,35 @@ describe("a customer's enrollments", () => {
     expect((await ctx.request("/v1/customers/c1/enrollments", { key: other.keys.manager })).status).toBe(404);
   });
 });
+
+describe("campaign preview", () => {
+  it("shows what a real customer would get, with the Korean advertising rules, or why not, and writes nothing", async () => {
+    const ws = await ctx.workspace();
+    await ctx.request("/v1/customers/c1", { method: "PUT", key: ws.keys.manager, json: { name: "지우" } });
+    const preview = async (campaign = "vip-competitor-winback") => {
+      const res = await ctx.request(`/v1/campaigns/${campaign}/preview?customerId=c1`, { key: ws.keys.marketer });
+      expect(res.status).toBe(200);
+      return readJson(res);
+    };
+    // The starter campaign is paused: nothing would be sent, but its text can be read. 12:00Z is 21:00 in Seoul.
+    expect(await preview()).toMatchObject({
+      customerId: "c1",
+      outcome: "skipped",
+      reason: "paused",
+      message: { title: "(광고) 보고 싶었어요!", channel: "push", advertising: true, optOutRoute: "080-000-0000" },
+      coupon: { value: 10_000 },
+      timezone: "Asia/Seoul",
+      sendAt: "2026-11-20T23:00:00.000Z",
+      quietHoursDeferred: true,
+    });
+    expect((await preview()).message.body).toMatch(/^지우님, .*\n무료수신거부 080-000-0000$/);
+    await createCampaign(ws, { holdoutPercent: 0 });
+    expect(await preview()).toMatchObject({ outcome: "treated", reason: null, coupon: { code: "COMEBACK-1" } });
+    await ctx.request("/v1/customers/c1/opt-outs", { key: ws.keys.ingest, json: { channels: ["push"] } });
+    expect(await preview()).toMatchObject({ outcome: "suppressed", reason: "opted_out" });
+    await createCampaign(ws, { slug: "all-held", holdoutPercent: 100 });
+    expect(await preview("all-held")).toMatchObject({ outcome: "holdout" });
+    expect(await count(ctx, "enrollments", ws.id)).toBe(0);
+    expect((await ctx.request("/v1/campaigns/vip-competitor-winback/preview?customerId=nobody", { key: ws.keys.marketer })).status).toBe(404);
+  });
+});

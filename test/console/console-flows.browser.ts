@@ -101,6 +101,26 @@ describe("console", { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it("previews a campaign for the case customer: the Korean ad's text, or why they would get nothing", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.marketer);
+    // A paused starter campaign: its text can be read before enabling it.
+    await page.goto("/console/campaigns/vip-reactivation");
+    const preview = page.getByRole("region", { name: "Preview for a customer" });
+    await preview.getByLabel("Customer id").fill(CASE_CUSTOMER);
+    await preview.getByRole("button", { name: "Preview" }).click();
+    const result = preview.getByRole("status");
+    await result.getByText("Would not be enrolled").waitFor();
+    await result.getByText(/the campaign is paused/).waitFor();
+    await result.getByText("(광고) 오랜만이에요!").waitFor();
+    await result.getByText(/^이서연님, .*무료수신거부/s).waitFor();
+    // The win-back campaign already enrolled them this month.
+    await page.goto(`/console/campaigns/${WINBACK}`);
+    await preview.getByLabel("Customer id").fill(CASE_CUSTOMER);
+    await preview.getByRole("button", { name: "Preview" }).click();
+    await result.getByText(/at the campaign's frequency cap/).waitFor();
+    await page.context().close();
+  });
+
   it("labels an alert from the inbox row", async () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/alerts");
