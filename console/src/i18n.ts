@@ -3,7 +3,12 @@
 export type Lang = "ko" | "en";
 
 const en = {
-  "app.title": "Rivalwatch console",
+  "app.title": "Rivalwatch console", "skip": "Skip to content",
+  "roles.ingest": "ingest", "roles.marketer": "marketer", "roles.manager": "manager", "roles.admin": "admin",
+  "unit.minutes": "{n} min", "unit.sessions": "{n} sessions", "c360.id": "ID", "campaigns.capCount": "At most (messages)",
+  "settings.prefix": "Prefix", "settings.apps": "Apps", "settings.enabled": "enabled", "settings.disabled": "disabled",
+  "op.in": "is one of", "op.notIn": "is none of", "op.between": "between", "op.decreasedByAtLeast": "fell vs usual by ≥", "op.increasedByAtLeast": "rose vs usual by ≥", "op.contains": "contains", "op.doesNotContain": "does not contain", "op.exists": "is known", "op.notExists": "is unknown",
+  "editor.valueLow": "Lowest value", "editor.valueHigh": "Highest value", "editor.true": "true", "editor.false": "false",
   "nav.overview": "Overview", "nav.alerts": "Alerts", "nav.customers": "Customers", "nav.rules": "Rules", "nav.campaigns": "Campaigns", "nav.tasks": "Tasks", "nav.settings": "Settings",
   "nav.main": "Main", "lang.label": "Language", "signout": "Sign out", "role": "Role",
   "signin.title": "Sign in to Rivalwatch", "signin.key": "API key", "signin.submit": "Sign in",
@@ -49,7 +54,12 @@ const en = {
 type Key = keyof typeof en;
 
 const ko: Record<Key, string> = {
-  "app.title": "Rivalwatch 콘솔",
+  "app.title": "Rivalwatch 콘솔", "skip": "본문으로 건너뛰기",
+  "roles.ingest": "수집", "roles.marketer": "마케터", "roles.manager": "담당자", "roles.admin": "관리자",
+  "unit.minutes": "{n}분", "unit.sessions": "{n}회 방문", "c360.id": "ID", "campaigns.capCount": "최대 (메시지 수)",
+  "settings.prefix": "접두어", "settings.apps": "앱", "settings.enabled": "사용 중", "settings.disabled": "사용 중지",
+  "op.in": "다음 중 하나", "op.notIn": "다음 중 어느 것도 아님", "op.between": "범위", "op.decreasedByAtLeast": "평소 대비 감소율 ≥", "op.increasedByAtLeast": "평소 대비 증가율 ≥", "op.contains": "포함", "op.doesNotContain": "미포함", "op.exists": "값 있음", "op.notExists": "값 없음",
+  "editor.valueLow": "최솟값", "editor.valueHigh": "최댓값", "editor.true": "참", "editor.false": "거짓",
   "nav.overview": "개요", "nav.alerts": "알림", "nav.customers": "고객", "nav.rules": "규칙", "nav.campaigns": "캠페인", "nav.tasks": "업무", "nav.settings": "설정",
   "nav.main": "주 메뉴", "lang.label": "언어", "signout": "로그아웃", "role": "권한",
   "signin.title": "Rivalwatch 로그인", "signin.key": "API 키", "signin.submit": "로그인",

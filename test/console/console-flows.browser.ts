@@ -198,6 +198,33 @@ describe("console", { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it("speaks the workspace's language to a browser in neither, with no English left on Korean pages", async () => {
+    const context = await browser.newContext({ baseURL: server.baseUrl, locale: "fr-FR", viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e));
+    await page.goto("/console");
+    // A KRW workspace that has not chosen: Korean.
+    await page.getByLabel("API 키").fill(ws.keys.admin);
+    await page.getByRole("button", { name: "로그인" }).click();
+    await page.getByRole("heading", { name: "개요" }).waitFor();
+    await page.getByRole("link", { name: "본문으로 건너뛰기" }).waitFor({ state: "attached" });
+    await page.locator(".topbar .role").getByText("관리자").waitFor();
+    await page.goto("/console/rules");
+    await page.getByRole("row").filter({ hasText: "competitor-shift-confident" }).getByRole("cell", { name: "전체", exact: true }).waitFor();
+    await page.goto("/console/settings");
+    await page.getByRole("columnheader", { name: "접두어" }).waitFor();
+    // The workspace's setting decides for such a browser.
+    const patch = (locale: string) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale } });
+    expect((await patch("en")).status).toBe(200);
+    try {
+      await page.goto("/console");
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
+    } finally {
+      expect((await patch("ko")).status).toBe(200);
+    }
+    await context.close();
+  });
+
   it("shows a manager no rule editing, and the API refuses them anyway", async () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/rules");

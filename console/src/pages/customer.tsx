@@ -51,7 +51,7 @@ export default function Customer({ params, session, workspace }: PageProps) {
       <div class="grid3">
         <Card title={t("c360.profile")}>
           <dl class="facts">
-            <div><dt>ID</dt><dd>{p.id}</dd></div>
+            <div><dt>{t("c360.id")}</dt><dd>{p.id}</dd></div>
             <div><dt>{t("c360.email")}</dt><dd>{p.email ?? "—"}</dd></div>
             <div><dt>{t("c360.managerId")}</dt><dd>{p.managerId ?? "—"}</dd></div>
             <div><dt>{t("c360.identities")}</dt><dd>{p.identities.map((i: any) => <code key={i.kind + i.value} class="tag">{i.kind}: {i.value}</code>)}</dd></div>
@@ -196,8 +196,8 @@ function describe(s: any): string {
   const d = s.data ?? {};
   switch (s.type) {
     case "purchase": case "refund": return `${fmt.money(s.amount ?? d.amount)}${d.category ? ` · ${d.category}` : ""}`;
-    case "session": return `${d.channel} · ${Math.round(d.durationSeconds / 60)} min`;
-    case "competitor_app_usage": return `${d.app ?? d.competitor}${d.sessions ? ` · ${d.sessions} sessions` : ""}${d.minutes ? ` · ${d.minutes} min` : ""}`;
+    case "session": return `${d.channel} · ${t("unit.minutes", { n: fmt.num(d.durationSeconds / 60) })}`;
+    case "competitor_app_usage": return `${d.app ?? d.competitor}${d.sessions ? ` · ${t("unit.sessions", { n: fmt.num(d.sessions) })}` : ""}${d.minutes ? ` · ${t("unit.minutes", { n: fmt.num(d.minutes) })}` : ""}`;
     case "competitor_purchase": return `${d.competitor} · ${fmt.money(s.amount ?? d.amount)}`;
     case "support_ticket": return `${d.severity}${d.sentiment ? ` · ${d.sentiment}` : ""}${d.topic ? ` · ${d.topic}` : ""}`;
     case "campaign_response": return `${d.campaignId} · ${d.event}`;

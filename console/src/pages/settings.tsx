@@ -2,7 +2,7 @@
 // endpoints and their deliveries, signing sources, API keys and competitors. Admin only to change.
 import { useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, ErrorBox, Field, fieldError, Loading, useApi } from "../ui.tsx";
 
@@ -140,17 +140,17 @@ function Keys() {
     <Card title={t("settings.keys")} id="s-keys">
       <form class="inline" onSubmit={create}>
         <Field label={t("settings.newKeyName")}><input value={name} required onInput={(e) => setName((e.target as HTMLInputElement).value)} /></Field>
-        <Field label={t("role")}><select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{["ingest", "marketer", "manager", "admin"].map((r) => <option key={r}>{r}</option>)}</select></Field>
+        <Field label={t("role")}><select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{["ingest", "marketer", "manager", "admin"].map((r) => <option key={r} value={r}>{tv("roles", r)}</option>)}</select></Field>
         <button type="submit">{t("create")}</button>
       </form>
       {created && <p class="once" role="status">{t("settings.keyOnce")} <code>{created}</code></p>}
       {error ? <ErrorBox error={error} /> : null}
       <table>
-        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("role")}</th><th scope="col">Prefix</th><th scope="col">{t("col.when")}</th><th scope="col">{t("col.actions")}</th></tr></thead>
+        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("role")}</th><th scope="col">{t("settings.prefix")}</th><th scope="col">{t("col.when")}</th><th scope="col">{t("col.actions")}</th></tr></thead>
         <tbody>
           {(keys.data?.apiKeys ?? []).map((k: any) => (
             <tr key={k.id}>
-              <td>{k.name}</td><td>{k.role}</td><td><code>{k.prefix}…</code></td><td>{fmt.date(k.createdAt)}</td>
+              <td>{k.name}</td><td>{tv("roles", k.role)}</td><td><code>{k.prefix}…</code></td><td>{fmt.date(k.createdAt)}</td>
               <td>{k.revokedAt ? <span class="muted">{t("settings.revoked")}</span> : <button type="button" onClick={() => api(`/v1/api-keys/${k.id}`, { method: "DELETE" }).then(keys.reload, setError)} aria-label={`${t("settings.revoke")} ${k.name}`}>{t("settings.revoke")}</button>}</td>
             </tr>
           ))}
@@ -187,7 +187,7 @@ function Endpoints() {
       {error ? <ErrorBox error={error} /> : null}
       <table>
         <thead><tr><th scope="col">{t("settings.url")}</th><th scope="col">{t("settings.events")}</th><th scope="col">{t("col.status")}</th></tr></thead>
-        <tbody>{(endpoints.data?.webhookEndpoints ?? []).map((w: any) => <tr key={w.id}><td>{w.url}</td><td>{(w.events ?? []).join(", ")}</td><td>{w.disabledAt ? "disabled" : "enabled"}</td></tr>)}</tbody>
+        <tbody>{(endpoints.data?.webhookEndpoints ?? []).map((w: any) => <tr key={w.id}><td>{w.url}</td><td>{(w.events ?? []).join(", ")}</td><td>{w.disabledAt ? t("settings.disabled") : t("settings.enabled")}</td></tr>)}</tbody>
       </table>
       <h3>{t("settings.deliveries")}</h3>
       <table>
@@ -237,7 +237,7 @@ function Competitors() {
   return (
     <Card title={t("settings.competitors")} id="s-competitors">
       <table>
-        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">Apps</th><th scope="col">{t("col.when")}</th></tr></thead>
+        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("settings.apps")}</th><th scope="col">{t("col.when")}</th></tr></thead>
         <tbody>{(list.data?.competitors ?? []).map((c: any) => <tr key={c.id}><td>{c.name ?? c.id} {c.id !== c.name && <code class="muted">{c.id}</code>}</td><td>{(c.apps ?? []).map((a: string) => <Badge key={a} kind="app" prefix="app" value={a} />)}</td><td>{fmt.date(c.firstSeenAt ?? c.createdAt)}</td></tr>)}</tbody>
       </table>
     </Card>
