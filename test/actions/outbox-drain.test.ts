@@ -4,7 +4,7 @@
 import { expect, it } from "vitest";
 import { requestDrain } from "../../src/outbox/drain.ts";
 import { eventually, useTestContext } from "../support/context.ts";
-import { raiseAlert } from "./support.ts";
+import { count, raiseAlert } from "./support.ts";
 
 const ctx = useTestContext();
 
@@ -38,6 +38,5 @@ it("drains rows written while a drain runs, with a drain after the running one",
       select processed_at from outbox where workspace_id = ${ws.id} and key = ${`alert.updated:${alertId}:late`}`;
     return row?.processed_at ?? undefined;
   }, 10_000);
-  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from tasks where workspace_id = ${ws.id}`;
-  expect(n).toBe(1);
+  expect(await count(ctx, "tasks", ws.id)).toBe(1);
 });
