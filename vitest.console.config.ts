@@ -1,7 +1,6 @@
-// The console's browser suite (`npm run test:console`): real Chromium (Debian's, at
-// /usr/bin/chromium) driven by playwright-core against the service. Kept out of `npm test`
-// and CI for now: at the merge of 2026-12-02 its seeding sometimes waits in vain for the
-// case customer's task (see README, Console).
+// The console's browser suite (`npm run test:console`, run by .ci/run after the scale
+// suite): real Chromium (Debian's, at /usr/bin/chromium) driven by playwright-core against
+// the service; one file at a time, each with its own browser and workspace.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

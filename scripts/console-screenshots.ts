@@ -38,7 +38,7 @@ try {
     { name: "alert", path: `/console/alerts/${alertId}`, ready: (p) => p.locator(".reasons").waitFor() },
     { name: "customers", path: "/console/customers", ready: (p) => p.getByRole("link", { name: CASE_CUSTOMER }).waitFor() },
     { name: "customer", path: `/console/customers/${CASE_CUSTOMER}`, ready: (p) => p.locator(".score-reasons li").first().waitFor() },
-    { name: "rules", path: "/console/rules", ready: (p) => p.getByRole("link", { name: "VIP shopping at competitors" }).waitFor() },
+    { name: "rules", path: "/console/rules", ready: (p) => p.getByRole("link", { name: "VIP moving to competitors" }).waitFor() },
     {
       name: "rule-studio",
       path: "/console/rules/vip-competitor-defection",
@@ -52,6 +52,17 @@ try {
       },
     },
     { name: "campaigns", path: "/console/campaigns", ready: (p) => p.getByRole("heading", { name: "Campaigns" }).waitFor() },
+    {
+      name: "campaign",
+      path: "/console/campaigns/vip-reactivation",
+      ready: (p) => p.getByRole("region", { name: "Preview for a customer" }).waitFor(),
+      then: async (p) => {
+        const preview = p.getByRole("region", { name: "Preview for a customer" });
+        await preview.getByLabel("Customer id").fill(CASE_CUSTOMER);
+        await preview.getByRole("button", { name: "Preview" }).click();
+        await preview.getByRole("status").waitFor();
+      },
+    },
     { name: "campaign-new", path: "/console/campaigns/new", ready: (p) => p.getByRole("heading", { name: "New campaign" }).waitFor() },
     {
       name: "tasks",

@@ -2,7 +2,7 @@
 import { render, type ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, setCsrf, setUnauthorizedHandler, type Session } from "./api.ts";
-import { getLang, initialLang, setCurrency, setLang, t, type Lang } from "./i18n.ts";
+import { getLang, initialLang, setCurrency, setLang, t, tv, type Lang } from "./i18n.ts";
 import { BASE, navigate, useLocation } from "./router.ts";
 import { ErrorBox, Loading } from "./ui.tsx";
 
@@ -40,7 +40,7 @@ function App() {
     setCsrf(s.csrfToken);
     const ws = await api("/v1/workspace").catch(() => null);
     setCurrency(ws?.settings?.currency ?? "KRW");
-    changeLang(initialLang(ws?.settings?.locale ?? (ws?.settings?.currency === "KRW" || !ws ? "ko" : "en")), false);
+    changeLang(initialLang(ws?.settings?.locale), false);
     setWorkspace(ws);
     setSession(s);
   }
@@ -112,11 +112,11 @@ function Shell({ session, workspace, onLang, onSignOut }: { session: Session; wo
   }
   return (
     <div class="shell">
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">{t("skip")}</a>
       <header class="topbar">
         <a class="brand" href={BASE}><span class="logo" aria-hidden="true">◆</span> Rivalwatch</a>
         <span class="ws">{session.workspaceName}</span>
-        <span class="role" title={t("role")}>{session.role}</span>
+        <span class="role" title={t("role")}>{tv("roles", session.role)}</span>
         <span class="spacer" />
         <LangSwitch onLang={onLang} />
         <button type="button" onClick={signOut}>{t("signout")}</button>

@@ -15,6 +15,8 @@ export const alertListQuerySchema = z.object({
   tier: z.enum(tierNames).optional(),
   managerId: z.string().max(200).optional(),
   customerId: z.string().max(200).optional(),
+  /** A rule id: alerts that rule has raised or added to, in any of its versions. */
+  rule: z.string().min(1).max(100).optional(),
   openedFrom: instant.optional(),
   openedTo: instant.optional(),
   /** `opened`: newest first; `valueAtRisk`: most value at risk first (alerts without a model value last). */
@@ -85,6 +87,7 @@ export async function listAlerts(deps: Deps, input: { workspaceId: string } & z.
       ${input.tier ? sql`and a.tier = ${input.tier}` : sql``}
       ${input.managerId ? sql`and c.manager_id = ${input.managerId}` : sql``}
       ${input.customerId ? sql`and a.customer_id = ${input.customerId}` : sql``}
+      ${input.rule ? sql`and exists (select 1 from unnest(a.rule_versions) v where split_part(v, '@', 1) = ${input.rule})` : sql``}
       ${input.openedFrom ? sql`and a.opened_at >= ${input.openedFrom}::timestamptz` : sql``}
       ${input.openedTo ? sql`and a.opened_at < ${input.openedTo}::timestamptz` : sql``}
       ${after && input.sort === "opened" ? sql`and (a.opened_at, a.id) < (${after.t ?? null}::timestamptz, ${after.id})` : sql``}

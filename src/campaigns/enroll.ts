@@ -15,6 +15,7 @@ import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
 import { writeEvent, type OutboxRow } from "../outbox/events.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
+import type { ActionSettings } from "../../db/actions-schema.ts";
 import type { CampaignRow } from "./campaigns.ts";
 import { nextSendTime } from "./quiet-hours.ts";
 import { enrollmentsCreated } from "../metrics/metrics.ts";
@@ -37,74 +38,65 @@ export function renderTemplate(template: string, fields: Record<string, unknown>
 
 type Customer = { id: string; name: string | null; email: string | null; timezone: string | null; attributes: Record<string, unknown> };
 
-export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, row: OutboxRow): Promise<void> {
-  const ws = row.workspace_id;
-  const p = row.payload as { alertId?: string; customerId?: string; campaign?: string; ruleId?: string };
-  const now = deps.clock();
-  const customerId = p.customerId ?? row.customer_id;
-  if (!customerId || !p.campaign) return;
-  const [campaign] = await tx<CampaignRow[]>`select * from campaigns where workspace_id = ${ws} and (slug = ${p.campaign} or id = ${p.campaign})`;
-  const skip = (reason: string) => deps.log.info("no enrollment", { workspaceId: ws, campaign: p.campaign, customerId, reason });
-  if (!campaign) return skip("unknown campaign");
-  // The alert shows why (see campaignActionsOf); the outbox row is done either way.
-  if (campaign.status === "paused") return skip("paused");
-  if ((campaign.active_from && now < campaign.active_from) || (campaign.active_until && now >= campaign.active_until)) return skip("inactive");
-  if (campaign.trigger_rules.length > 0 && !(p.ruleId && campaign.trigger_rules.includes(p.ruleId))) return skip("not triggered by this rule");
+/** Why a customer gets no enrollment at all (nothing is written). */
+export type SkipReason = "paused" | "inactive" | "not_triggered" | "tier_not_targeted" | "frequency_cap";
+/** What enrolling would do now: nothing, the holdout arm, a suppressed send and why, or a send. */
+export type EnrollmentDecision =
+  | { outcome: "skipped"; reason: SkipReason; tier: string | null }
+  | { outcome: "holdout"; tier: string | null }
+  | { outcome: "suppressed"; reason: "opted_out" | "channel_cap"; tier: string | null }
+  | { outcome: "treated"; tier: string | null };
+
+/**
+ * The campaign's gates for this customer, in order, reading only: its state and active window,
+ * its triggering rules (when a rule is given), its tiers, its frequency cap, the holdout arm,
+ * the customer's consent for the channel and the workspace's cap per channel.
+ */
+export async function decideEnrollment(
+  tx: postgres.TransactionSql,
+  input: { campaign: CampaignRow; customerId: string; ruleId: string | null; alertId: string | null; now: Date; settings: ActionSettings },
+): Promise<EnrollmentDecision> {
+  const { campaign, customerId, now } = input;
+  const ws = campaign.workspace_id;
   const [tierRow] = await tx<{ tier: string | null }[]>`
-    select coalesce((select tier from alerts where workspace_id = ${ws} and id = ${p.alertId ?? ""}),
+    select coalesce((select tier from alerts where workspace_id = ${ws} and id = ${input.alertId ?? ""}),
                     (select tier from customer_tiers where workspace_id = ${ws} and customer_id = ${customerId})) as tier`;
   const tier = tierRow?.tier ?? null;
-  if (campaign.tiers.length > 0 && !(tier && campaign.tiers.includes(tier))) return skip("tier not targeted");
-
-  // One enroller per customer at a time, so the cap holds under concurrent drains.
-  await tx`select pg_advisory_xact_lock(hashtext('enroll'), hashtext(${`${ws}:${customerId}`}))`;
-  const alertId = p.alertId ?? `row-${row.id}`;
-  const [already] = await tx`select 1 from enrollments where workspace_id = ${ws} and campaign_id = ${campaign.id} and alert_id = ${alertId}`;
-  if (already) return;
+  const skip = (reason: SkipReason) => ({ outcome: "skipped" as const, reason, tier });
+  if (campaign.status === "paused") return skip("paused");
+  if ((campaign.active_from && now < campaign.active_from) || (campaign.active_until && now >= campaign.active_until)) return skip("inactive");
+  if (input.ruleId !== null && campaign.trigger_rules.length > 0 && !campaign.trigger_rules.includes(input.ruleId)) return skip("not_triggered");
+  if (campaign.tiers.length > 0 && !(tier && campaign.tiers.includes(tier))) return skip("tier_not_targeted");
   const [capRow] = await tx<{ n: number }[]>`
     select count(*)::int as n from enrollments where workspace_id = ${ws} and campaign_id = ${campaign.id} and customer_id = ${customerId}
       and status <> 'suppressed' and enrolled_at > ${new Date(now.getTime() - campaign.cap_days * 86_400_000)}`;
   // Suppressed enrollments (opt-out, channel fatigue) sent nothing and do not count.
-  if ((capRow?.n ?? 0) >= campaign.cap_count) return skip("frequency cap");
-
-  const arm = holdoutArm(campaign.id, customerId, campaign.holdout_percent);
-  const id = newId("enr");
-  if (arm === "holdout") {
-    await tx`
-      insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, enrolled_at)
-      values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'holdout', 'held', ${now})`;
-    enrollmentsCreated.inc({ arm: "holdout" });
-    return;
-  }
-
+  if ((capRow?.n ?? 0) >= campaign.cap_count) return skip("frequency_cap");
+  if (holdoutArm(campaign.id, customerId, campaign.holdout_percent) === "holdout") return { outcome: "holdout", tier };
   const [optOut] = await tx`select 1 from channel_opt_outs where workspace_id = ${ws} and customer_id = ${customerId} and channel = ${campaign.channel}`;
-  if (optOut) {
-    await tx`
-      insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, suppressed_reason, enrolled_at)
-      values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', 'suppressed', 'opted_out', ${now})`;
-    enrollmentsCreated.inc({ arm: "treated" });
-    return;
-  }
-
-  const [wsRow] = await tx<{ settings: WorkspaceSettings }[]>`select settings from workspaces where id = ${ws}`;
-  const settings = actionSettingsOf(wsRow!.settings);
-  const channelCap = settings.channelCaps[campaign.channel];
+  if (optOut) return { outcome: "suppressed", reason: "opted_out", tier };
+  const channelCap = input.settings.channelCaps[campaign.channel];
   if (channelCap) {
     // Fatigue across every campaign: messages on this channel sent or waiting to be sent.
     const [sent] = await tx<{ n: number }[]>`
       select count(*)::int as n from enrollments e join campaigns c on c.workspace_id = e.workspace_id and c.id = e.campaign_id
       where e.workspace_id = ${ws} and e.customer_id = ${customerId} and c.channel = ${campaign.channel}
         and e.status in ('dispatched', 'scheduled') and e.enrolled_at > ${new Date(now.getTime() - channelCap.days * 86_400_000)}`;
-    if ((sent?.n ?? 0) >= channelCap.count) {
-      await tx`
-        insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, suppressed_reason, enrolled_at)
-        values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', 'suppressed', 'channel_cap', ${now})`;
-      enrollmentsCreated.inc({ arm: "treated" });
-      return;
-    }
+    if ((sent?.n ?? 0) >= channelCap.count) return { outcome: "suppressed", reason: "channel_cap", tier };
   }
-  const [customer] = await tx<Customer[]>`select id, name, email, timezone, attributes from customers where workspace_id = ${ws} and id = ${customerId}`;
-  const couponCode = campaign.coupon ? await nextCouponCode(tx, campaign) : null;
+  return { outcome: "treated", tier };
+}
+
+/**
+ * The message the customer gets: the template rendered with their fields and the coupon, and for
+ * advertising in Korea "(광고)" first, the opt-out route last and the send moved out of quiet hours.
+ */
+export async function composeMessage(
+  tx: postgres.TransactionSql,
+  input: { campaign: CampaignRow; customerId: string; tier: string | null; now: Date; settings: ActionSettings; couponCode: string | null },
+) {
+  const { campaign, customerId, tier, now, settings, couponCode } = input;
+  const [customer] = await tx<Customer[]>`select id, name, email, timezone, attributes from customers where workspace_id = ${campaign.workspace_id} and id = ${customerId}`;
   const timezone = customer?.timezone ?? settings.defaultTimezone;
   const sendAt = campaign.advertising ? nextSendTime(now, timezone, settings.quietHours) : now;
   const coupon = campaign.coupon
@@ -120,17 +112,58 @@ export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, 
     body = `${body}\n무료수신거부 ${settings.optOutRoute}`;
   }
   const message = { title, body, channel: campaign.channel, advertising: campaign.advertising, optOutRoute: campaign.advertising ? settings.optOutRoute : null };
+  return { message, coupon, sendAt, timezone, customer: { id: customerId, name: customer?.name ?? null, email: customer?.email ?? null, timezone, tier } };
+}
+
+export async function enrollFromOutbox(deps: Deps, tx: postgres.TransactionSql, row: OutboxRow): Promise<void> {
+  const ws = row.workspace_id;
+  const p = row.payload as { alertId?: string; customerId?: string; campaign?: string; ruleId?: string };
+  const now = deps.clock();
+  const customerId = p.customerId ?? row.customer_id;
+  if (!customerId || !p.campaign) return;
+  const [campaign] = await tx<CampaignRow[]>`select * from campaigns where workspace_id = ${ws} and (slug = ${p.campaign} or id = ${p.campaign})`;
+  const skip = (reason: string) => deps.log.info("no enrollment", { workspaceId: ws, campaign: p.campaign, customerId, reason });
+  if (!campaign) return skip("unknown campaign");
+  // One enroller per customer at a time, so the cap holds under concurrent drains.
+  await tx`select pg_advisory_xact_lock(hashtext('enroll'), hashtext(${`${ws}:${customerId}`}))`;
+  const alertId = p.alertId ?? `row-${row.id}`;
+  const [already] = await tx`select 1 from enrollments where workspace_id = ${ws} and campaign_id = ${campaign.id} and alert_id = ${alertId}`;
+  if (already) return;
+  const [wsRow] = await tx<{ settings: WorkspaceSettings }[]>`select settings from workspaces where id = ${ws}`;
+  const settings = actionSettingsOf(wsRow!.settings);
+  // A rule must be one of the campaign's triggering rules; a row without one matches none.
+  const decision = await decideEnrollment(tx, { campaign, customerId, ruleId: p.ruleId ?? "", alertId: p.alertId ?? null, now, settings });
+  // The alert shows why (see campaignsOfAlerts); the outbox row is done either way.
+  if (decision.outcome === "skipped") return skip(decision.reason);
+
+  const id = newId("enr");
+  if (decision.outcome === "holdout") {
+    await tx`
+      insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, enrolled_at)
+      values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'holdout', 'held', ${now})`;
+    enrollmentsCreated.inc({ arm: "holdout" });
+    return;
+  }
+  if (decision.outcome === "suppressed") {
+    await tx`
+      insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, suppressed_reason, enrolled_at)
+      values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', 'suppressed', ${decision.reason}, ${now})`;
+    enrollmentsCreated.inc({ arm: "treated" });
+    return;
+  }
+  const couponCode = campaign.coupon ? await nextCouponCode(tx, campaign) : null;
+  const { message, coupon, sendAt, customer } = await composeMessage(tx, { campaign, customerId, tier: decision.tier, now, settings, couponCode });
   const due = sendAt <= now;
   await tx`
     insert into enrollments (workspace_id, id, campaign_id, customer_id, alert_id, rule_id, arm, status, message, coupon_code, enrolled_at, send_at, dispatched_at)
     values (${ws}, ${id}, ${campaign.id}, ${customerId}, ${alertId}, ${p.ruleId ?? null}, 'treated', ${due ? "dispatched" : "scheduled"},
-      ${tx.json({ ...message, coupon, customer: { id: customerId, name: customer?.name ?? null, email: customer?.email ?? null, timezone, tier } })},
+      ${tx.json({ ...message, coupon, customer })},
       ${couponCode}, ${now}, ${sendAt}, ${due ? now : null})`;
   enrollmentsCreated.inc({ arm: "treated" });
   if (due) await dispatchEnrollment(tx, { workspaceId: ws, enrollmentId: id, at: now });
 }
 
-async function nextCouponCode(tx: postgres.TransactionSql, campaign: CampaignRow): Promise<string> {
+export async function nextCouponCode(tx: postgres.TransactionSql, campaign: CampaignRow): Promise<string> {
   const pool = campaign.coupon?.codes ?? [];
   if (pool.length > 0) {
     const [free] = await tx<{ code: string }[]>`

@@ -109,10 +109,15 @@ export async function enqueueDueDeliveries(deps: Deps, fresh: Created[] = []): P
 /** One job id per delivery attempt: a repeat enqueue of the same attempt is a no-op. */
 export const deliveryJobId = (deliveryId: string, attempts: number) => `${deliveryId}-a${attempts}`;
 
-/** Best effort after writing outbox rows: ask for a drain now instead of at the next tick. */
+/**
+ * Best effort after writing outbox rows: ask for a drain now instead of at the next tick.
+ * Requests join a drain that is waiting; one made while a drain runs (it may have read its
+ * page before these rows were committed) queues one drain to follow it, so no request is
+ * lost to the safety-net schedule.
+ */
 export async function requestDrain(deps: Deps): Promise<void> {
   try {
-    await deps.jobs.add("drainOutbox", {}, { deduplication: { id: "drain-outbox", ttl: 200 } });
+    await deps.jobs.add("drainOutbox", {}, { deduplication: { id: "drain-outbox", keepLastIfActive: true } });
   } catch (err) {
     deps.log.warn("could not request an outbox drain", { err });
   }

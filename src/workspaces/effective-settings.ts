@@ -15,6 +15,9 @@ export function effectiveSettings(stored: WorkspaceSettings) {
   const settings: Record<string, unknown> = { ...defaultWorkspaceSettings, ...stored };
   // Top-level settings are stored from creation on: set means changed from the default.
   const setByWorkspace = Object.keys(defaultWorkspaceSettings).filter((k) => !same(stored[k as keyof WorkspaceSettings], defaultWorkspaceSettings[k as keyof WorkspaceSettings]));
+  // The language of the console's default, reasons and digests: Korean for a KRW workspace unless it chose.
+  settings.locale = stored.locale ?? (settings.currency === "KRW" ? "ko" : "en");
+  if (stored.locale !== undefined) setByWorkspace.push("locale");
   for (const [group, defaults] of Object.entries(groups)) {
     const own = ((stored as Record<string, unknown>)[group] ?? {}) as Record<string, unknown>;
     settings[group] = { ...defaults, ...own };

@@ -233,3 +233,68 @@ describe("campaign stats", () => {
     expect(wider.converted).toEqual({ treated: 5, holdout: 2 });
   });
 });
+
+describe("a customer's enrollments", () => {
+  it("lists them newest first with the campaign, the arm, the message's text and why one was suppressed", async () => {
+    const ws = await ctx.workspace();
+    await ctx.request("/v1/customers/c1", { method: "PUT", key: ws.keys.manager, json: { name: "Jiwoo", email: "jiwoo@example.com" } });
+    await createCampaign(ws, { slug: "held", holdoutPercent: 100 });
+    await createCampaign(ws, { slug: "by-sms", channel: "sms", advertising: false });
+    await createCampaign(ws, { slug: "sms-again", channel: "sms", advertising: false });
+    await enroll(ws, "c1", "alr_1", "held");
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 60_000));
+    try {
+      await enroll(ws, "c1", "alr_1", "by-sms");
+      await ctx.request("/v1/customers/c1/opt-outs", { key: ws.keys.ingest, json: { channels: ["sms"] } });
+      ctx.setNow(new Date(DEFAULT_NOW.getTime() + 120_000));
+      await enroll(ws, "c1", "alr_2", "sms-again");
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const res = await ctx.request("/v1/customers/c1/enrollments", { key: ws.keys.manager });
+    expect(res.status).toBe(200);
+    const { enrollments } = await readJson(res);
+    expect(enrollments.map((e: { campaign: { slug: string }; arm: string; status: string; suppressedReason: string | null }) => [e.campaign.slug, e.arm, e.status, e.suppressedReason])).toEqual([
+      ["sms-again", "treated", "suppressed", "opted_out"],
+      ["by-sms", "treated", "dispatched", null],
+      ["held", "holdout", "held", null],
+    ]);
+    expect(enrollments[1]).toMatchObject({ alertId: "alr_1", campaign: { channel: "sms", name: "We missed you!" }, message: { title: "Jiwoo, we missed you!", body: "Here is 10,000 KRW off: COMEBACK-1" } });
+    // The text, not the contact details the stored message also carries.
+    expect(JSON.stringify(enrollments)).not.toContain("jiwoo@example.com");
+    const other = await ctx.workspace();
+    expect((await ctx.request("/v1/customers/c1/enrollments", { key: other.keys.manager })).status).toBe(404);
+  });
+});
+
+describe("campaign preview", () => {
+  it("shows what a real customer would get, with the Korean advertising rules, or why not, and writes nothing", async () => {
+    const ws = await ctx.workspace();
+    await ctx.request("/v1/customers/c1", { method: "PUT", key: ws.keys.manager, json: { name: "지우" } });
+    const preview = async (campaign = "vip-competitor-winback") => {
+      const res = await ctx.request(`/v1/campaigns/${campaign}/preview?customerId=c1`, { key: ws.keys.marketer });
+      expect(res.status).toBe(200);
+      return readJson(res);
+    };
+    // The starter campaign is paused: nothing would be sent, but its text can be read. 12:00Z is 21:00 in Seoul.
+    expect(await preview()).toMatchObject({
+      customerId: "c1",
+      outcome: "skipped",
+      reason: "paused",
+      message: { title: "(광고) 보고 싶었어요!", channel: "push", advertising: true, optOutRoute: "080-000-0000" },
+      coupon: { value: 10_000 },
+      timezone: "Asia/Seoul",
+      sendAt: "2026-11-20T23:00:00.000Z",
+      quietHoursDeferred: true,
+    });
+    expect((await preview()).message.body).toMatch(/^지우님, .*\n무료수신거부 080-000-0000$/);
+    await createCampaign(ws, { holdoutPercent: 0 });
+    expect(await preview()).toMatchObject({ outcome: "treated", reason: null, coupon: { code: "COMEBACK-1" } });
+    await ctx.request("/v1/customers/c1/opt-outs", { key: ws.keys.ingest, json: { channels: ["push"] } });
+    expect(await preview()).toMatchObject({ outcome: "suppressed", reason: "opted_out" });
+    await createCampaign(ws, { slug: "all-held", holdoutPercent: 100 });
+    expect(await preview("all-held")).toMatchObject({ outcome: "holdout" });
+    expect(await count(ctx, "enrollments", ws.id)).toBe(0);
+    expect((await ctx.request("/v1/campaigns/vip-competitor-winback/preview?customerId=nobody", { key: ws.keys.marketer })).status).toBe(404);
+  });
+});

@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { launchBrowser, pageErrors, signedIn } from "./browser.ts";
-import { CASE_CUSTOMER, MANAGER_ID, seedWorld, startServer } from "./world.ts";
+import { CASE_CUSTOMER, MANAGER_ID, seedWorld, startServer, WINBACK } from "./world.ts";
 
 const ctx = useTestContext();
 let browser: Browser;
@@ -59,6 +59,67 @@ describe("console", { timeout: 90_000 }, () => {
     const evidence = page.getByRole("row").filter({ hasText: "competitor_purchase" }).first();
     await evidence.getByText("demo-card-panel").waitFor();
     await evidence.getByText("consent", { exact: true }).waitFor();
+    await page.context().close();
+  });
+
+  it("filters the inbox by rule on the server, choosing the rule by name", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto("/console/alerts");
+    await page.getByRole("row").filter({ hasText: CASE_CUSTOMER }).waitFor();
+    const rule = "vip-long-silence";
+    // The filter's label wraps its select, so its name also holds the chosen option ("Rule All").
+    await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).pathname === "/v1/alerts" && new URL(r.url()).searchParams.get("rule") === rule),
+      page.getByRole("combobox", { name: /^Rule/ }).selectOption({ label: "VIP silent beyond their usual longest gap" }),
+    ]);
+    const list = async (query: string) => (await readJson(await ctx.request(`/v1/alerts?limit=200${query}`, { key: ws.keys.manager }))).alerts.map((a: { customerId: string }) => a.customerId);
+    const expected = await list(`&rule=${rule}`);
+    expect(expected).toContain(CASE_CUSTOMER);
+    expect(expected.length).toBeLessThan((await list("")).length);
+    await expect.poll(() => page.locator("table.inbox tbody tr a[href^='/console/alerts/']").allTextContents()).toEqual(expected);
+    await page.context().close();
+  });
+
+  it("shows the settings in effect and marks those the workspace left at their defaults", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
+    await page.goto("/console/settings");
+    const threshold = page.locator(".field").filter({ has: page.getByLabel("Alert threshold") });
+    await expect(threshold.getByLabel("Alert threshold").inputValue()).resolves.toBe("50");
+    await threshold.getByText("default", { exact: true }).waitFor();
+    // The seed set the task tiers: Gold is checked and they are not marked as a default.
+    const taskTiers = page.getByRole("group", { name: /^Task tiers/ });
+    await expect(taskTiers.getByLabel("Gold").isChecked()).resolves.toBe(true);
+    await expect(taskTiers.getByText("default").count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it("shows the case's campaign enrollment on their page", async () => {
+    const { enrollments } = await readJson(await ctx.request(`/v1/customers/${CASE_CUSTOMER}/enrollments`, { key: ws.keys.manager }));
+    expect(enrollments.map((e: { campaign: { slug: string } }) => e.campaign.slug)).toEqual([WINBACK]);
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto(`/console/customers/${CASE_CUSTOMER}`);
+    const row = page.getByRole("region", { name: "Campaign enrollments" }).getByRole("row").filter({ hasText: "We missed you!" });
+    await row.getByText(enrollments[0].arm === "holdout" ? "Holdout" : "Treated", { exact: true }).waitFor();
+    await page.context().close();
+  });
+
+  it("previews a campaign for the case customer: the Korean ad's text, or why they would get nothing", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.marketer);
+    // A paused starter campaign: its text can be read before enabling it.
+    await page.goto("/console/campaigns/vip-reactivation");
+    const preview = page.getByRole("region", { name: "Preview for a customer" });
+    await preview.getByLabel("Customer id").fill(CASE_CUSTOMER);
+    await preview.getByRole("button", { name: "Preview" }).click();
+    const result = preview.getByRole("status");
+    await result.getByText("Would not be enrolled").waitFor();
+    await result.getByText(/the campaign is paused/).waitFor();
+    await result.getByText("(광고) 오랜만이에요!").waitFor();
+    await result.getByText(/^이서연님, .*무료수신거부/s).waitFor();
+    // The win-back campaign already enrolled them this month.
+    await page.goto(`/console/campaigns/${WINBACK}`);
+    await preview.getByLabel("Customer id").fill(CASE_CUSTOMER);
+    await preview.getByRole("button", { name: "Preview" }).click();
+    await result.getByText(/at the campaign's frequency cap/).waitFor();
     await page.context().close();
   });
 
@@ -137,6 +198,33 @@ describe("console", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: "개요" }).waitFor();
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe("ko");
     await page.context().close();
+  });
+
+  it("speaks the workspace's language to a browser in neither, with no English left on Korean pages", async () => {
+    const context = await browser.newContext({ baseURL: server.baseUrl, locale: "fr-FR", viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e));
+    await page.goto("/console");
+    // A KRW workspace that has not chosen: Korean.
+    await page.getByLabel("API 키").fill(ws.keys.admin);
+    await page.getByRole("button", { name: "로그인" }).click();
+    await page.getByRole("heading", { name: "개요" }).waitFor();
+    await page.getByRole("link", { name: "본문으로 건너뛰기" }).waitFor({ state: "attached" });
+    await page.locator(".topbar .role").getByText("관리자").waitFor();
+    await page.goto("/console/rules");
+    await page.getByRole("row").filter({ hasText: "competitor-shift-confident" }).getByRole("cell", { name: "전체", exact: true }).waitFor();
+    await page.goto("/console/settings");
+    await page.getByRole("columnheader", { name: "접두어" }).waitFor();
+    // The workspace's setting decides for such a browser.
+    const patch = (locale: string) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale } });
+    expect((await patch("en")).status).toBe(200);
+    try {
+      await page.goto("/console");
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
+    } finally {
+      expect((await patch("ko")).status).toBe(200);
+    }
+    await context.close();
   });
 
   it("shows a manager no rule editing, and the API refuses them anyway", async () => {

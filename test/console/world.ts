@@ -10,6 +10,7 @@ import { createApp } from "../../src/http/app.ts";
 
 export const CASE_CUSTOMER = "vip-0001";
 export const MANAGER_ID = "mgr-kim";
+export const WINBACK = "vip-competitor-winback";
 
 /** Serves the real app on a free port. */
 export async function startServer(deps: Deps): Promise<{ baseUrl: string; close(): Promise<void> }> {
@@ -39,6 +40,8 @@ export async function seedWorld(deps: Deps, baseUrl: string, workspaceId: string
   // Gold customers get account-manager tasks too, so the case gets one without a model fit.
   await call(baseUrl, adminKey, "/v1/workspace/settings", { method: "PATCH", json: { actions: { taskTiers: ["Gold", "Platinum", "Diamond"] } } });
   await call(baseUrl, adminKey, "/v1/managers", { json: { id: MANAGER_ID, name: "김민지", email: "minji.kim@example.com" } });
+  // The win-back campaign the pack's VIP rule asks for, turned on: the case is enrolled.
+  await call(baseUrl, keys.marketer, `/v1/campaigns/${WINBACK}`, { method: "PATCH", json: { status: "active" } });
   await loadDemoData(deps, { workspaceId, customers: 50 });
   await call(baseUrl, keys.manager, `/v1/customers/${CASE_CUSTOMER}`, { method: "PUT", json: { name: "이서연", email: "seoyeon.lee@example.com", managerId: MANAGER_ID } });
   const now = deps.clock().getTime();
@@ -62,7 +65,18 @@ export async function seedWorld(deps: Deps, baseUrl: string, workspaceId: string
   for (;;) {
     const tasks = await call(baseUrl, keys.manager, `/v1/tasks?managerId=${MANAGER_ID}`);
     if (tasks.tasks.some((t: { customerId: string }) => t.customerId === CASE_CUSTOMER)) break;
-    if (Date.now() > until) throw new Error("the case customer's task did not appear within 120 s");
+    if (Date.now() > until) throw new Error(`the case customer's task did not appear within 120 s; ${await caseState(deps, workspaceId)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Where the case's pipeline stopped, for the message of a seeding that timed out. */
+async function caseState(deps: Deps, workspaceId: string): Promise<string> {
+  const { sql } = deps.database;
+  const state = {
+    alerts: await sql`select id, status, tier, score, rule_versions, holdout from alerts where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+    outbox: await sql`select key, processed_at from outbox where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+    tasks: await sql`select id, manager_id, status from tasks where workspace_id = ${workspaceId} and customer_id = ${CASE_CUSTOMER}`,
+  };
+  return JSON.stringify(state);
 }

@@ -128,6 +128,24 @@ describe("scores and alerts", () => {
     expect(none.alerts).toEqual([]);
   });
 
+  it("filters alerts by the rule that raised them, in any version, and pages within the filter", async () => {
+    const ws = await ctx.workspace();
+    for (const id of ["v1", "v2", "v3"]) await pushSignals(ctx, ws, [...goldHistory(id), ...defection(id, 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["v1", "v2", "v3"] });
+    // Which rules raised each alert, pinned.
+    await ctx.database.sql`
+      update alerts set rule_versions = case customer_id
+        when 'v1' then array['vip-competitor-defection@1'] when 'v2' then array['competitor-shift@1', 'vip-long-silence@2'] else array['vip-long-silence@1'] end
+      where workspace_id = ${ws.id}`;
+    const list = async (query: string) => readJson(await ctx.request(`/v1/alerts?${query}`, { key: ws.keys.manager }));
+    const page1 = await list("rule=vip-long-silence&limit=1");
+    const page2 = await list(`rule=vip-long-silence&limit=1&cursor=${page1.nextCursor}`);
+    expect([...page1.alerts, ...page2.alerts].map((a: { customerId: string }) => a.customerId).sort()).toEqual(["v2", "v3"]);
+    expect(page2.nextCursor).toBeNull();
+    // A rule id, not a prefix of one.
+    expect((await list("rule=vip")).alerts).toEqual([]);
+  });
+
   it("ranks alerts by value at risk, most first, across pages", async () => {
     const ws = await ctx.workspace();
     for (const id of ["v1", "v2", "v3"]) await pushSignals(ctx, ws, [...goldHistory(id), ...defection(id, 120_000)]);

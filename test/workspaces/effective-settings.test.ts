@@ -26,4 +26,17 @@ describe("GET /v1/workspace", () => {
     expect(body.settings.currency).toBe("USD");
     expect(body.setByWorkspace).toEqual(["currency", "fxRates", "scoring.alertThreshold"]);
   });
+
+  it("gives the language in effect: Korean for a KRW workspace, English otherwise, unless the workspace chose", async () => {
+    const ws = await ctx.workspace();
+    const get = async () => readJson(await ctx.request("/v1/workspace", { key: ws.keys.manager }));
+    const patch = (json: unknown) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json });
+    expect((await get()).settings.locale).toBe("ko");
+    expect((await patch({ currency: "USD", fxRates: { KRW: 0.00075 } })).status).toBe(200);
+    expect((await get()).settings.locale).toBe("en");
+    expect((await patch({ locale: "ko" })).status).toBe(200);
+    const chosen = await get();
+    expect(chosen.settings.locale).toBe("ko");
+    expect(chosen.setByWorkspace).toContain("locale");
+  });
 });

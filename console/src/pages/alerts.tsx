@@ -5,7 +5,7 @@ import { AlertActions, label, labels, transition } from "../alert-actions.tsx";
 import { fmt, t } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { navigate, setQuery } from "../router.ts";
-import { Badge, Dialog, Empty, ErrorBox, Loading, TierBadge, topReason } from "../ui.tsx";
+import { Badge, Dialog, Empty, ErrorBox, Loading, TierBadge, topReason, useApi } from "../ui.tsx";
 
 const filterKeys = ["status", "severity", "tier", "managerId", "rule", "openedFrom", "openedTo", "sort"] as const;
 
@@ -19,22 +19,21 @@ export default function Alerts({ session, query }: PageProps) {
   const [help, setHelp] = useState(false);
   const [n, setN] = useState(0);
   const acts = can.actOnAlerts(session.role);
+  const rules = useApi("/v1/rules");
 
   const params = () => {
     const q = new URLSearchParams({ limit: "25" });
     for (const k of filterKeys) {
       const v = filters[k];
-      if (!v || k === "rule") continue;
+      if (!v) continue;
       q.set(k, k === "openedFrom" || k === "openedTo" ? new Date(v + "T00:00:00").toISOString() : v);
     }
     return q;
   };
-  // The API filters by everything but the rule; the rule narrows the page here.
-  const byRule = (list: any[]) => (filters.rule ? list.filter((a) => (a.ruleVersions as string[]).some((v) => v.split("@")[0] === filters.rule)) : list);
   useEffect(() => {
     setError(undefined);
     api(`/v1/alerts?${params()}`).then((r) => {
-      setRows(byRule(r.alerts));
+      setRows(r.alerts);
       setNext(r.nextCursor);
       setFocus((f) => Math.min(f, Math.max(0, r.alerts.length - 1)));
     }, setError);
@@ -44,7 +43,7 @@ export default function Alerts({ session, query }: PageProps) {
     const q = params();
     q.set("cursor", next!);
     const r = await api(`/v1/alerts?${q}`);
-    setRows((old) => [...(old ?? []), ...byRule(r.alerts)]);
+    setRows((old) => [...(old ?? []), ...r.alerts]);
     setNext(r.nextCursor);
   }
 
@@ -103,8 +102,7 @@ export default function Alerts({ session, query }: PageProps) {
         {sel("sort", t("alerts.sort"), [["valueAtRisk", t("alerts.sort.valueAtRisk")]], t("alerts.sort.opened"))}
         <label class="field inline-field"><span class="field-label">{t("alerts.manager")}</span>
           <input value={filters.managerId} onChange={(e) => set("managerId", (e.target as HTMLInputElement).value)} size={10} /></label>
-        <label class="field inline-field"><span class="field-label">{t("alerts.rule")}</span>
-          <input value={filters.rule} onChange={(e) => set("rule", (e.target as HTMLInputElement).value)} size={12} /></label>
+        {sel("rule", t("alerts.rule"), ruleOptions(rules.data?.rules, filters.rule))}
         <label class="field inline-field"><span class="field-label">{t("alerts.from")}</span>
           <input type="date" value={filters.openedFrom} onChange={(e) => set("openedFrom", (e.target as HTMLInputElement).value)} /></label>
         <label class="field inline-field"><span class="field-label">{t("alerts.to")}</span>
@@ -159,4 +157,11 @@ export default function Alerts({ session, query }: PageProps) {
       )}
     </>
   );
+}
+
+/** The workspace's rules by name; a rule in the URL that is not (or no longer) among them stays choosable. */
+function ruleOptions(rules: { id: string; definition: { name: string } }[] | undefined, current: string): [string, string][] {
+  const options: [string, string][] = (rules ?? []).map((r) => [r.id, r.definition.name]);
+  if (current && !options.some(([id]) => id === current)) options.push([current, current]);
+  return options;
 }

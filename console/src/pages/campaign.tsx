@@ -2,7 +2,7 @@
 // the uplift's 95% interval drawn against zero.
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { navigate } from "../router.ts";
 import { Card, ErrorBox, Field, fieldError, Loading, useApi } from "../ui.tsx";
@@ -55,7 +55,7 @@ export default function CampaignPage({ params, session }: PageProps) {
             <Field label={t("col.name")} error={err("name")}><input value={c.name} required onInput={(e) => set("name", (e.target as HTMLInputElement).value)} /></Field>
             <Field label={t("col.channel")} error={err("channel")}><select disabled={!isNew} value={c.channel} onChange={(e) => set("channel", (e.target as HTMLSelectElement).value)}>{channels.map((x) => <option key={x}>{x}</option>)}</select></Field>
             <Field label={t("campaigns.holdout")} error={err("holdoutPercent")}><input type="number" min={0} max={100} value={c.holdoutPercent} onInput={(e) => set("holdoutPercent", Number((e.target as HTMLInputElement).value))} /></Field>
-            <Field label={`${t("campaigns.cap")} (count)`} error={err("frequencyCap")}><input type="number" min={1} value={c.frequencyCap.count} onInput={(e) => set("frequencyCap", { ...c.frequencyCap, count: Number((e.target as HTMLInputElement).value) })} /></Field>
+            <Field label={t("campaigns.capCount")} error={err("frequencyCap")}><input type="number" min={1} value={c.frequencyCap.count} onInput={(e) => set("frequencyCap", { ...c.frequencyCap, count: Number((e.target as HTMLInputElement).value) })} /></Field>
             <Field label={t("campaigns.capDays")}><input type="number" min={1} value={c.frequencyCap.days} onInput={(e) => set("frequencyCap", { ...c.frequencyCap, days: Number((e.target as HTMLInputElement).value) })} /></Field>
             <Field label={t("campaigns.couponValue")} error={err("coupon")}><input type="number" min={0} value={c.coupon?.value ?? ""} onInput={(e) => { const v = (e.target as HTMLInputElement).value; set("coupon", v ? { ...(c.coupon ?? {}), value: Number(v), kind: c.coupon?.kind ?? "amount", expiresInDays: c.coupon?.expiresInDays ?? 14 } : null); }} /></Field>
             <Field label={t("campaigns.from")} error={err("activeFrom")}><input type="date" value={date(c.activeFrom)} onInput={(e) => { const v = (e.target as HTMLInputElement).value; set("activeFrom", v ? new Date(v + "T00:00:00Z").toISOString() : null); }} /></Field>
@@ -71,8 +71,49 @@ export default function CampaignPage({ params, session }: PageProps) {
           {edit && <button class="primary" type="submit">{t("save")}</button>}
         </fieldset>
       </form>
+      {!isNew && <Preview campaignId={c.id} />}
       {!isNew && stats.data && <Stats s={stats.data} />}
     </>
+  );
+}
+
+/** What a real customer would get from the saved campaign now, or why nothing (GET /v1/campaigns/{id}/preview). */
+function Preview({ campaignId }: { campaignId: string }) {
+  const [customerId, setCustomerId] = useState("");
+  const [p, setP] = useState<any>(null);
+  const [error, setError] = useState<unknown>();
+  async function run(e: Event) {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      setP(await api(`/v1/campaigns/${encodeURIComponent(campaignId)}/preview?customerId=${encodeURIComponent(customerId)}`));
+    } catch (err) {
+      setP(null);
+      setError(err);
+    }
+  }
+  return (
+    <Card title={t("campaigns.preview")} id="campaign-preview">
+      <p class="muted small">{t("preview.savedOnly")}</p>
+      <form class="inline" onSubmit={run}>
+        <Field label={t("editor.tryCustomer")}><input value={customerId} required onInput={(e) => setCustomerId((e.target as HTMLInputElement).value)} /></Field>
+        <button type="submit">{t("preview.run")}</button>
+      </form>
+      {error ? <ErrorBox error={error} /> : null}
+      {p && (
+        <div class="preview" role="status">
+          <p><strong>{tv("preview", p.outcome)}</strong>{p.reason && <>: {tv("why", p.reason)}</>}</p>
+          <div class="message-preview">
+            {p.message.title && <p><strong>{p.message.title}</strong></p>}
+            <p class="pre">{p.message.body}</p>
+          </div>
+          <p class="muted small">
+            {p.message.channel} · {t("preview.sendAt", { d: fmt.dateTime(p.sendAt) })}{p.quietHoursDeferred && ` ${t("preview.deferred", { tz: p.timezone })}`}
+            {p.coupon && ` · ${fmt.money(p.coupon.value)} ${p.coupon.code ?? ""}`}
+          </p>
+        </div>
+      )}
+    </Card>
   );
 }
 

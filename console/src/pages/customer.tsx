@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { can } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, Empty, ErrorBox, Loading, TierBadge, topReason, useApi } from "../ui.tsx";
 import { Reasons } from "./alert.tsx";
@@ -29,6 +29,7 @@ export default function Customer({ params, session, workspace }: PageProps) {
   const signals = useApi(`/v1/customers/${id}/signals?limit=50`);
   const alerts = useApi(`/v1/alerts?customerId=${id}&limit=20`);
   const tasks = useApi(can.tasks(session.role) ? `/v1/tasks?customerId=${id}&status=open` : null);
+  const enrollments = useApi(`/v1/customers/${id}/enrollments?limit=20`);
   const facts = useApi("/v1/rules/facts");
   const [picked, setPicked] = useState<number | null>(null);
   if (profile.error) return <ErrorBox error={profile.error} retry={profile.reload} />;
@@ -50,7 +51,7 @@ export default function Customer({ params, session, workspace }: PageProps) {
       <div class="grid3">
         <Card title={t("c360.profile")}>
           <dl class="facts">
-            <div><dt>ID</dt><dd>{p.id}</dd></div>
+            <div><dt>{t("c360.id")}</dt><dd>{p.id}</dd></div>
             <div><dt>{t("c360.email")}</dt><dd>{p.email ?? "—"}</dd></div>
             <div><dt>{t("c360.managerId")}</dt><dd>{p.managerId ?? "—"}</dd></div>
             <div><dt>{t("c360.identities")}</dt><dd>{p.identities.map((i: any) => <code key={i.kind + i.value} class="tag">{i.kind}: {i.value}</code>)}</dd></div>
@@ -142,6 +143,25 @@ export default function Customer({ params, session, workspace }: PageProps) {
           ) : <p class="muted">—</p>}
         </Card>
       </div>
+      <Card title={t("c360.enrollments")}>
+        {enrollments.data?.enrollments?.length ? (
+          <table>
+            <thead><tr><th scope="col">{t("col.when")}</th><th scope="col">{t("col.campaign")}</th><th scope="col">{t("col.channel")}</th><th scope="col">{t("col.arm")}</th><th scope="col">{t("col.status")}</th><th scope="col">{t("col.message")}</th></tr></thead>
+            <tbody>
+              {enrollments.data.enrollments.map((e: any) => (
+                <tr key={e.id}>
+                  <td>{fmt.dateTime(e.enrolledAt)}</td>
+                  <td><a href={`/console/campaigns/${encodeURIComponent(e.campaign.id)}`}>{e.campaign.name}</a></td>
+                  <td>{e.campaign.channel}</td>
+                  <td><Badge kind="arm" prefix="arm" value={e.arm} /></td>
+                  <td><Badge kind="enrollment" prefix="enrollment" value={e.status} />{e.suppressedReason && <span class="muted small"> {tv("suppressed", e.suppressedReason)}</span>}{e.status === "scheduled" && e.sendAt && <span class="muted small"> {fmt.dateTime(e.sendAt)}</span>}</td>
+                  <td>{e.message ? <span class="message">{e.message.title && <strong>{e.message.title} </strong>}{e.message.body}</span> : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : <p class="muted">{t("c360.noEnrollments")}</p>}
+      </Card>
       <Card title={t("c360.signals")}>
         {signals.data?.signals?.length ? (
           <table>
@@ -176,8 +196,8 @@ function describe(s: any): string {
   const d = s.data ?? {};
   switch (s.type) {
     case "purchase": case "refund": return `${fmt.money(s.amount ?? d.amount)}${d.category ? ` · ${d.category}` : ""}`;
-    case "session": return `${d.channel} · ${Math.round(d.durationSeconds / 60)} min`;
-    case "competitor_app_usage": return `${d.app ?? d.competitor}${d.sessions ? ` · ${d.sessions} sessions` : ""}${d.minutes ? ` · ${d.minutes} min` : ""}`;
+    case "session": return `${d.channel} · ${t("unit.minutes", { n: fmt.num(d.durationSeconds / 60) })}`;
+    case "competitor_app_usage": return `${d.app ?? d.competitor}${d.sessions ? ` · ${t("unit.sessions", { n: fmt.num(d.sessions) })}` : ""}${d.minutes ? ` · ${t("unit.minutes", { n: fmt.num(d.minutes) })}` : ""}`;
     case "competitor_purchase": return `${d.competitor} · ${fmt.money(s.amount ?? d.amount)}`;
     case "support_ticket": return `${d.severity}${d.sentiment ? ` · ${d.sentiment}` : ""}${d.topic ? ` · ${d.topic}` : ""}`;
     case "campaign_response": return `${d.campaignId} · ${d.event}`;

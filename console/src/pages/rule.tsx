@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { navigate } from "../router.ts";
 import { Badge, Card, ErrorBox, Field, fieldError, Loading, useApi } from "../ui.tsx";
@@ -234,11 +234,9 @@ function LeafEditor({ leaf, path, facts, errors, onChange, onRemove }: { leaf: L
   );
 }
 
-const opLabels: Record<string, string> = {
-  equal: "=", notEqual: "≠", lessThan: "<", lessThanInclusive: "≤", greaterThan: ">", greaterThanInclusive: "≥", in: "in", notIn: "not in", between: "between",
-  decreasedByAtLeast: "fell vs usual by ≥", increasedByAtLeast: "rose vs usual by ≥", contains: "contains", doesNotContain: "does not contain",
-};
-const opLabel = (o: string) => opLabels[o] ?? o;
+const symbols: Record<string, string> = { equal: "=", notEqual: "≠", lessThan: "<", lessThanInclusive: "≤", greaterThan: ">", greaterThanInclusive: "≥" };
+/** Comparisons as symbols; the worded operators in the viewer's language. */
+const opLabel = (o: string) => symbols[o] ?? tv("op", o);
 
 function defaultValue(f: Fact, op: string, old?: unknown): unknown {
   if (op === "between") return [0, 100];
@@ -259,9 +257,9 @@ function ValueInput({ fact, operator, value, error, onChange }: { fact: Fact | u
     return (
       <Field label={t("editor.value")} error={error}>
         <span class="inline">
-          <input type="number" aria-label={`${t("editor.value")} min`} value={a} onInput={(e) => onChange([num((e.target as HTMLInputElement).value), b])} />
+          <input type="number" aria-label={t("editor.valueLow")} value={a} onInput={(e) => onChange([num((e.target as HTMLInputElement).value), b])} />
           {t("editor.valueTo")}
-          <input type="number" aria-label={`${t("editor.value")} max`} value={b} onInput={(e) => onChange([a, num((e.target as HTMLInputElement).value)])} />
+          <input type="number" aria-label={t("editor.valueHigh")} value={b} onInput={(e) => onChange([a, num((e.target as HTMLInputElement).value)])} />
         </span>
       </Field>
     );
@@ -353,7 +351,7 @@ function Trace({ node, facts }: { node: any; facts: Fact[] }) {
     const show = (v: unknown) => (typeof v === "number" ? (f?.unit === "currency" ? fmt.money(v) : fmt.num(v, 2)) : Array.isArray(v) ? v.join(", ") : String(v));
     return (
       <li class={node.result ? "pass" : "fail"}>
-        <span aria-label={node.result ? "true" : "false"}>{node.result ? "✓" : "✗"}</span> {f?.label ?? node.fact} {opLabel(node.operator)} <strong>{show(node.value)}</strong>
+        <span aria-label={node.result ? t("editor.true") : t("editor.false")}>{node.result ? "✓" : "✗"}</span> {f?.label ?? node.fact} {opLabel(node.operator)} <strong>{show(node.value)}</strong>
         <span class="muted"> · {t("editor.actual")}: {node.factValue === null || node.factValue === undefined ? "—" : show(node.factValue)}{node.baseline ? ` (${t("col.baseline")} ${show(node.baseline.value)})` : ""}</span>
       </li>
     );

@@ -34,7 +34,7 @@ function RuleRow({ rule }: { rule: any }) {
       <td><Badge kind="mode" prefix="mode" value={d.mode} /></td>
       <td><Badge kind="sev" prefix="sev" value={d.severity} /></td>
       <td class="num">{d.points}</td>
-      <td>{d.tiers.length === 5 ? "All" : d.tiers.join(", ")}</td>
+      <td>{d.tiers.length === 5 ? t("all") : d.tiers.join(", ")}</td>
       <td class="num">{rule.currentVersion}</td>
       <td class="num">{fmt.num(s.alerts)}</td>
       <td class="num">{fmt.pct(s.precision)}</td>

@@ -2,17 +2,10 @@
 // endpoints and their deliveries, signing sources, API keys and competitors. Admin only to change.
 import { useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, ErrorBox, Field, fieldError, Loading, useApi } from "../ui.tsx";
 
-// Shown when the workspace has not set its own (the service's defaults, src/tiers/settings.ts etc.).
-const defaults = {
-  weights: { monetary: 0.4, frequency: 0.3, recency: 0.2, engagement: 0.1 },
-  cutoffs: { Silver: 20, Gold: 40, Platinum: 65, Diamond: 85 },
-  scoring: { alertThreshold: 50, modelWeight: 20 },
-  actions: { taskTiers: ["Platinum", "Diamond"], taskMinValueAtRisk: 500_000, webhookAllowList: [] as string[] },
-};
 const tiers = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
 
 export default function Settings({ session }: PageProps) {
@@ -20,7 +13,12 @@ export default function Settings({ session }: PageProps) {
   const admin = can.admin(session.role);
   if (ws.error) return <ErrorBox error={ws.error} retry={ws.reload} />;
   if (!ws.data) return <Loading />;
+  // GET /v1/workspace gives every setting in effect (defaults filled in) and which the workspace set itself.
   const s = ws.data.settings;
+  const own = new Set<string>(ws.data.setByWorkspace ?? []);
+  /** Says "default" beside a setting the workspace has not set. */
+  const dflt = (path: string) => (own.has(path) ? undefined : t("settings.default"));
+  const relative = s.tiers.method === "relative";
   return (
     <>
       <h1>{t("settings.title")}</h1>
@@ -29,53 +27,53 @@ export default function Settings({ session }: PageProps) {
         {(["workspace", "tiers", "scoring", "actions", "endpoints", "sources", "keys", "competitors"] as const).map((k) => <a key={k} href={`#s-${k}`}>{t(`settings.${k}`)}</a>)}
       </nav>
       <SettingsForm id="s-workspace" title={t("settings.workspace")} admin={admin} onSaved={ws.reload}
-        initial={{ locale: s.locale ?? (s.currency === "KRW" ? "ko" : "en") }}
+        initial={{ locale: s.locale }}
         toPatch={(v) => ({ locale: v.locale })}
         render={(v, set, err) => (
           <div class="form-grid">
-            <Field label={t("settings.locale")} error={err("locale")}><select value={v.locale} onChange={(e) => set({ locale: (e.target as HTMLSelectElement).value })}><option value="ko">한국어</option><option value="en">English</option></select></Field>
+            <Field label={t("settings.locale")} error={err("locale")} hint={dflt("locale")}><select value={v.locale} onChange={(e) => set({ locale: (e.target as HTMLSelectElement).value })}><option value="ko">한국어</option><option value="en">English</option></select></Field>
             <Field label={t("settings.currency")}><input value={s.currency} readOnly /></Field>
           </div>
         )} />
       <SettingsForm id="s-tiers" title={t("settings.tiers")} admin={admin} onSaved={ws.reload}
-        initial={{ weights: { ...defaults.weights, ...s.tiers?.weights }, cutoffs: { ...defaults.cutoffs, ...s.tiers?.cutoffs } }}
+        initial={{ weights: s.tiers.weights, cutoffs: s.tiers.cutoffs }}
         toPatch={(v) => ({ tiers: { weights: v.weights, cutoffs: v.cutoffs } })}
         render={(v, set, err) => (
           <>
             <h3>{t("settings.weights")}</h3>
             <div class="form-grid">
               {(["monetary", "frequency", "recency", "engagement"] as const).map((k) => (
-                <Field key={k} label={t(`part.${k}`)} error={err(`tiers.weights.${k}`)}><input type="number" step="0.05" min={0} value={v.weights[k]} onInput={(e) => set({ ...v, weights: { ...v.weights, [k]: Number((e.target as HTMLInputElement).value) } })} /></Field>
+                <Field key={k} label={t(`part.${k}`)} error={err(`tiers.weights.${k}`)} hint={dflt("tiers.weights")}><input type="number" step="0.05" min={0} value={v.weights[k]} onInput={(e) => set({ ...v, weights: { ...v.weights, [k]: Number((e.target as HTMLInputElement).value) } })} /></Field>
               ))}
             </div>
-            <h3>{t("settings.cutoffs")}</h3>
+            <h3>{t(relative ? "settings.cutoffsRelative" : "settings.cutoffs")}</h3>
             <div class="form-grid">
               {tiers.slice(1).map((k) => (
-                <Field key={k} label={k} error={err(`tiers.cutoffs.${k}`) ?? err("tiers.cutoffs")}><input type="number" min={0} max={100} value={v.cutoffs[k]} onInput={(e) => set({ ...v, cutoffs: { ...v.cutoffs, [k]: Number((e.target as HTMLInputElement).value) } })} /></Field>
+                <Field key={k} label={k} error={err(`tiers.cutoffs.${k}`) ?? err("tiers.cutoffs")} hint={dflt("tiers.cutoffs")}><input type="number" min={0} max={relative ? 1 : 100} step={relative ? 0.01 : 1} value={v.cutoffs[k]} onInput={(e) => set({ ...v, cutoffs: { ...v.cutoffs, [k]: Number((e.target as HTMLInputElement).value) } })} /></Field>
               ))}
             </div>
           </>
         )} />
       <SettingsForm id="s-scoring" title={t("settings.scoring")} admin={admin} onSaved={ws.reload}
-        initial={{ ...defaults.scoring, ...s.scoring }}
+        initial={{ alertThreshold: s.scoring.alertThreshold, modelWeight: s.scoring.modelWeight }}
         toPatch={(v) => ({ scoring: { alertThreshold: v.alertThreshold, modelWeight: v.modelWeight } })}
         render={(v, set, err) => (
           <div class="form-grid">
-            <Field label={t("settings.threshold")} error={err("scoring.alertThreshold")}><input type="number" min={1} max={100} value={v.alertThreshold} onInput={(e) => set({ ...v, alertThreshold: Number((e.target as HTMLInputElement).value) })} /></Field>
-            <Field label={t("settings.modelWeight")} error={err("scoring.modelWeight")}><input type="number" min={0} max={100} value={v.modelWeight} onInput={(e) => set({ ...v, modelWeight: Number((e.target as HTMLInputElement).value) })} /></Field>
+            <Field label={t("settings.threshold")} error={err("scoring.alertThreshold")} hint={dflt("scoring.alertThreshold")}><input type="number" min={1} max={100} value={v.alertThreshold} onInput={(e) => set({ ...v, alertThreshold: Number((e.target as HTMLInputElement).value) })} /></Field>
+            <Field label={t("settings.modelWeight")} error={err("scoring.modelWeight")} hint={dflt("scoring.modelWeight")}><input type="number" min={0} max={100} value={v.modelWeight} onInput={(e) => set({ ...v, modelWeight: Number((e.target as HTMLInputElement).value) })} /></Field>
           </div>
         )} />
       <SettingsForm id="s-actions" title={t("settings.actions")} admin={admin} onSaved={ws.reload}
-        initial={{ ...defaults.actions, ...s.actions }}
+        initial={{ taskTiers: s.actions.taskTiers as string[], taskMinValueAtRisk: s.actions.taskMinValueAtRisk as number | null, webhookAllowList: s.actions.webhookAllowList as string[] }}
         toPatch={(v) => ({ actions: { taskTiers: v.taskTiers, taskMinValueAtRisk: v.taskMinValueAtRisk, webhookAllowList: v.webhookAllowList } })}
         render={(v, set, err) => (
           <>
-            <fieldset class="tiers"><legend>{t("settings.taskTiers")}</legend>
+            <fieldset class="tiers"><legend>{t("settings.taskTiers")}{dflt("actions.taskTiers") && <span class="hint"> ({dflt("actions.taskTiers")})</span>}</legend>
               {tiers.map((x) => <label key={x} class="check"><input type="checkbox" checked={v.taskTiers.includes(x)} onChange={(e) => set({ ...v, taskTiers: (e.target as HTMLInputElement).checked ? tiers.filter((y) => y === x || v.taskTiers.includes(y)) : v.taskTiers.filter((y: string) => y !== x) })} /> {x}</label>)}
             </fieldset>
             <div class="form-grid">
-              <Field label={t("settings.taskMin")} error={err("actions.taskMinValueAtRisk")}><input type="number" min={0} value={v.taskMinValueAtRisk} onInput={(e) => set({ ...v, taskMinValueAtRisk: Number((e.target as HTMLInputElement).value) })} /></Field>
-              <Field label="Webhook allow-list" error={err("actions.webhookAllowList")} hint="10.0.0.0/8, hooks.internal"><input value={v.webhookAllowList.join(", ")} onInput={(e) => set({ ...v, webhookAllowList: (e.target as HTMLInputElement).value.split(",").map((x) => x.trim()).filter(Boolean) })} /></Field>
+              <Field label={t("settings.taskMin")} error={err("actions.taskMinValueAtRisk")} hint={dflt("actions.taskMinValueAtRisk")}><input type="number" min={0} value={v.taskMinValueAtRisk ?? ""} onInput={(e) => { const x = (e.target as HTMLInputElement).value; set({ ...v, taskMinValueAtRisk: x === "" ? null : Number(x) }); }} /></Field>
+              <Field label={t("settings.allowList")} error={err("actions.webhookAllowList")} hint={dflt("actions.webhookAllowList") ?? "10.0.0.0/8, hooks.internal"}><input value={v.webhookAllowList.join(", ")} onInput={(e) => set({ ...v, webhookAllowList: (e.target as HTMLInputElement).value.split(",").map((x) => x.trim()).filter(Boolean) })} /></Field>
             </div>
           </>
         )} />
@@ -142,17 +140,17 @@ function Keys() {
     <Card title={t("settings.keys")} id="s-keys">
       <form class="inline" onSubmit={create}>
         <Field label={t("settings.newKeyName")}><input value={name} required onInput={(e) => setName((e.target as HTMLInputElement).value)} /></Field>
-        <Field label={t("role")}><select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{["ingest", "marketer", "manager", "admin"].map((r) => <option key={r}>{r}</option>)}</select></Field>
+        <Field label={t("role")}><select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{["ingest", "marketer", "manager", "admin"].map((r) => <option key={r} value={r}>{tv("roles", r)}</option>)}</select></Field>
         <button type="submit">{t("create")}</button>
       </form>
       {created && <p class="once" role="status">{t("settings.keyOnce")} <code>{created}</code></p>}
       {error ? <ErrorBox error={error} /> : null}
       <table>
-        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("role")}</th><th scope="col">Prefix</th><th scope="col">{t("col.when")}</th><th scope="col">{t("col.actions")}</th></tr></thead>
+        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("role")}</th><th scope="col">{t("settings.prefix")}</th><th scope="col">{t("col.when")}</th><th scope="col">{t("col.actions")}</th></tr></thead>
         <tbody>
           {(keys.data?.apiKeys ?? []).map((k: any) => (
             <tr key={k.id}>
-              <td>{k.name}</td><td>{k.role}</td><td><code>{k.prefix}…</code></td><td>{fmt.date(k.createdAt)}</td>
+              <td>{k.name}</td><td>{tv("roles", k.role)}</td><td><code>{k.prefix}…</code></td><td>{fmt.date(k.createdAt)}</td>
               <td>{k.revokedAt ? <span class="muted">{t("settings.revoked")}</span> : <button type="button" onClick={() => api(`/v1/api-keys/${k.id}`, { method: "DELETE" }).then(keys.reload, setError)} aria-label={`${t("settings.revoke")} ${k.name}`}>{t("settings.revoke")}</button>}</td>
             </tr>
           ))}
@@ -189,7 +187,7 @@ function Endpoints() {
       {error ? <ErrorBox error={error} /> : null}
       <table>
         <thead><tr><th scope="col">{t("settings.url")}</th><th scope="col">{t("settings.events")}</th><th scope="col">{t("col.status")}</th></tr></thead>
-        <tbody>{(endpoints.data?.webhookEndpoints ?? []).map((w: any) => <tr key={w.id}><td>{w.url}</td><td>{(w.events ?? []).join(", ")}</td><td>{w.disabledAt ? "disabled" : "enabled"}</td></tr>)}</tbody>
+        <tbody>{(endpoints.data?.webhookEndpoints ?? []).map((w: any) => <tr key={w.id}><td>{w.url}</td><td>{(w.events ?? []).join(", ")}</td><td>{w.disabledAt ? t("settings.disabled") : t("settings.enabled")}</td></tr>)}</tbody>
       </table>
       <h3>{t("settings.deliveries")}</h3>
       <table>
@@ -239,7 +237,7 @@ function Competitors() {
   return (
     <Card title={t("settings.competitors")} id="s-competitors">
       <table>
-        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">Apps</th><th scope="col">{t("col.when")}</th></tr></thead>
+        <thead><tr><th scope="col">{t("col.name")}</th><th scope="col">{t("settings.apps")}</th><th scope="col">{t("col.when")}</th></tr></thead>
         <tbody>{(list.data?.competitors ?? []).map((c: any) => <tr key={c.id}><td>{c.name ?? c.id} {c.id !== c.name && <code class="muted">{c.id}</code>}</td><td>{(c.apps ?? []).map((a: string) => <Badge key={a} kind="app" prefix="app" value={a} />)}</td><td>{fmt.date(c.firstSeenAt ?? c.createdAt)}</td></tr>)}</tbody>
       </table>
     </Card>

@@ -15,7 +15,7 @@ export function registerAlertRoutes(app: App) {
     createRoute({
       method: "get",
       path: "/v1/alerts",
-      summary: "Alerts, newest first; filter by status, severity, tier, manager, customer and date",
+      summary: "Alerts, newest first; filter by status, severity, tier, manager, customer, rule and date",
       tags: ["alerts"],
       security: bearerSecurity,
       middleware: [requireRole("manager", "marketer"), readsFromReplica] as const,

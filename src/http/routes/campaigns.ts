@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { campaignCreateSchema, campaignPatchSchema, campaignStats, createCampaign, getCampaign, listCampaigns, updateCampaign } from "../../campaigns/campaigns.ts";
 import { listOptOuts, optOutSchema, recordOptOut, removeOptOut } from "../../campaigns/opt-outs.ts";
+import { listCustomerEnrollments } from "../../campaigns/customer-enrollments.ts";
+import { previewCampaign } from "../../campaigns/preview.ts";
 import { resolveCustomerId } from "../../customers/customers.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
@@ -78,6 +80,29 @@ export function registerCampaignRoutes(app: App) {
     }),
     async (c) => c.json(await campaignStats(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
   );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/preview",
+      summary:
+        "What the campaign would do for a customer now, writing nothing: the arm and the rendered message (Korean advertising rules and quiet hours applied), or why they would get nothing (paused, window, rule, tier, frequency cap, holdout, opt-out, channel cap)",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: {
+        params,
+        query: z.object({
+          customerId: z.string().min(1).max(200),
+          ruleId: z.string().min(1).max(100).optional().describe("As if this rule's alert asked; without it the campaign's triggering rules are not checked"),
+        }),
+      },
+      responses: {
+        200: { description: "The preview", content: { "application/json": { schema: z.looseObject({ outcome: z.enum(["treated", "holdout", "suppressed", "skipped"]), reason: z.string().nullable() }) } } },
+        ...problemResponses(401, 403, 404, 422),
+      },
+    }),
+    async (c) => c.json(await previewCampaign(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param"), ...c.req.valid("query") }), 200),
+  );
   // A CRM may record opt-outs with an ingest key; opting a customer back in is a person's decision.
   for (const [method, summary, roles] of [
     ["post", "Record that a customer opts out of channels (honoured at once)", ["ingest", "marketer", "manager"]],
@@ -119,6 +144,27 @@ export function registerCampaignRoutes(app: App) {
       const workspaceId = c.get("principal").workspaceId;
       const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
       return c.json(await listOptOuts(deps, { workspaceId, customerId }), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/customers/{customerId}/enrollments",
+      summary: "A customer's campaign enrollments, newest first: campaign, arm, what became of the message and what it said",
+      tags: ["campaigns"],
+      security: bearerSecurity,
+      middleware: [requireRole("marketer", "manager")] as const,
+      request: { params: customerParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: {
+        200: { description: "The customer's enrollments", content: { "application/json": { schema: z.object({ enrollments: z.array(z.looseObject({ id: z.string() })) }) } } },
+        ...problemResponses(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const workspaceId = c.get("principal").workspaceId;
+      const customerId = await resolveCustomerId(deps.database.db, workspaceId, c.req.valid("param").customerId);
+      return c.json(await listCustomerEnrollments(deps, { workspaceId, customerId, limit: c.req.valid("query").limit }), 200);
     },
   );
 }
