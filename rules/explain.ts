@@ -71,6 +71,8 @@ type Language = {
   days(v: number): string;
   minutes(v: number): string;
   ratio(v: number): string;
+  /** A miss on a yes/no fact names the value needed by its phrase rather than "yes"/"no". */
+  booleansAsPhrases: boolean;
 };
 
 const english: Language = {
@@ -108,6 +110,7 @@ const english: Language = {
   days: (v) => `${number(v, 1)} ${v === 1 ? "day" : "days"}`,
   minutes: (v) => `${number(v, 0)} ${v === 1 ? "minute" : "minutes"}`,
   ratio: (v) => `${number(v, 1)}×`,
+  booleansAsPhrases: false,
 };
 
 const koOf = (fact: FactDefinition): KoPhrase | undefined => (koPhrases as Record<string, KoPhrase | undefined>)[fact.name];
@@ -132,6 +135,7 @@ const korean: Language = {
   days: (v) => `${number(v, 1)}일`,
   minutes: (v) => `${number(v, 0)}분`,
   ratio: (v) => `${number(v, 1)}배`,
+  booleansAsPhrases: true,
 };
 
 /** An amount in the workspace currency, as the reasons write it: "90,000 KRW" / "90,000원". */
@@ -159,6 +163,12 @@ function requirement(leaf: LeafTrace, negated: boolean, facts: Map<string, FactD
   const fact = facts.get(leaf.fact);
   const one = (v: unknown) => (typeof v === "number" || typeof v === "string" || typeof v === "boolean" ? (fmt(fact, v) ?? String(v)) : JSON.stringify(v));
   const v = leaf.value;
+  if (lang.booleansAsPhrases && fact?.type === "boolean" && typeof v === "boolean" && (leaf.operator === "equal" || leaf.operator === "notEqual")) {
+    // "기준 예 외" says nothing; the value needed, in the fact's own words, does: "기준 마케팅 수신 동의".
+    const want = (leaf.operator === "equal") !== negated ? v : !v;
+    const phrase = lang.phrase(fact);
+    return lang.needs.equal[0].replace("{v}", want ? phrase.text : (phrase.whenFalse ?? lang.isFalse(lang.label(fact))));
+  }
   let shown: string;
   if (leaf.operator === "decreasedByAtLeast" || leaf.operator === "increasedByAtLeast") shown = `${Math.round(Number(v) * 100)}%`;
   else if (leaf.other) {

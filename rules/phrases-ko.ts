@@ -37,7 +37,8 @@ export const koPhrases: Record<FactName, KoPhrase> = {
   lastPurchaseAt: { label: "마지막 구매일", text: "마지막 구매일 {value}", whenNull: noPurchase },
   daysSinceLastPurchase: { label: "마지막 구매 후 경과일", text: "마지막 구매 후 {value} 경과", whenNull: noPurchase },
   purchaseIntervalDays: { label: "평소 구매 주기", text: "평소 구매 주기 {value}", whenNull: "구매 주기를 알기에는 구매 이력 부족" },
-  purchaseGaps: { label: "구매 간격 수", text: "지금까지 구매 간격 {value}", counter: "회" },
+  // Gaps between purchase days = purchase days after the first: repeat purchases.
+  purchaseGaps: { label: "재구매 횟수", text: "지금까지 재구매 {value}", counter: "회" },
   purchaseGapP90Days: {
     label: "구매 간격 90백분위",
     text: "구매 간격 10번 중 9번은 {value} 이내",
@@ -57,7 +58,7 @@ export const koPhrases: Record<FactName, KoPhrase> = {
   competitorSpend30d: { label: "최근 30일 경쟁사 구매액", text: "최근 30일 경쟁사 구매액 {value}" },
   competitorSpend90d: { label: "최근 90일 경쟁사 구매액", text: "최근 90일 경쟁사 구매액 {value}" },
   competitorMinutes30d: { label: "최근 30일 경쟁사 앱 사용 시간", text: "최근 30일 경쟁사 앱 사용 시간 {value}" },
-  competitorConfidence30d: { label: "최근 30일 경쟁사 데이터 신뢰도", text: "경쟁사 데이터 신뢰도 {value}", whenNull: "최근 30일 경쟁사 데이터 없음" },
+  competitorConfidence30d: { label: "최근 30일 경쟁사 데이터 신뢰도", text: "최근 30일 경쟁사 데이터 신뢰도 {value}", whenNull: "최근 30일 경쟁사 데이터 없음" },
   supportTickets30d: { label: "최근 30일 고객 문의 수", text: "최근 30일 고객 문의 {value}", counter: "건" },
   highSeverityTickets30d: { label: "최근 30일 심각 문의 수", text: "최근 30일 심각도 높은 문의 {value}", counter: "건" },
   negativeTickets30d: { label: "최근 30일 부정적 문의 수", text: "최근 30일 부정적 문의 {value}", counter: "건" },

@@ -89,6 +89,11 @@ describe("explainTrace in Korean", () => {
     expect(ko(rule, { spend30d: 50_000, spend30dBaseline: 80_000 })).toEqual(["최근 30일 구매액 50,000원 — 기준 평소 30일 구매액의 0.5배(40,000원) 미만"]);
   });
 
+  test("a miss on a yes/no fact names the value needed in the fact's words, both ways", () => {
+    expect(ko({ not: leaf("unsubscribed", "equal", true) }, { unsubscribed: true })).toEqual(["마케팅 수신 거부 — 기준 마케팅 수신 동의"]);
+    expect(ko(leaf("unsubscribed", "equal", true), { unsubscribed: false })).toEqual(["마케팅 수신 동의 — 기준 마케팅 수신 거부"]);
+  });
+
   test("a miss of a baseline change and of a range", () => {
     expect(ko(leaf("orders30d", "decreasedByAtLeast", 0.5), { orders30d: 2, orders30dBaseline: 3 })).toEqual([
       "최근 30일 주문 2회, 평소 3.0회 대비 (−33%) — 기준 평소 대비 50% 이상 감소",
