@@ -26,7 +26,8 @@ export {
   type RuleMode,
   type RuleSeverity,
 } from "./definition.ts";
-export { explainTrace, type ExplainOptions } from "./explain.ts";
+export { explainTrace, formatAmount, locales, type ExplainOptions, type Locale } from "./explain.ts";
+export { koNeeds, koPhrases, type KoPhrase } from "./phrases-ko.ts";
 export {
   factCatalogue,
   factsByName,

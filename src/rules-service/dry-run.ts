@@ -7,6 +7,7 @@ import { resolveCustomerId } from "../customers/customers.ts";
 import type { Deps } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { refreshFeatures } from "../features/refresh.ts";
+import { localeOf } from "../workspaces/locale.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { factsForDisplay, factValuesOf } from "./facts.ts";
 import { loadRuleDefinition } from "./rules.ts";
@@ -49,7 +50,7 @@ export async function dryRunRule(deps: Deps, input: { workspaceId: string } & Dr
     /** What scoring would do: count the rule (live) or record it (shadow). */
     wouldScore: matched && appliesToTier && rule.definition.mode !== "off",
     trace,
-    sentences: explainTrace(trace, factCatalogue, { currency: settings.currency }),
+    sentences: explainTrace(trace, factCatalogue, { currency: settings.currency, locale: localeOf(settings) }),
     facts: factsForDisplay(facts),
   };
 }

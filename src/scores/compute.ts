@@ -2,7 +2,7 @@
 // adds its points; the model adds modelWeight × churn probability when a fit exists; the
 // sum is capped at 100. Shadow rules are evaluated and recorded but add nothing.
 import { severities, type ScoreReason, type Severity, type Tier } from "../../db/scoring-schema.ts";
-import { explainTrace, factCatalogue, ruleAppliesToTier, type FactValues, type RuleDefinition, type RulePredicate } from "../../rules/index.ts";
+import { explainTrace, factCatalogue, formatAmount, ruleAppliesToTier, type FactValues, type Locale, type RuleDefinition, type RulePredicate } from "../../rules/index.ts";
 import type { ScoringSettings } from "./settings.ts";
 
 export type ActiveRule = { id: string; version: number; definition: RuleDefinition; predicate: RulePredicate };
@@ -30,7 +30,21 @@ export type ScoreResult = {
 };
 
 const rank = (s: Severity) => severities.indexOf(s);
-const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** The model part's name and sentence, in the workspace's language. */
+const modelWords = {
+  en: {
+    learned: (version: number) => `Learned risk model (version ${version})`,
+    statistical: "Statistical model (BG/NBD)",
+    sentence: (percent: number, atRisk: string | null) =>
+      `has a ${percent}% probability of no purchase over the model's horizon` + (atRisk !== null ? `, putting ${atRisk} at risk` : ""),
+  },
+  ko: {
+    learned: (version: number) => `학습 위험 모델 (버전 ${version})`,
+    statistical: "통계 모델 (BG/NBD)",
+    sentence: (percent: number, atRisk: string | null) => `모델 예측 기간 내 구매하지 않을 확률 ${percent}%` + (atRisk !== null ? `, 위험 금액 ${atRisk}` : ""),
+  },
+} satisfies Record<Locale, unknown>;
 
 export function computeScore(input: {
   facts: FactValues;
@@ -39,7 +53,10 @@ export function computeScore(input: {
   model: ModelValues | null;
   settings: ScoringSettings;
   currency: string;
+  /** The language of the reasons (the workspace's); English unless given. */
+  locale?: Locale;
 }): ScoreResult {
+  const locale = input.locale ?? "en";
   const reasons: ScoreReason[] = [];
   const shadowHits: ScoreReason[] = [];
   const actions: ScoreResult["actions"] = [];
@@ -56,7 +73,7 @@ export function computeScore(input: {
       points: d.mode === "live" ? d.points : 0,
       severity: d.severity,
       mode: d.mode,
-      sentences: explainTrace(trace, factCatalogue, { currency: input.currency }),
+      sentences: explainTrace(trace, factCatalogue, { currency: input.currency, locale }),
     };
     if (d.mode === "shadow") {
       shadowHits.push(reason);
@@ -80,13 +97,12 @@ export function computeScore(input: {
     reasons.push({
       ruleId: "model",
       version: 0,
-      name: risk ? `Learned risk model (version ${risk.version})` : "Statistical model (BG/NBD)",
+      name: risk ? modelWords[locale].learned(risk.version) : modelWords[locale].statistical,
       points: modelPoints,
       severity: "low",
       mode: "live",
       sentences: [
-        `has a ${Math.round(modelProbability * 100)}% probability of no purchase over the model's horizon` +
-          (var_ !== null ? `, putting ${wholeNumber.format(Math.round(var_))} ${input.currency} at risk` : ""),
+        modelWords[locale].sentence(Math.round(modelProbability * 100), var_ !== null ? formatAmount(Math.round(var_), input.currency, locale) : null),
         ...(risk?.sentences ?? []),
       ],
     });

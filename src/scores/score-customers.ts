@@ -12,6 +12,8 @@ import { factValuesOf } from "../rules-service/facts.ts";
 import { riskExplainer } from "../model-fits/risk/explain-risk.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
+import { localeOf } from "../workspaces/locale.ts";
+import type { Locale } from "../../rules/index.ts";
 import { computeScore, type ActiveRule, type ModelValues, type ScoreResult } from "./compute.ts";
 import { scoringSettingsOf } from "./settings.ts";
 
@@ -46,7 +48,7 @@ export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf:
   left join customer_scores last on last.workspace_id = f.workspace_id and last.customer_id = f.customer_id`;
 
 /** Facts of the given customers as of a moment: features, tier and the model's values, keyed as rule facts. */
-export async function loadFacts(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf: Date }) {
+export async function loadFacts(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf: Date; locale?: Locale }) {
   const sql = deps.database.sql;
   const rows = await sql<FactRow[]>`
     select f.*, t.tier, t.tier_score,
@@ -54,7 +56,7 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
       last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
     from ${customersWithFacts(sql, input)}
     where f.customer_id = any(${input.customerIds as string[]}::text[])`;
-  const explainRisk = await riskExplainer(sql, input.workspaceId, rows);
+  const explainRisk = await riskExplainer(sql, input.workspaceId, rows, input.locale);
   return rows.map((row) => {
     const facts = factValuesOf(row);
     const model: ModelValues | null =
@@ -81,11 +83,13 @@ export async function scoreCustomers(
   if (input.customerIds.length === 0) return [];
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const scoring = scoringSettingsOf(settings);
-  const loaded = await loadFacts(deps, input);
+  // The workspace's language at scoring time writes the reasons stored with the score and alert.
+  const locale = localeOf(settings);
+  const loaded = await loadFacts(deps, { ...input, locale });
   const now = deps.clock();
   const evaluated = loaded.map((c) => ({
     ...c,
-    result: computeScore({ facts: c.facts, tier: c.tier, rules: input.rules, model: c.model, settings: scoring, currency: settings.currency }),
+    result: computeScore({ facts: c.facts, tier: c.tier, rules: input.rules, model: c.model, settings: scoring, currency: settings.currency, locale }),
   }));
   // History records changes: with no new signal, a score equal to the last one from the same
   // rules is not stored again (the daily pass would otherwise write every customer every day).

@@ -15,18 +15,18 @@ import { tasksOpened } from "../metrics/metrics.ts";
 /** The alert's reasons in words, each sentence once (two rules often say the same thing about a customer). */
 export const taskWhy = (reasons: readonly ScoreReason[]): string[] => [...new Set(reasons.flatMap((r) => r.sentences))];
 
-/** What to do about it, from what the reasons are about and how valuable the customer is. */
+/** What to do about it, from what the reasons are about (in English or Korean) and how valuable the customer is. */
 export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null): string {
   const text = reasons.map((r) => `${r.ruleId} ${r.name} ${r.sentences.join(" ")}`).join(" ").toLowerCase();
   const vip = tier === "Platinum" || tier === "Diamond" || tier === "Gold";
-  if (/competitor|rival/.test(text)) {
+  if (/competitor|rival|경쟁사/.test(text)) {
     return vip
       ? "Call within the SLA: acknowledge their loyalty, ask what the rival offers, and match it with a personal VIP offer."
       : "Reach out with a comeback offer that answers the rival's, and ask what made them look elsewhere.";
   }
-  if (/ticket|support|complain/.test(text)) return "Call to resolve the open support issue first; follow up with a goodwill gesture once it is fixed.";
-  if (/refund/.test(text)) return "Ask what went wrong with the refunded orders and offer an exchange or a recovery coupon.";
-  if (/silen|inactive|no purchase|reactivat|days since/.test(text)) {
+  if (/ticket|support|complain|문의/.test(text)) return "Call to resolve the open support issue first; follow up with a goodwill gesture once it is fixed.";
+  if (/refund|환불/.test(text)) return "Ask what went wrong with the refunded orders and offer an exchange or a recovery coupon.";
+  if (/silen|inactive|no purchase|reactivat|days since|구매 없음|구매 후/.test(text)) {
     return "Send a personal check-in with something new in their favourite category and a time-limited comeback offer.";
   }
   return vip ? "Call the customer personally to understand what changed and offer VIP care." : "Reach out personally to understand what changed.";

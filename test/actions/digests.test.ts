@@ -65,7 +65,7 @@ describe("digests", () => {
     expect(latest).toMatchObject({ managerId: "kim", period: "2026-11-20", emailedAt: expect.any(String) });
     expect(latest.content.summary).toMatchObject({ openAlerts: 1, newAlerts: 1, openTasks: 1, newTasks: 1, overdueTasks: 0 });
     expect(latest.content.alerts[0]).toMatchObject({ customerId: "vip", customerName: "Jiwoo", change: "new" });
-    expect(latest.content.alerts[0].reasons.join(" ")).toMatch(/3 competitor apps/);
+    expect(latest.content.alerts[0].reasons.join(" ")).toMatch(/경쟁사 앱 3개/);
     expect(latest.content.tasks[0]).toMatchObject({ customerId: "vip", overdue: false, new: true });
     expect(latest.text).toMatch(/Rivalwatch digest for Kim Minji — 2026-11-20/);
     expect(latest.text).toContain("1 open alert (1 new, 0 updated), 1 open task (0 overdue, 1 new).");

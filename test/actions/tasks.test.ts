@@ -43,7 +43,7 @@ describe("tasks from alerts", () => {
     const [task] = await tasksOf(ws, "?managerId=kim");
     expect(task).toMatchObject({ alertId, customerId: "vip", managerId: "kim", assignment: "assigned", status: "open", severity: "high", overdue: false });
     expect(task.dueAt).toBe(new Date(DEFAULT_NOW.getTime() + 24 * 3_600_000).toISOString());
-    expect(task.why.join(" ")).toMatch(/3 competitor apps/);
+    expect(task.why.join(" ")).toMatch(/경쟁사 앱 3개/);
     expect(task.play).toMatch(/rival/);
     const created = await eventsOf(ws, "task.created");
     expect(created).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { taskWhy } from "../../src/tasks/create.ts";
+import { suggestPlay, taskWhy } from "../../src/tasks/create.ts";
 import { refreshCustomers } from "../../src/scores/pipeline.ts";
 import { afterEach } from "vitest";
 import { DEFAULT_NOW, useTestContext } from "../support/context.ts";
@@ -52,5 +52,16 @@ describe("a task's reasons", () => {
       "spent 120,000 KRW at competitors in the last 30 days",
       "is a Gold customer",
     ]);
+  });
+
+  it("suggest the play from Korean reasons as from English ones", () => {
+    // Rule ids and names that say nothing, so only the sentences can decide.
+    const reason = (sentences: string[]) => ({ ruleId: "r1", version: 1, name: "규칙", points: 10, severity: "high", sentences }) as never;
+    const play = (sentences: string[]) => suggestPlay([reason(sentences)], "Silver");
+    expect(play(["최근 30일 경쟁사 구매액 120,000원"])).toBe(play(["spent 120,000 KRW at competitors in the last 30 days"]));
+    expect(play(["최근 30일 부정적 문의 2건"])).toBe(play(["opened 2 negative support tickets in the last 30 days"]));
+    expect(play(["최근 90일 환불액 50,000원"])).toBe(play(["was refunded 50,000 KRW in the last 90 days"]));
+    expect(play(["64일째 구매 없음, 평소 구매 주기 24일의 2.7배"])).toBe(play(["has a 72% probability of no purchase over the model's horizon"]));
+    expect(new Set([play(["최근 30일 경쟁사 구매액 120,000원"]), play(["최근 30일 부정적 문의 2건"]), play(["최근 90일 환불액 50,000원"]), play(["64일째 구매 없음"])]).size).toBe(4);
   });
 });

@@ -47,14 +47,14 @@ describe("console", { timeout: 90_000 }, () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/alerts");
     const row = page.getByRole("row").filter({ hasText: CASE_CUSTOMER });
-    await row.getByText("uses 3 competitor apps").waitFor();
+    await row.getByText("경쟁사 앱 3개 사용").waitFor();
     await row.getByRole("link", { name: CASE_CUSTOMER }).click();
     await page.getByRole("heading", { name: /Alert/ }).waitFor();
     await page.getByRole("link", { name: CASE_CUSTOMER }).first().click();
     await page.getByRole("heading", { name: "이서연" }).waitFor();
     const reasons = page.locator(".score-reasons");
-    await reasons.getByText(/uses 3 competitor apps \(.*GlowMall.*\)/).first().waitFor();
-    await reasons.getByText(/spent 120,000 KRW at competitors/).first().waitFor();
+    await reasons.getByText(/경쟁사 앱 3개 사용 \(.*GlowMall.*\)/).first().waitFor();
+    await reasons.getByText(/경쟁사 구매액 120,000원/).first().waitFor();
     // The signal timeline shows the evidence's provider, confidence and consent.
     const evidence = page.getByRole("row").filter({ hasText: "competitor_purchase" }).first();
     await evidence.getByText("demo-card-panel").waitFor();

@@ -95,9 +95,10 @@ describe("the learned risk model on a workspace", () => {
     const [scored] = await scoreCustomers(ctx, { workspaceId: ws.id, customerIds: [riskiest.customer_id], rules: await loadActiveRules(ctx, ws.id), asOf: NOW });
     const reason = scored!.result.reasons.find((r) => r.ruleId === "model");
     expect(scored!.result.modelPoints).toBe(Math.round(20 * riskiest.risk_probability!));
-    expect(reason).toMatchObject({ name: "Learned risk model (version 1)" });
+    // A KRW workspace reads Korean: the inputs by their Korean names.
+    expect(reason).toMatchObject({ name: "학습 위험 모델 (버전 1)" });
     expect(reason!.sentences.slice(1).length).toBeGreaterThan(0);
-    for (const s of reason!.sentences.slice(1)) expect(s).toMatch(/^[a-z0-9' -]+: \+\d+\.\d\d$/);
+    for (const s of reason!.sentences.slice(1)) expect(s).toMatch(/^[가-힣0-9 ]+: \+\d+\.\d\d$/);
   });
 
   it("GET /v1/model shows each version's AUC, Brier score, ECE and reliability table against the purchase model", async () => {

@@ -21,9 +21,16 @@ async function goldDefector(ws: TestWorkspace, id: string, rivalSpend: number) {
 
 const dryRun = async (ws: TestWorkspace, json: unknown) => ctx.request("/v1/rules/dry-run", { key: ws.keys.marketer, json });
 
+/** A workspace that chose English (a KRW workspace reads Korean unless it chooses). */
+const english = async (ws: TestWorkspace) => {
+  const res = await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale: "en" } });
+  expect(res.status).toBe(200);
+};
+
 describe("a dry run of the default competitor rule on the worked scenario", () => {
   it("matches a Gold customer with 3 competitor apps and 120,000 KRW competitor spend, and says why", async () => {
     const ws = await ctx.workspace();
+    await english(ws);
     await goldDefector(ws, "vip", 120_000);
     const res = await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "vip" });
     expect(res.status).toBe(200);
@@ -51,12 +58,41 @@ describe("a dry run of the default competitor rule on the worked scenario", () =
 
   it("does not match at 90,000 KRW, and the trace shows the condition that failed", async () => {
     const ws = await ctx.workspace();
+    await english(ws);
     await goldDefector(ws, "vip", 90_000);
     const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "vip" }));
     expect(body.matched).toBe(false);
     expect(body.trace.children[2]).toMatchObject({ fact: "competitorSpend30d", factValue: 90_000, result: false });
     // A miss says what the condition needed.
     expect(body.sentences).toEqual(["spent 90,000 KRW at competitors in the last 30 days — needs at least 100,000 KRW"]);
+  });
+
+  it("says why in Korean in a KRW workspace that chose no language", async () => {
+    const ws = await ctx.workspace();
+    await goldDefector(ws, "vip", 120_000);
+    const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "vip" }));
+    expect(body.sentences.slice(0, 3)).toEqual([
+      "Gold 등급 고객",
+      "최근 30일 경쟁사 앱 3개 사용 (glowmall, rival-beauty, skinnow)",
+      "최근 30일 경쟁사 구매액 120,000원, 평소 0원 대비 (신규)",
+    ]);
+  });
+
+  it("says a miss in Korean with what the condition needed", async () => {
+    const ws = await ctx.workspace();
+    await goldDefector(ws, "vip", 90_000);
+    const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "vip" }));
+    expect(body.matched).toBe(false);
+    expect(body.sentences).toEqual(["최근 30일 경쟁사 구매액 90,000원 — 기준 100,000원 이상"]);
+  });
+
+  it("says a miss in Korean in a workspace that chose Korean, whatever its currency", async () => {
+    const ws = await ctx.workspace();
+    const res = await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { currency: "USD", fxRates: { KRW: 0.001 }, locale: "ko" } });
+    expect(res.status).toBe(200);
+    await push(ctx, ws, defection("new", 120_000));
+    const body = await readJson(await dryRun(ws, { rule: draft({ conditions: { all: [{ fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 500 }] } }), customerId: "new" }));
+    expect(body.sentences).toEqual(["최근 30일 경쟁사 구매액 120.00 USD — 기준 500.00 USD 이상"]);
   });
 });
 
@@ -95,7 +131,7 @@ describe("dry runs", () => {
     await push(ctx, ws, defection("new", 120_000));
     const body = await readJson(await dryRun(ws, { ruleId: "vip-competitor-defection", customerId: "new" }));
     expect(body).toMatchObject({ tier: null, matched: false, appliesToTier: false, wouldScore: false });
-    expect(body.sentences).toEqual(["has no tier yet — needs at least Gold"]);
+    expect(body.sentences).toEqual(["아직 등급 없음 — 기준 Gold 이상"]);
   });
 
   it("reads the model's values when the customer has them", async () => {
@@ -107,7 +143,7 @@ describe("dry runs", () => {
     const body = await readJson(
       await dryRun(ws, { rule: draft({ conditions: { all: [{ fact: "churnProbability", operator: "greaterThan", value: 0.7 }] } }), customerId: "vip" }),
     );
-    expect(body).toMatchObject({ matched: true, sentences: ["has a 72% churn probability"], facts: { churnProbability: 0.72, valueAtRisk: 360_000 } });
+    expect(body).toMatchObject({ matched: true, sentences: ["이탈 확률 72%"], facts: { churnProbability: 0.72, valueAtRisk: 360_000 } });
   });
 
   it("answers 404 for an unknown customer or rule", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadActiveRules } from "../../src/rules-service/active-rules.ts";
 import { refreshCustomers, rescoreWorkspace } from "../../src/scores/pipeline.ts";
+import { scoreCustomers } from "../../src/scores/score-customers.ts";
 import { DEFAULT_NOW, readJson, useTestContext } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
 import { alertsOf, defection, goldHistory, pushSignals } from "./support.ts";
@@ -15,8 +17,9 @@ describe("the default rule pack on the worked scenario", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ status: "open", tier: "Gold", severity: "high" });
     const competitorRule = alerts[0].reasons.find((r: { ruleId: string }) => r.ruleId === "vip-competitor-defection");
-    expect(competitorRule.sentences.join(" ")).toMatch(/3 competitor apps \(glowmall, rival-beauty, skinnow\)/);
-    expect(competitorRule.sentences.join(" ")).toMatch(/120,000 KRW/);
+    // A KRW workspace that chose no language reads Korean.
+    expect(competitorRule.sentences.join(" ")).toMatch(/경쟁사 앱 3개 사용 \(glowmall, rival-beauty, skinnow\)/);
+    expect(competitorRule.sentences.join(" ")).toMatch(/120,000원/);
   });
 
   it("raises nothing when the rival spend is 90,000 KRW", async () => {
@@ -217,5 +220,49 @@ describe("the scheduled re-score", () => {
     expect((await pass(1)).featuresRecomputed).toBe(0);
     expect((await pass(6)).featuresRecomputed).toBe(1);
     expect((await pass(81)).featuresRecomputed).toBe(2);
+  });
+});
+
+describe("reasons in the workspace's language", () => {
+  const setLocale = async (ws: { keys: { admin: string } }, locale: "ko" | "en") => {
+    const res = await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale } });
+    expect(res.status).toBe(200);
+  };
+  const competitorSentence = async (ws: Parameters<typeof alertsOf>[1]) => {
+    const [alert] = await alertsOf(ctx, ws, "vip");
+    const sentences: string[] = alert.reasons.flatMap((r: { sentences: string[] }) => r.sentences);
+    return sentences.find((x) => x.includes("120,000"))!;
+  };
+
+  it("writes a Korean workspace's alert reasons in Korean, amounts in 원", async () => {
+    const ws = await ctx.workspace();
+    await setLocale(ws, "ko");
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    const spend = await competitorSentence(ws);
+    expect(spend).toContain("120,000원");
+    // None of the English template's words ("spent … at competitors in the last 30 days").
+    expect(spend).not.toMatch(/\b(spent|at|competitors|in|the|last|days|KRW|against|usual)\b/);
+  });
+
+  it("keeps an English workspace's alert reasons in English", async () => {
+    const ws = await ctx.workspace();
+    await setLocale(ws, "en");
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    expect(await competitorSentence(ws)).toMatch(/^spent 120,000 KRW at competitors in the last 30 days/);
+  });
+
+  it("writes the model's part in the workspace's language", async () => {
+    const ws = await ctx.workspace();
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    await ctx.database.sql`
+      insert into customer_model_scores (workspace_id, customer_id, fit_id, scored_at, x, t_x, t, zbar, p_alive, expected_purchases_90d, churn_probability, clv, value_at_risk)
+      values (${ws.id}, 'vip', 'fit-1', now(), 3, 10, 20, 60000, 0.4, 0.8, 0.72, 500000, 360000)`;
+    const [scored] = await scoreCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"], rules: await loadActiveRules(ctx, ws.id), asOf: ctx.clock() });
+    const model = scored!.result.reasons.find((r) => r.ruleId === "model")!;
+    expect(model.name).toBe("통계 모델 (BG/NBD)");
+    expect(model.sentences).toEqual(["모델 예측 기간 내 구매하지 않을 확률 72%, 위험 금액 360,000원"]);
   });
 });

@@ -6,7 +6,9 @@ import type postgres from "postgres";
 import { daysSinceLastPurchaseSql } from "../../../db/queries/features.ts";
 import type { RiskModelParamsJson, RiskModelVersion } from "../../../db/risk-model-schema.ts";
 import { predictRisk, riskContributions, type RiskModelParams } from "../../model/risk/index.ts";
+import type { Locale } from "../../../rules/index.ts";
 import { inputsOf } from "./inputs.ts";
+import { riskInputLabelsKo } from "./labels-ko.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -84,8 +86,8 @@ export function riskProbabilityOf(params: RiskModelParamsJson, row: Record<strin
  * The inputs that push this customer's risk up most, as reason sentences in log-odds against an
  * average customer: "competitor spend in 30 days: +0.12".
  */
-export function riskReasonSentences(params: RiskModelParamsJson, row: Record<string, unknown>, top = 3): string[] {
-  const labels = new Map(inputsOf(params.inputs).map((i) => [i.name, i.label]));
+export function riskReasonSentences(params: RiskModelParamsJson, row: Record<string, unknown>, top = 3, locale: Locale = "en"): string[] {
+  const labels = new Map(inputsOf(params.inputs).map((i) => [i.name, (locale === "ko" ? riskInputLabelsKo[i.name] : undefined) ?? i.label]));
   return riskContributions(toRiskParams(params), riskInputValues(params, row))
     .filter((c) => c.contribution >= 0.005)
     .slice(0, top)

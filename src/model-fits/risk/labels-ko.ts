@@ -1,0 +1,31 @@
+// Korean names of the learned model's inputs, for its reasons in a Korean workspace
+// ("최근 30일 경쟁사 구매액: +0.12"). Apart from inputs.ts so its list merges cleanly; the
+// specs require one for every input.
+export const riskInputLabelsKo: Record<string, string> = {
+  daysSinceLastPurchase: "마지막 구매 후 경과일",
+  purchaseIntervalDays: "평소 구매 주기",
+  orders30d: "최근 30일 주문 수",
+  orders90d: "최근 90일 주문 수",
+  ordersTotal: "누적 주문 수",
+  ordersBaseline: "평소 30일 주문 수",
+  spend30d: "최근 30일 구매액",
+  spend90d: "최근 90일 구매액",
+  spendBaseline: "평소 30일 구매액",
+  refunds90d: "최근 90일 환불액",
+  sessions30d: "최근 30일 방문 수",
+  sessionsBaseline: "평소 30일 방문 수",
+  activeDays30d: "최근 30일 활동일",
+  campaignClicks30d: "최근 30일 캠페인 클릭 수",
+  unsubscribed: "캠페인 수신 거부",
+  supportTickets30d: "최근 30일 고객 문의 수",
+  negativeTickets30d: "최근 30일 부정적 문의 수",
+  highSeverityTickets30d: "최근 30일 심각 문의 수",
+  competitorApps30d: "최근 30일 경쟁사 앱 수",
+  competitorApps90d: "최근 90일 경쟁사 앱 수",
+  competitorMinutes30d: "최근 30일 경쟁사 앱 사용 시간",
+  competitorSpend30d: "최근 30일 경쟁사 구매액",
+  competitorSpend90d: "최근 90일 경쟁사 구매액",
+  competitorSpendBaseline: "평소 30일 경쟁사 구매액",
+  purchaseModelChurn: "구매 모델의 이탈 확률",
+  purchaseModelExpectedPurchases: "구매 모델의 향후 90일 예상 구매 수",
+};
