@@ -5,6 +5,7 @@ import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Workspace } from "../../db/schema.ts";
 import { defaultScoringSettings } from "../scores/settings.ts";
 import { defaultTierSettings } from "../tiers/settings.ts";
+import { localeOf } from "./locale.ts";
 import { defaultActionSettings, defaultModelSettings, defaultWorkspaceSettings } from "./settings.ts";
 
 const groups = { model: defaultModelSettings, actions: defaultActionSettings, tiers: defaultTierSettings, scoring: defaultScoringSettings } as const;
@@ -16,7 +17,7 @@ export function effectiveSettings(stored: WorkspaceSettings) {
   // Top-level settings are stored from creation on: set means changed from the default.
   const setByWorkspace = Object.keys(defaultWorkspaceSettings).filter((k) => !same(stored[k as keyof WorkspaceSettings], defaultWorkspaceSettings[k as keyof WorkspaceSettings]));
   // The language of the console's default, reasons and digests: Korean for a KRW workspace unless it chose.
-  settings.locale = stored.locale ?? (settings.currency === "KRW" ? "ko" : "en");
+  settings.locale = localeOf({ locale: stored.locale, currency: settings.currency as string });
   if (stored.locale !== undefined) setByWorkspace.push("locale");
   for (const [group, defaults] of Object.entries(groups)) {
     const own = ((stored as Record<string, unknown>)[group] ?? {}) as Record<string, unknown>;
