@@ -13,6 +13,7 @@ import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import { refuseHostileInput } from "./input-hygiene.ts";
 import { isConnectionLoss } from "../resilience/connection-errors.ts";
+import { describeApi } from "./openapi.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
@@ -132,14 +133,9 @@ export function createApp(deps: Deps): App {
   registerSessionRoutes(app);
   registerOverviewRoutes(app);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Rivalwatch API",
-      version: "1",
-      description: "Competitor-aware churn alerts: push signals, read profiles, features and alerts.",
-    },
-  });
+  // Built on first request, once every route has registered itself.
+  let description: ReturnType<typeof describeApi> | undefined;
+  app.get("/openapi.json", (c) => c.json((description ??= describeApi(app))));
   registerDocsPage(app);
   registerConsole(app);
   return app;
