@@ -72,6 +72,7 @@ const tagDescriptions: Record<string, string> = {
   sessions: "Console sign-in sessions",
   overview: "The console's overview figures",
   health: "Liveness and readiness",
+  index: "Where to go from the base URL",
 };
 
 const methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
