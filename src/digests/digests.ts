@@ -185,7 +185,8 @@ async function composeDigest(sql: Sql, deps: Deps, m: DigestManager, input: { no
       tier: a.tier,
       valueAtRisk: a.value_at_risk,
       change: (isNew(a.opened_at) ? "new" : since !== null && a.updated_at > since ? "updated" : "unchanged") as "new" | "updated" | "unchanged",
-      reasons: a.reasons.flatMap((r) => r.sentences),
+      // Several rules often state the same fact: each sentence once.
+      reasons: [...new Set(a.reasons.flatMap((r) => r.sentences))],
       url: base ? `${base}/console/alerts/${encodeURIComponent(a.id)}` : null,
     })),
   };

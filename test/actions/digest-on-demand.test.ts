@@ -30,6 +30,9 @@ describe("digest preview", () => {
     expect(local).toMatch(/^\d{4}년 \d{1,2}월 \d{1,2}일 \d{1,2}:\d{2} GMT\+9$/);
     expect(preview).toMatchObject({ managerId: "kim", locale: "ko", timezone: "Asia/Seoul", sent: null, wouldSend: true });
     expect(preview.content.summary).toMatchObject({ openAlerts: 1, openTasks: 1 });
+    const reasons: string[] = preview.content.alerts[0].reasons;
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(new Set(reasons).size).toBe(reasons.length);
     expect(preview.content.tasks[0]).toMatchObject({ dueAt: dueAt.toISOString(), dueAtLocal: local });
     expect(preview.text).toContain("미해결 알림 1건");
     expect(preview.text).toContain(`기한 ${local}`);
