@@ -189,8 +189,9 @@ export const dailyCommands: Command[] = [
           [
             `Customer ${c.id}${c.name ? ` (${c.name})` : ""}; manager ${c.managerId ?? "—"}; tier ${c.tier?.tier ?? "—"}`,
             `Identities: ${c.identities.map((i) => `${i.kind}:${i.value}`).join(", ") || "—"}`,
-            f
-              ? `Features as of ${f.asOf.toISOString()}${c.featuresStale ? " (stale: newer signals are being processed)" : ""}: ${f.orders30d} orders and ${money(f.spend30d)} spent in 30 days, ${money(f.competitorSpend30d)} at competitors`
+            // The profile spreads the features row, so its fields read as optional; asOf is there when features are.
+            f?.asOf
+              ? `Features as of ${f.asOf.toISOString()}${c.featuresStale ? " (stale: newer signals are being processed)" : ""}: ${f.orders30d} orders and ${money(f.spend30d ?? null)} spent in 30 days, ${money(f.competitorSpend30d ?? null)} at competitors`
               : "No features yet: they are computed shortly after the first signal.",
           ].join("\n"),
           c,
