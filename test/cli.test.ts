@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { drainOutbox } from "../src/outbox/drain.ts";
 import { authenticateApiKey } from "../src/workspaces/api-keys.ts";
 import { raiseAlert } from "./actions/support.ts";
 import { useTestContext } from "./support/context.ts";
@@ -143,5 +144,16 @@ describe("daily objects", { timeout: 120_000 }, () => {
     expect(bad.status).toBe(2);
     expect(bad.err).toMatch(/--email/);
     expect(json(cli(["managers", "list", "--workspace", ws.id, "--json"])).managers.map((m: { id: string }) => m.id)).toEqual(["kim"]);
+  });
+
+  it("lists a manager's tasks", async () => {
+    const ws = await ctx.workspace();
+    await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "kim", name: "Kim", email: "kim@brand.test" } });
+    await ctx.request("/v1/customers/vip", { method: "PUT", key: ws.keys.manager, json: { managerId: "kim" } });
+    await raiseAlert(ctx, ws, "vip");
+    await drainOutbox(ctx); // tasks are made from the alert's outbox event
+    const { tasks } = json(cli(["tasks", "list", "--workspace", ws.id, "--manager", "kim", "--json"]));
+    expect(tasks).toMatchObject([{ customerId: "vip", managerId: "kim", status: "open" }]);
+    expect(json(cli(["tasks", "list", "--workspace", ws.id, "--manager", "nobody", "--json"])).tasks).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { alertListQuerySchema, getAlert, listAlerts, transitionAlert } from "../
 import { getCustomerProfile } from "../../customers/customers.ts";
 import { previewDigest, sendDigestNow } from "../../digests/digests.ts";
 import { createManager, listManagers, managerCreateSchema } from "../../managers/managers.ts";
+import { listTasks, taskListQuerySchema } from "../../tasks/tasks.ts";
 import { dryRunRule } from "../../rules-service/dry-run.ts";
 import { listRules } from "../../rules-service/rules.ts";
 import { dryRunSchema } from "../../rules-service/schemas.ts";
@@ -236,6 +237,31 @@ export const dailyCommands: Command[] = [
       await withRuntime(out, async (rt) => {
         const m = await createManager(rt, { workspaceId, manager });
         out.print(`Manager ${m.id} (${m.name}) added; digests ${m.digest.frequency} at ${m.digest.hour}:00 ${m.timezone}.`, m);
+      });
+    },
+  },
+  {
+    name: "tasks list",
+    summary: "open and in-progress tasks, most value at risk first (or by --status)",
+    usage: "--workspace <id> [--manager <id>] [--customer <id>] [--status <s>] [--overdue true|false] [--limit <n>]",
+    options: { ...workspaceOption, manager: { type: "string" }, customer: { type: "string" }, status: { type: "string" }, overdue: { type: "string" }, limit: { type: "string" } },
+    async run({ values, out }) {
+      const workspaceId = required(values, "workspace");
+      const query = parse(taskListQuerySchema, {
+        managerId: str(values, "manager"),
+        customerId: str(values, "customer"),
+        status: str(values, "status"),
+        overdue: str(values, "overdue"),
+        limit: str(values, "limit") ?? "50",
+      });
+      await withRuntime(out, async (rt) => {
+        const tasks = await listTasks(rt, { workspaceId, ...query });
+        out.print(
+          tasks.length
+            ? tasks.map((t) => `${t.id}  ${t.status.padEnd(11)} ${t.overdue ? "OVERDUE " : ""}${t.customerId}  ${t.managerId ?? "—"}  due ${t.dueAt}  value at risk ${money(t.valueAtRisk)}\n  ${t.play}`).join("\n")
+            : "No tasks.",
+          { tasks },
+        );
       });
     },
   },
