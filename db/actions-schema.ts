@@ -153,6 +153,8 @@ export const managers = pgTable(
     name: text("name").notNull(),
     email: text("email").notNull(),
     timezone: text("timezone").notNull(),
+    /** The digest's language; null: the workspace's locale. */
+    locale: text("locale").$type<"ko" | "en">(),
     digest: jsonb("digest").$type<DigestPreferences>().notNull(),
     /** Most open tasks at a time; automatic assignment skips a manager at capacity. */
     capacity: integer("capacity").notNull(),

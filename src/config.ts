@@ -72,6 +72,8 @@ export const configSchema = z.object({
   /** Where digest emails go out (smtp://user:pass@host:port); unset: digests are stored and sent as webhooks only. */
   SMTP_URL: optionalUrl,
   DIGEST_FROM: z.string().min(3).default("Rivalwatch <digests@rivalwatch.local>"),
+  /** Where people open the service (https://rivalwatch.example.com): digests link to the console's alerts and tasks there. */
+  PUBLIC_URL: optionalUrl,
   /** Identities (identifier → customer) an API process keeps in memory over all workspaces, to store signals without a lookup. */
   IDENTITY_CACHE_SIZE: z.coerce.number().int().min(0).default(200_000),
   /** Prefix (and Redis Cluster hash tag) of every BullMQ queue. */

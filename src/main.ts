@@ -5,12 +5,29 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { gracefulHttp } from "./resilience/http-drain.ts";
 import { keepSchedules } from "./resilience/schedules.ts";
-import { createRuntime } from "./runtime.ts";
+import { loadEnvFile } from "./env-file.ts";
+import { createRuntime, type Step } from "./runtime.ts";
 import { startMetricsServer } from "./metrics/http.ts";
 
+/** Prints each start-up step with its time, so the first start (about 11 s) is not silent. */
+const step: Step = async (label, fn) => {
+  process.stdout.write(`${label}…`);
+  const started = performance.now();
+  try {
+    const result = await fn();
+    process.stdout.write(` done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return result;
+  } catch (err) {
+    process.stdout.write(" failed\n");
+    throw err;
+  }
+};
+
 async function main() {
+  const envFile = loadEnvFile();
   const config = loadConfig();
-  const runtime = await createRuntime(config);
+  process.stdout.write(`Rivalwatch is starting (roles: ${config.ROLES.join(", ")}${envFile ? `; settings from the environment and ${envFile}` : ""}).\n`);
+  const runtime = await createRuntime(config, { step });
   const { log } = runtime;
   // Named, so a shutdown that stalls says where (the log shows each stage and its time).
   const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -21,21 +38,24 @@ async function main() {
     log.info("metrics listening", { url: `http://${config.HOST}:${metrics.port}/metrics` });
   }
   if (config.ROLES.includes("worker")) {
-    const workers = startWorkers(runtime, runtime.jobs);
+    const workers = await step(`Starting workers (${runtime.jobs.backendKind} queues)`, async () => startWorkers(runtime, runtime.jobs));
     stops.push({ name: "workers", stop: async () => void (await Promise.allSettled(workers.map((w) => w.close()))) });
     log.info("workers started", { concurrency: config.WORKER_CONCURRENCY });
   }
   if (config.ROLES.includes("scheduler")) {
     const register = () => registerSchedules(runtime, runtime.jobs);
-    await register();
+    await step("Registering schedules", register);
     const kept = keepSchedules({ jobs: runtime.jobs, register, log, everyMs: config.SCHEDULES_CHECK_EVERY_MS });
     stops.push({ name: "schedule keeper", stop: async () => kept.stop() });
     log.info("schedules registered");
   }
   if (config.ROLES.includes("api")) {
     const app = createApp(runtime);
-    const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const server = await step(`Starting the API on ${config.HOST}:${config.PORT}`, async () => {
+      const listening = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+      await new Promise<void>((resolve) => listening.once("listening", () => resolve()));
+      return listening;
+    });
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
     const base = `http://${config.HOST}:${port}`;
@@ -48,12 +68,14 @@ async function main() {
         "",
         `Rivalwatch is running (roles: ${config.ROLES.join(", ")}).`,
         `  API:      ${base}/v1`,
-        `  Docs:     ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+        `  Docs:     ${base}/docs/   (OpenAPI: ${base}/openapi.json)`,
+        `  Console:  ${base}/console`,
         `  Health:   ${base}/readyz`,
         `  Database: ${runtime.embedded ? `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}` : "DATABASE_URL"};  queue: ${runtime.jobs.backendKind}`,
         "",
         "Get an API key:  npm run cli -- workspace create --name \"My brand\"",
         "Demo data:       npm run cli -- demo load --workspace <id>",
+        "Everything else: npm run cli -- help",
         "",
       ].join("\n") + "\n",
     );

@@ -12,10 +12,17 @@ import { eventually, readJson } from "./support/context.ts";
 
 const dir = `.data/smoke-postgres-${process.pid}`;
 let rt: Runtime;
+const steps: string[] = [];
 
 beforeAll(async () => {
   const config = loadConfig({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: "54331", FEATURES_DEBOUNCE_MS: "50" });
-  rt = await createRuntime(config, { log: createLogger("silent") });
+  rt = await createRuntime(config, {
+    log: createLogger("silent"),
+    step: (label, fn) => {
+      steps.push(label);
+      return fn();
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -24,6 +31,10 @@ afterAll(async () => {
 });
 
 describe("embedded defaults", () => {
+  it("names the slow first start for what it is: creating the embedded database, then migrating", () => {
+    expect(steps).toEqual([`Creating the embedded PostgreSQL in ${dir} on port 54331 (first start only; about 10 s)`, "Applying database migrations"]);
+  });
+
   it("stores a signal and refreshes features with no servers configured", async () => {
     expect(rt.embedded).not.toBeNull();
     expect(rt.jobs.backendKind).toBe("postgres");

@@ -1,5 +1,8 @@
 // The service process: roles from the environment, readiness, and a clean stop on SIGTERM.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { useTestContext } from "./support/context.ts";
 
@@ -75,5 +78,41 @@ describe("npm start and signals", () => {
     const after = await fetch(`${url}/healthz`).then((r) => r.status, () => "refused");
     expect(after).toBe("refused");
     expect(out.text).toContain("stopped");
+  }, 150_000);
+
+  it("prints each start-up step with its time, reading its settings from the same .env file as the CLI", async () => {
+    const redis = inject("redisUrl");
+    const dir = mkdtempSync(path.join(tmpdir(), "rw-main-"));
+    const envFile = path.join(dir, "settings.env");
+    writeFileSync(envFile, "ROLES=api,worker\nLOG_LEVEL=warn\n");
+    const { ROLES: _r, LOG_LEVEL: _l, ...env } = process.env;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: root,
+      env: {
+        ...env,
+        ENV_FILE: envFile,
+        DATABASE_URL: ctx.database.url,
+        ...(redis ? { REDIS_URL: redis, QUEUE_PREFIX: `{rwmain-steps-${process.pid}}` } : { REDIS_URL: "" }),
+        PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out = collect(child);
+    try {
+      await apiUrl(out);
+      expect(out.text).toContain(`roles: api, worker; settings from the environment and ${envFile}`);
+      const steps = [...out.text.matchAll(/^(.+)… done in (\d+\.\d) s$/gm)].map((m) => m[1]!);
+      expect(steps).toEqual([
+        "Applying database migrations",
+        expect.stringMatching(/^Starting workers \((redis|postgres) queues\)$/),
+        expect.stringMatching(/^Starting the API on 127\.0\.0\.1:0$/),
+      ]);
+      expect(out.text.indexOf("Starting the API")).toBeLessThan(out.text.indexOf("Rivalwatch is running"));
+    } finally {
+      const exit = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exit;
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 150_000);
 });

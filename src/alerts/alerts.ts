@@ -1,7 +1,7 @@
 // The alert lifecycle: open → acknowledged → resolved, or snoozed until a date. Every
 // change records who and when. Listing filters and pages with an opaque cursor.
 import { z } from "zod";
-import { alertStatuses, severities, tierNames, type AlertStatus } from "../../db/scoring-schema.ts";
+import { alertStatuses, severities, tierNames, type AlertStatus, type ScoreReason } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -40,7 +40,7 @@ type AlertRow = {
   score: number;
   tier: string | null;
   value_at_risk: number | null;
-  reasons: unknown;
+  reasons: ScoreReason[];
   rule_versions: string[];
   opened_at: Date;
   updated_at: Date;
@@ -167,7 +167,7 @@ export async function transitionAlert(
 /** A customer's score history, newest first. */
 export async function listCustomerScores(deps: Deps, input: { workspaceId: string; customerId: string; limit: number }) {
   const rows = await deps.database.sql<
-    { id: number; scored_at: Date; as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: unknown; shadow_hits: unknown; model: unknown }[]
+    { id: number; scored_at: Date; as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: ScoreReason[]; shadow_hits: ScoreReason[]; model: Record<string, unknown> | null }[]
   >`
     select id, scored_at, as_of, score, rule_points, model_points, tier, reasons, shadow_hits, model
     from scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}

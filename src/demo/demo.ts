@@ -1,6 +1,8 @@
 // Demo data for a first look: customers with half a year of purchases and sessions,
 // some of whom drift to rival apps. Goes through the same ingest path as live signals.
 import type { Deps } from "../deps.ts";
+import { drainRefreshRequests } from "../features/refresh.ts";
+import { refreshCustomers } from "../scores/pipeline.ts";
 import { ingestSignals } from "../signals/ingest.ts";
 import type { SignalInput } from "../signals/schema.ts";
 
@@ -23,7 +25,13 @@ const rivals = [
 ];
 const categories = ["skincare", "makeup", "haircare", "fragrance"];
 
-export async function loadDemoData(deps: Deps, input: { workspaceId: string; customers: number; seed?: number }) {
+/**
+ * Loads the demo through ingest, then refreshes what it loaded right away (features, tiers,
+ * model values, scores and alerts) instead of leaving it to the workers, so the data can be
+ * read when this returns. `onProgress` hears each step.
+ */
+export async function loadDemoData(deps: Deps, input: { workspaceId: string; customers: number; seed?: number; onProgress?: (line: string) => void }) {
+  const progress = input.onProgress ?? (() => {});
   const rand = seededRandom(input.seed ?? 42);
   const now = deps.clock().getTime();
   const day = 86_400_000;
@@ -85,9 +93,23 @@ export async function loadDemoData(deps: Deps, input: { workspaceId: string; cus
     }
   }
   let accepted = 0;
+  const n = (v: number) => v.toLocaleString("en-US");
   for (let i = 0; i < signals.length; i += 1000) {
     const result = await ingestSignals(deps, { workspaceId: input.workspaceId, items: signals.slice(i, i + 1000) });
     accepted += result.accepted;
+    progress(`signals: ${n(Math.min(i + 1000, signals.length))} / ${n(signals.length)} stored`);
   }
-  return { customers: input.customers, signals: signals.length, accepted };
+  // Drains the refresh requests ingest wrote, as the workers would (the same advisory lock per
+  // shard, so a running server's worker and this take turns and nothing is done twice).
+  let refreshed = 0;
+  for (let shard = 0; shard < deps.config.REFRESH_SHARDS; shard++) {
+    await drainRefreshRequests(deps, { workspaceId: input.workspaceId, shard, pageSize: 250 }, async (customerIds) => {
+      await refreshCustomers(deps, { workspaceId: input.workspaceId, customerIds });
+      refreshed += customerIds.length;
+      progress(`features, tiers and scores: ${n(refreshed)} customers refreshed`);
+    });
+  }
+  const [open] = await deps.database.sql<{ n: number }[]>`
+    select count(*)::int as n from alerts where workspace_id = ${input.workspaceId} and status <> 'resolved'`;
+  return { customers: input.customers, signals: signals.length, accepted, refreshed, alerts: open?.n ?? 0 };
 }

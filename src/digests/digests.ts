@@ -7,7 +7,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type { DigestPreferences } from "../../db/actions-schema.ts";
 import type { Deps } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { writeEvent } from "../outbox/events.ts";
@@ -63,99 +63,239 @@ export function digestPeriod(at: Date, timeZone: string, frequency: DigestPrefer
 
 type AlertItem = { id: string; customer_id: string; customer_name: string | null; severity: string; status: string; score: number; tier: string | null; value_at_risk: number | null; reasons: { sentences: string[] }[]; opened_at: Date; updated_at: Date };
 type TaskItem = { id: string; customer_id: string; severity: string; status: string; value_at_risk: number | null; why: string[]; play: string; due_at: Date; created_at: Date };
+type Sql = Deps["database"]["sql"];
+export type DigestLocale = "ko" | "en";
 
-const money = (v: number | null) => (v === null ? "unknown" : Math.round(v).toLocaleString("en-US"));
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** "1 open alert", "2 open alerts". */
 export const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 
+type Summary = { openAlerts: number; newAlerts: number; changedAlerts: number; openTasks: number; newTasks: number; overdueTasks: number };
+
+// The digest's words in each language; customers' reasons and plays are the rules' own sentences.
+const words = {
+  en: {
+    title: (name: string, period: string) => `Rivalwatch digest for ${name} — ${period}`,
+    summary: (s: Summary) =>
+      `${plural(s.openAlerts, "open alert")} (${s.newAlerts} new, ${s.changedAlerts} updated), ${plural(s.openTasks, "open task")} (${s.overdueTasks} overdue, ${s.newTasks} new).`,
+    tasks: "Tasks",
+    alerts: "Alerts",
+    overdue: "OVERDUE",
+    new: "NEW",
+    updated: "UPDATED",
+    valueAtRisk: "value at risk",
+    due: "due",
+    score: "score",
+    why: "Why",
+    play: "Play",
+    unknown: "unknown",
+    subject: (period: string) => `Your Rivalwatch digest for ${period}`,
+  },
+  ko: {
+    title: (name: string, period: string) => `${name}님의 Rivalwatch 요약 — ${period}`,
+    summary: (s: Summary) =>
+      `미해결 알림 ${s.openAlerts.toLocaleString("ko-KR")}건 (신규 ${s.newAlerts}, 변경 ${s.changedAlerts}), 진행 중 업무 ${s.openTasks.toLocaleString("ko-KR")}건 (기한 초과 ${s.overdueTasks}, 신규 ${s.newTasks}).`,
+    tasks: "업무",
+    alerts: "알림",
+    overdue: "기한 초과",
+    new: "신규",
+    updated: "변경",
+    valueAtRisk: "위험 금액",
+    due: "기한",
+    score: "점수",
+    why: "이유",
+    play: "권장 조치",
+    unknown: "알 수 없음",
+    subject: (period: string) => `Rivalwatch 요약 (${period})`,
+  },
+} as const;
+
+const intlLocale = (l: DigestLocale) => (l === "ko" ? "ko-KR" : "en-US");
+
+/** A moment in the manager's timezone and language: "Nov 21, 2026, 9:00 PM GMT+9", "2026년 11월 21일 21:00 GMT+9". */
+export function localDateTime(at: Date, timeZone: string, locale: DigestLocale): string {
+  // Korean on a 24-hour clock: some ICU versions print "PM" rather than 오후 for ko.
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+    ...(locale === "ko" ? { hourCycle: "h23" as const } : {}),
+  }).format(at);
+}
+
+type DigestManager = Pick<Manager, "workspace_id" | "id" | "name" | "timezone"> & { locale: DigestLocale; currency: string };
+
+/** What a digest for the manager would say now, given the last one's time: nothing is written. */
+async function composeDigest(sql: Sql, deps: Deps, m: DigestManager, input: { now: Date; period: string; since: Date | null }) {
+  const { now, period, since } = input;
+  const w = words[m.locale];
+  const alerts = await sql<AlertItem[]>`
+    select a.id, a.customer_id, c.name as customer_name, a.severity, a.status, a.score, a.tier, a.value_at_risk, a.reasons, a.opened_at, a.updated_at
+    from alerts a join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
+    where a.workspace_id = ${m.workspace_id} and c.manager_id = ${m.id} and a.status <> 'resolved'
+    order by a.value_at_risk desc nulls last, a.score desc, a.id`;
+  const tasks = await sql<TaskItem[]>`
+    select id, customer_id, severity, status, value_at_risk, why, play, due_at, created_at from tasks
+    where workspace_id = ${m.workspace_id} and manager_id = ${m.id} and status in ('open', 'in_progress')
+    order by (due_at < ${now}) desc, value_at_risk desc nulls last, due_at, id`;
+  const isNew = (d: Date) => since === null || d > since;
+  const newAlerts = alerts.filter((a) => isNew(a.opened_at));
+  const changedAlerts = alerts.filter((a) => !isNew(a.opened_at) && since !== null && a.updated_at > since);
+  const newTasks = tasks.filter((t) => isNew(t.created_at));
+  const overdue = tasks.filter((t) => t.due_at < now);
+  const newlyOverdue = overdue.filter((t) => since === null || t.due_at > since);
+  const somethingNew = newAlerts.length + changedAlerts.length + newTasks.length + newlyOverdue.length > 0;
+
+  const base = deps.config.PUBLIC_URL?.replace(/\/+$/, "");
+  const money = (v: number | null) =>
+    v === null ? w.unknown : new Intl.NumberFormat(intlLocale(m.locale), { style: "currency", currency: m.currency, maximumFractionDigits: 0 }).format(v);
+  const content = {
+    managerId: m.id,
+    period,
+    since: since?.toISOString() ?? null,
+    locale: m.locale,
+    timezone: m.timezone,
+    summary: { openAlerts: alerts.length, newAlerts: newAlerts.length, changedAlerts: changedAlerts.length, openTasks: tasks.length, newTasks: newTasks.length, overdueTasks: overdue.length },
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      customerId: t.customer_id,
+      severity: t.severity,
+      status: t.status,
+      valueAtRisk: t.value_at_risk,
+      dueAt: t.due_at.toISOString(),
+      dueAtLocal: localDateTime(t.due_at, m.timezone, m.locale),
+      overdue: t.due_at < now,
+      new: isNew(t.created_at),
+      why: t.why,
+      play: t.play,
+      url: base ? `${base}/console/tasks` : null,
+    })),
+    alerts: alerts.map((a) => ({
+      id: a.id,
+      customerId: a.customer_id,
+      customerName: a.customer_name,
+      severity: a.severity,
+      status: a.status,
+      score: a.score,
+      tier: a.tier,
+      valueAtRisk: a.value_at_risk,
+      change: (isNew(a.opened_at) ? "new" : since !== null && a.updated_at > since ? "updated" : "unchanged") as "new" | "updated" | "unchanged",
+      // Several rules often state the same fact: each sentence once.
+      reasons: [...new Set(a.reasons.flatMap((r) => r.sentences))],
+      url: base ? `${base}/console/alerts/${encodeURIComponent(a.id)}` : null,
+    })),
+  };
+  const flag = (f: string) => `[${f}] `;
+  const changeFlag = (c: "new" | "updated" | "unchanged") => (c === "new" ? flag(w.new) : c === "updated" ? flag(w.updated) : "");
+  const title = w.title(m.name, period);
+  const summary = w.summary(content.summary);
+  const lines = [
+    title,
+    summary,
+    "",
+    ...(content.tasks.length ? [`${w.tasks}:`] : []),
+    ...content.tasks.map(
+      (t) =>
+        `- ${t.overdue ? flag(w.overdue) : ""}${t.new ? flag(w.new) : ""}${t.customerId} · ${t.severity} · ${w.valueAtRisk} ${money(t.valueAtRisk)} · ${w.due} ${t.dueAtLocal}\n  ${w.why}: ${t.why.join("; ")}\n  ${w.play}: ${t.play}${t.url ? `\n  ${t.url}` : ""}`,
+    ),
+    ...(content.alerts.length ? ["", `${w.alerts}:`] : []),
+    ...content.alerts.map(
+      (a) =>
+        `- ${changeFlag(a.change)}${a.customerName ?? a.customerId} · ${a.severity} · ${w.score} ${a.score} · ${w.valueAtRisk} ${money(a.valueAtRisk)}\n  ${a.reasons.join("; ")}${a.url ? `\n  ${a.url}` : ""}`,
+    ),
+  ];
+  const link = (url: string | null, label: string) => (url ? `<a href="${esc(url)}">${esc(label)}</a>` : esc(label));
+  const html =
+    `<!doctype html><html lang="${m.locale}"><body><h1>${esc(title)}</h1><p>${esc(summary)}</p>` +
+    (content.tasks.length
+      ? `<h2>${w.tasks}</h2><ol>${content.tasks.map((t) => `<li>${t.overdue ? `<strong>${w.overdue}</strong> ` : ""}${t.new ? `<em>${w.new}</em> ` : ""}${link(t.url, t.customerId)} · ${esc(t.severity)} · ${w.valueAtRisk} ${esc(money(t.valueAtRisk))} · ${w.due} ${esc(t.dueAtLocal)}<br>${w.why}: ${esc(t.why.join("; "))}<br>${w.play}: ${esc(t.play)}</li>`).join("")}</ol>`
+      : "") +
+    (content.alerts.length
+      ? `<h2>${w.alerts}</h2><ol>${content.alerts.map((a) => `<li>${a.change === "unchanged" ? "" : `<em>${a.change === "new" ? w.new : w.updated}</em> `}${link(a.url, a.customerName ?? a.customerId)} · ${esc(a.severity)} · ${w.score} ${a.score} · ${w.valueAtRisk} ${esc(money(a.valueAtRisk))}<br>${esc(a.reasons.join("; "))}</li>`).join("")}</ol>`
+      : "") +
+    `</body></html>`;
+  return { content, text: lines.join("\n"), html, somethingNew, subject: w.subject(period) };
+}
+
+export type DigestContent = Awaited<ReturnType<typeof composeDigest>>["content"];
+
+/** The manager with what their digest is written in: their language, else the workspace's, else English; the workspace's currency. */
+async function digestManager(deps: Deps, input: { workspaceId: string; managerId: string }) {
+  const [m] = await deps.database.sql<(Manager & { workspace_locale: DigestLocale | null; currency: string | null })[]>`
+    select m.workspace_id, m.id, m.name, m.email, m.timezone, m.digest, m.active, coalesce(m.locale, w.settings->>'locale') as workspace_locale,
+      w.settings->>'currency' as currency
+    from managers m join workspaces w on w.id = m.workspace_id
+    where m.workspace_id = ${input.workspaceId} and m.id = ${input.managerId}`;
+  if (!m) throw notFound("manager", input.managerId);
+  return { ...m, locale: m.workspace_locale ?? "en", currency: m.currency ?? "KRW" };
+}
+
+const lastDigestAt = async (sql: Sql, m: { workspace_id: string; id: string }) =>
+  (await sql<{ created_at: Date }[]>`
+    select created_at from digests where workspace_id = ${m.workspace_id} and manager_id = ${m.id} order by created_at desc limit 1`)[0]?.created_at ?? null;
+
+/** What the manager's next digest would say if it were sent now; nothing is stored or sent. */
+export async function previewDigest(deps: Deps, input: { workspaceId: string; managerId: string }) {
+  const m = await digestManager(deps, input);
+  const now = deps.clock();
+  const period = digestPeriod(now, m.timezone, m.digest.frequency);
+  const sql = deps.database.sql;
+  const [sent] = await sql<{ id: string; created_at: Date }[]>`
+    select id, created_at from digests where workspace_id = ${m.workspace_id} and manager_id = ${m.id} and period = ${period}`;
+  const composed = await composeDigest(sql, deps, m, { now, period, since: await lastDigestAt(sql, m) });
+  const scheduled = m.active && m.digest.frequency !== "off";
+  return {
+    managerId: m.id,
+    period,
+    locale: m.locale,
+    timezone: m.timezone,
+    /** The digest already made for this period, which a send now would return instead of a new one. */
+    sent: sent ? { digestId: sent.id, createdAt: sent.created_at.toISOString() } : null,
+    /** Whether the scheduled run would send it: something is new, or the manager wants empty digests too. */
+    wouldSend: scheduled && !sent && (composed.somethingNew || m.digest.sendWhenEmpty),
+    content: composed.content,
+    text: composed.text,
+    html: composed.html,
+  };
+}
+
 export type DigestResult = { result: "created" | "exists" | "skipped"; digestId: string | null; period: string };
 
-export async function sendDigest(deps: Deps, input: { workspaceId: string; managerId: string }): Promise<DigestResult> {
+/**
+ * Builds, stores and sends the manager's digest for the current period, once per period.
+ * `onDemand` (someone asked for it now): sent even when nothing is new or scheduled digests are off.
+ */
+export async function sendDigest(deps: Deps, input: { workspaceId: string; managerId: string; onDemand?: boolean }): Promise<DigestResult> {
   const sql = deps.database.sql;
   const now = deps.clock();
-  const [m] = await sql<Manager[]>`
-    select workspace_id, id, name, email, timezone, digest, active from managers where workspace_id = ${input.workspaceId} and id = ${input.managerId}`;
-  if (!m) throw notFound("manager", input.managerId);
+  const m = await digestManager(deps, input);
   const period = digestPeriod(now, m.timezone, m.digest.frequency);
-  if (!m.active || m.digest.frequency === "off") return { result: "skipped", digestId: null, period };
+  if (!m.active) {
+    if (input.onDemand) throw new AppError("conflict", `manager ${m.id} is inactive; reactivate them (PATCH /v1/managers/${m.id} {"active": true}) to send a digest`);
+    return { result: "skipped", digestId: null, period };
+  }
+  if (m.digest.frequency === "off" && !input.onDemand) return { result: "skipped", digestId: null, period };
 
   const built = await sql.begin(async (tx) => {
     const [existing] = await tx<{ id: string }[]>`
       select id from digests where workspace_id = ${m.workspace_id} and manager_id = ${m.id} and period = ${period}`;
     if (existing) return { result: "exists" as const, digestId: existing.id };
-    const [prev] = await tx<{ created_at: Date }[]>`
-      select created_at from digests where workspace_id = ${m.workspace_id} and manager_id = ${m.id} order by created_at desc limit 1`;
-    const since = prev?.created_at ?? null;
-    const alerts = await tx<AlertItem[]>`
-      select a.id, a.customer_id, c.name as customer_name, a.severity, a.status, a.score, a.tier, a.value_at_risk, a.reasons, a.opened_at, a.updated_at
-      from alerts a join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
-      where a.workspace_id = ${m.workspace_id} and c.manager_id = ${m.id} and a.status <> 'resolved'
-      order by a.value_at_risk desc nulls last, a.score desc, a.id`;
-    const tasks = await tx<TaskItem[]>`
-      select id, customer_id, severity, status, value_at_risk, why, play, due_at, created_at from tasks
-      where workspace_id = ${m.workspace_id} and manager_id = ${m.id} and status in ('open', 'in_progress')
-      order by (due_at < ${now}) desc, value_at_risk desc nulls last, due_at, id`;
-    const isNew = (d: Date) => since === null || d > since;
-    const newAlerts = alerts.filter((a) => isNew(a.opened_at));
-    const changedAlerts = alerts.filter((a) => !isNew(a.opened_at) && since !== null && a.updated_at > since);
-    const newTasks = tasks.filter((t) => isNew(t.created_at));
-    const overdue = tasks.filter((t) => t.due_at < now);
-    const newlyOverdue = overdue.filter((t) => since === null || t.due_at > since);
-    const somethingNew = newAlerts.length + changedAlerts.length + newTasks.length + newlyOverdue.length > 0;
-    if (!somethingNew && !m.digest.sendWhenEmpty) return { result: "skipped" as const, digestId: null };
-
-    const content = {
-      managerId: m.id,
-      period,
-      since: since?.toISOString() ?? null,
-      summary: { openAlerts: alerts.length, newAlerts: newAlerts.length, changedAlerts: changedAlerts.length, openTasks: tasks.length, newTasks: newTasks.length, overdueTasks: overdue.length },
-      tasks: tasks.map((t) => ({
-        id: t.id,
-        customerId: t.customer_id,
-        severity: t.severity,
-        status: t.status,
-        valueAtRisk: t.value_at_risk,
-        dueAt: t.due_at.toISOString(),
-        overdue: t.due_at < now,
-        new: isNew(t.created_at),
-        why: t.why,
-        play: t.play,
-      })),
-      alerts: alerts.map((a) => ({
-        id: a.id,
-        customerId: a.customer_id,
-        customerName: a.customer_name,
-        severity: a.severity,
-        status: a.status,
-        score: a.score,
-        tier: a.tier,
-        valueAtRisk: a.value_at_risk,
-        change: isNew(a.opened_at) ? "new" : since !== null && a.updated_at > since ? "updated" : "unchanged",
-        reasons: a.reasons.flatMap((r) => r.sentences),
-      })),
-    };
-    const lines = [
-      `Rivalwatch digest for ${m.name} — ${period}`,
-      `${plural(alerts.length, "open alert")} (${newAlerts.length} new, ${changedAlerts.length} updated), ${plural(tasks.length, "open task")} (${overdue.length} overdue, ${newTasks.length} new).`,
-      "",
-      ...(content.tasks.length ? ["Tasks:"] : []),
-      ...content.tasks.map((t) => `- ${t.overdue ? "[OVERDUE] " : ""}${t.new ? "[NEW] " : ""}${t.customerId} · ${t.severity} · value at risk ${money(t.valueAtRisk)} · due ${t.dueAt}\n  Why: ${t.why.join("; ")}\n  Play: ${t.play}`),
-      ...(content.alerts.length ? ["", "Alerts:"] : []),
-      ...content.alerts.map((a) => `- ${a.change === "unchanged" ? "" : `[${a.change.toUpperCase()}] `}${a.customerName ?? a.customerId} · ${a.severity} · score ${a.score} · value at risk ${money(a.valueAtRisk)}\n  ${a.reasons.join("; ")}`),
-    ];
-    const text = lines.join("\n");
-    const html = `<!doctype html><html><body><h1>Rivalwatch digest for ${esc(m.name)} — ${esc(period)}</h1><p>${esc(lines[1]!)}</p>` +
-      (content.tasks.length ? `<h2>Tasks</h2><ol>${content.tasks.map((t) => `<li>${t.overdue ? "<strong>Overdue</strong> " : ""}${t.new ? "<em>New</em> " : ""}${esc(t.customerId)} · ${esc(t.severity)} · value at risk ${money(t.valueAtRisk)} · due ${esc(t.dueAt)}<br>Why: ${esc(t.why.join("; "))}<br>Play: ${esc(t.play)}</li>`).join("")}</ol>` : "") +
-      (content.alerts.length ? `<h2>Alerts</h2><ol>${content.alerts.map((a) => `<li>${a.change === "unchanged" ? "" : `<em>${esc(a.change)}</em> `}${esc(a.customerName ?? a.customerId)} · ${esc(a.severity)} · score ${a.score} · value at risk ${money(a.valueAtRisk)}<br>${esc(a.reasons.join("; "))}</li>`).join("")}</ol>` : "") +
-      `</body></html>`;
+    const { content, text, html, somethingNew } = await composeDigest(tx as unknown as Sql, deps, m, { now, period, since: await lastDigestAt(tx as unknown as Sql, m) });
+    if (!somethingNew && !m.digest.sendWhenEmpty && !input.onDemand) return { result: "skipped" as const, digestId: null };
     const id = newId("dig");
     const inserted = await tx`
       insert into digests (workspace_id, id, manager_id, period, content, text, html, created_at)
       values (${m.workspace_id}, ${id}, ${m.id}, ${period}, ${tx.json(content as never)}, ${text}, ${html}, ${now})
       on conflict (workspace_id, manager_id, period) do nothing returning id`;
-    if (inserted.length === 0) return { result: "exists" as const, digestId: null };
+    if (inserted.length === 0) {
+      const [winner] = await tx<{ id: string }[]>`select id from digests where workspace_id = ${m.workspace_id} and manager_id = ${m.id} and period = ${period}`;
+      return { result: "exists" as const, digestId: winner?.id ?? null };
+    }
     await writeEvent(tx, {
       workspaceId: m.workspace_id,
       key: `digest.ready:${id}`,
@@ -166,14 +306,14 @@ export async function sendDigest(deps: Deps, input: { workspaceId: string; manag
     return { result: "created" as const, digestId: id };
   });
   if (built.result === "created") await requestDrain(deps);
-  if (built.digestId) await emailDigest(deps, { workspaceId: m.workspace_id, digestId: built.digestId, to: m.email });
+  if (built.digestId) await emailDigest(deps, { workspaceId: m.workspace_id, digestId: built.digestId, to: m.email, subject: words[m.locale].subject(period) });
   return { ...built, period };
 }
 
 const transports = new Map<string, Transporter>();
 
 /** Claims the digest's email (emailed_at), sends it, and gives the claim back if sending fails. */
-async function emailDigest(deps: Deps, input: { workspaceId: string; digestId: string; to: string }) {
+async function emailDigest(deps: Deps, input: { workspaceId: string; digestId: string; to: string; subject: string }) {
   const url = deps.config.SMTP_URL;
   if (!url) return;
   const sql = deps.database.sql;
@@ -187,17 +327,40 @@ async function emailDigest(deps: Deps, input: { workspaceId: string; digestId: s
     transports.set(url, transport);
   }
   try {
-    await transport.sendMail({ from: deps.config.DIGEST_FROM, to: input.to, subject: `Your Rivalwatch digest for ${claimed.period}`, text: claimed.text, html: claimed.html });
+    await transport.sendMail({ from: deps.config.DIGEST_FROM, to: input.to, subject: input.subject, text: claimed.text, html: claimed.html });
   } catch (err) {
     await sql`update digests set emailed_at = null where workspace_id = ${input.workspaceId} and id = ${input.digestId}`;
     throw err;
   }
 }
 
+type DigestRow = { id: string; manager_id: string; period: string; content: DigestContent; text: string; html: string; created_at: Date; emailed_at: Date | null };
+
+const digestView = (row: DigestRow) => ({
+  id: row.id,
+  managerId: row.manager_id,
+  period: row.period,
+  content: row.content,
+  text: row.text,
+  html: row.html,
+  createdAt: row.created_at.toISOString(),
+  emailedAt: row.emailed_at?.toISOString() ?? null,
+});
+
 export async function latestDigest(deps: Deps, input: { workspaceId: string; managerId: string }) {
-  const [row] = await deps.database.sql<{ id: string; period: string; content: Record<string, unknown>; text: string; html: string; created_at: Date; emailed_at: Date | null }[]>`
-    select id, period, content, text, html, created_at, emailed_at from digests
+  const [row] = await deps.database.sql<DigestRow[]>`
+    select id, manager_id, period, content, text, html, created_at, emailed_at from digests
     where workspace_id = ${input.workspaceId} and manager_id = ${input.managerId} order by created_at desc, id desc limit 1`;
   if (!row) throw notFound("digest for manager", input.managerId);
-  return { id: row.id, managerId: input.managerId, period: row.period, content: row.content, text: row.text, html: row.html, createdAt: row.created_at.toISOString(), emailedAt: row.emailed_at?.toISOString() ?? null };
+  return digestView(row);
+}
+
+/** Sends the manager's digest now (once per period: again, it answers with the one already sent) and returns it. */
+export async function sendDigestNow(deps: Deps, input: { workspaceId: string; managerId: string }) {
+  const result = await sendDigest(deps, { ...input, onDemand: true });
+  const [row] = await deps.database.sql<DigestRow[]>`
+    select id, manager_id, period, content, text, html, created_at, emailed_at from digests
+    where workspace_id = ${input.workspaceId} and id = ${result.digestId}`;
+  if (!row) throw new Error(`digest ${result.digestId} of manager ${input.managerId} vanished`);
+  return { result: result.result as "created" | "exists", digest: digestView(row) };
 }

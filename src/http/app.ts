@@ -15,8 +15,10 @@ import { AppError, zodIssuesToFieldErrors } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import { refuseHostileInput } from "./input-hygiene.ts";
 import { isConnectionLoss } from "../resilience/connection-errors.ts";
+import { describeApi } from "./openapi.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
+import { registerApiIndex } from "./routes/api-index.ts";
 import { registerApiKeyRoutes } from "./routes/api-keys.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCampaignRoutes } from "./routes/campaigns.ts";
@@ -114,6 +116,7 @@ export function createApp(deps: Deps): App {
   });
 
   registerHealthRoutes(app);
+  registerApiIndex(app);
   registerSignalRoutes(app);
   registerWebhookSourceRoutes(app);
   registerCustomerRoutes(app);
@@ -136,14 +139,9 @@ export function createApp(deps: Deps): App {
   registerSessionRoutes(app);
   registerOverviewRoutes(app);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Rivalwatch API",
-      version: "1",
-      description: "Competitor-aware churn alerts: push signals, read profiles, features and alerts.",
-    },
-  });
+  // Built on first request, once every route has registered itself.
+  let description: ReturnType<typeof describeApi> | undefined;
+  app.get("/openapi.json", (c) => c.json((description ??= describeApi(app))));
   registerDocsPage(app);
   registerConsole(app);
   return app;
@@ -157,13 +155,15 @@ function registerDocsPage(app: App) {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui-standalone-preset.js": "text/javascript",
   };
-  app.get("/docs", (c) =>
+  const page = (c: Context) =>
     c.html(`<!doctype html><html><head><meta charset="utf-8"><title>Rivalwatch API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script>
 <script>window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui", presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });</script>
-</body></html>`),
-  );
+</body></html>`);
+  // With and without the trailing slash: both are what people type.
+  app.get("/docs", page);
+  app.get("/docs/", page);
   app.get("/docs/:asset", async (c) => {
     const name = c.req.param("asset");
     const type = assets[name];

@@ -15,12 +15,15 @@ const digestSchema = z.strictObject({
   sendWhenEmpty: z.boolean().default(false),
 });
 
+const managerLocale = z.enum(["ko", "en"]).describe("The language of the manager's digest; unset: the workspace's locale, else English.");
+
 export const managerCreateSchema = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9_.@-]{1,100}$/, "letters, digits, _ . @ - only").optional(),
     name: z.string().trim().min(1).max(200),
     email: z.email().max(320),
     timezone: z.string().refine(isTimeZone, "must be an IANA timezone such as Asia/Seoul").default("Asia/Seoul"),
+    locale: managerLocale.optional(),
     digest: digestSchema.default({ frequency: "daily", hour: 8, weekday: 1, sendWhenEmpty: false }),
     capacity: z.number().int().min(0).max(10_000).default(25),
     active: z.boolean().default(true),
@@ -32,6 +35,7 @@ export const managerPatchSchema = z
     name: z.string().trim().min(1).max(200),
     email: z.email().max(320),
     timezone: z.string().refine(isTimeZone, "must be an IANA timezone such as Asia/Seoul"),
+    locale: managerLocale.nullable(),
     digest: z
       .strictObject({
         frequency: z.enum(["daily", "weekly", "off"]),
@@ -51,6 +55,7 @@ type Row = {
   name: string;
   email: string;
   timezone: string;
+  locale: "ko" | "en" | null;
   digest: DigestPreferences;
   capacity: number;
   active: boolean;
@@ -64,6 +69,7 @@ const view = (r: Row) => ({
   name: r.name,
   email: r.email,
   timezone: r.timezone,
+  locale: r.locale,
   digest: r.digest,
   capacity: r.capacity,
   active: r.active,
@@ -85,8 +91,8 @@ export async function createManager(deps: Deps, input: { workspaceId: string; ma
   const m = input.manager;
   const now = deps.clock();
   const rows = await deps.database.sql<Row[]>`
-    insert into managers (workspace_id, id, name, email, timezone, digest, capacity, active, created_at, updated_at)
-    values (${input.workspaceId}, ${m.id ?? newId("mgr")}, ${m.name}, ${m.email}, ${m.timezone}, ${deps.database.sql.json(m.digest)},
+    insert into managers (workspace_id, id, name, email, timezone, locale, digest, capacity, active, created_at, updated_at)
+    values (${input.workspaceId}, ${m.id ?? newId("mgr")}, ${m.name}, ${m.email}, ${m.timezone}, ${m.locale ?? null}, ${deps.database.sql.json(m.digest)},
       ${m.capacity}, ${m.active}, ${now}, ${now})
     on conflict (workspace_id, id) do nothing
     returning *, 0 as open_tasks`;
@@ -118,7 +124,7 @@ export async function updateManager(deps: Deps, input: { workspaceId: string; ma
   const digest = { ...current.digest, ...p.digest };
   await deps.database.sql`
     update managers set name = ${p.name ?? current.name}, email = ${p.email ?? current.email}, timezone = ${p.timezone ?? current.timezone},
-      digest = ${deps.database.sql.json(digest)}, capacity = ${p.capacity ?? current.capacity}, active = ${p.active ?? current.active},
+      locale = ${p.locale === undefined ? current.locale : p.locale}, digest = ${deps.database.sql.json(digest)}, capacity = ${p.capacity ?? current.capacity}, active = ${p.active ?? current.active},
       updated_at = ${deps.clock()}
     where workspace_id = ${input.workspaceId} and id = ${input.managerId}`;
   const after = await getManager(deps, input);

@@ -5,18 +5,9 @@ import { ruleConditionsSchema, ruleDefinitionSchema as engineDefinitionSchema, r
 import { instant } from "../input/instant.ts";
 
 // The condition tree is recursive through getters, which the OpenAPI generator would follow
-// for ever. The API documents it as a component built from zod's own JSON schema (which
-// handles recursion) and gives the field a `type`, which stops the generator descending;
-// validation is the engine's schema, unchanged.
-const conditionJson = z.toJSONSchema(ruleConditionsSchema, { io: "input" }) as { $defs?: Record<string, unknown>; $ref?: string };
-const rootDef = conditionJson.$ref?.replace("#/$defs/", "") ?? "";
-export const ruleConditionComponent = {
-  name: "RuleCondition",
-  schema: JSON.parse(JSON.stringify(conditionJson.$defs?.[rootDef] ?? {}).replaceAll(`"#/$defs/${rootDef}"`, '"#/components/schemas/RuleCondition"')) as Record<
-    string,
-    unknown
-  >,
-};
+// for ever. The API documents it as components built from zod's own JSON schema (which
+// handles recursion; registered by the rules routes) and gives the field a `type`, which
+// stops the generator descending; validation is the engine's schema, unchanged.
 const documentedConditions = ruleConditionsSchema.meta({
   type: "object",
   $ref: "#/components/schemas/RuleCondition",

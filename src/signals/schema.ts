@@ -86,13 +86,13 @@ const external = {
 
 export const signalSchema = z
   .discriminatedUnion("type", [
-    z.strictObject({ ...envelope, type: z.literal("purchase"), data: purchase }),
-    z.strictObject({ ...envelope, type: z.literal("refund"), data: refund }),
-    z.strictObject({ ...envelope, type: z.literal("session"), data: session }),
-    z.strictObject({ ...envelope, type: z.literal("support_ticket"), data: supportTicket }),
-    z.strictObject({ ...envelope, type: z.literal("campaign_response"), data: campaignResponse }),
-    z.strictObject({ ...external, type: z.literal("competitor_app_usage"), data: competitorAppUsage }),
-    z.strictObject({ ...external, type: z.literal("competitor_purchase"), data: competitorPurchase }),
+    z.strictObject({ ...envelope, type: z.literal("purchase"), data: purchase }).meta({ id: "PurchaseSignal" }),
+    z.strictObject({ ...envelope, type: z.literal("refund"), data: refund }).meta({ id: "RefundSignal" }),
+    z.strictObject({ ...envelope, type: z.literal("session"), data: session }).meta({ id: "SessionSignal" }),
+    z.strictObject({ ...envelope, type: z.literal("support_ticket"), data: supportTicket }).meta({ id: "SupportTicketSignal" }),
+    z.strictObject({ ...envelope, type: z.literal("campaign_response"), data: campaignResponse }).meta({ id: "CampaignResponseSignal" }),
+    z.strictObject({ ...external, type: z.literal("competitor_app_usage"), data: competitorAppUsage }).meta({ id: "CompetitorAppUsageSignal" }),
+    z.strictObject({ ...external, type: z.literal("competitor_purchase"), data: competitorPurchase }).meta({ id: "CompetitorPurchaseSignal" }),
   ])
   .meta({ id: "Signal", description: "One fact about a customer at a time." });
 

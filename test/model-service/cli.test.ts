@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // backend inside the test's own database, which is dropped with it.
 function cli(args: string[], env: Record<string, string> = {}): unknown {
   const { REDIS_URL: _r, DATABASE_URL: _d, ...rest } = process.env;
-  const out = execFileSync("npx", ["tsx", "src/cli.ts", ...args, "--json"], {
+  const out = execFileSync("npx", ["tsx", "src/cli/main.ts", ...args, "--json"], {
     cwd: root,
     env: { ...rest, LOG_LEVEL: "silent", ...env },
     encoding: "utf8",

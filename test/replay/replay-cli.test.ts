@@ -21,7 +21,7 @@ const run = promisify(execFile);
 async function cli(args: string[]) {
   const { REDIS_URL: _r, ...rest } = process.env;
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", ...args], {
+    const { stdout, stderr } = await run("npx", ["tsx", "src/cli/main.ts", ...args], {
       cwd: root,
       env: { ...rest, DATABASE_URL: ctx.database.url, LOG_LEVEL: "silent" },
       timeout: 240_000,

@@ -6,8 +6,85 @@ import type { App } from "../app.ts";
 import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
+import { ratioSchema, scoreReasonSchema } from "../schemas.ts";
 
-const alert = z.looseObject({ id: z.string(), customerId: z.string(), status: z.string(), severity: z.string(), score: z.number() }).meta({ id: "Alert" });
+const alert = z
+  .looseObject({
+    id: z.string(),
+    customerId: z.string(),
+    status: z.string().meta({ description: "open, acknowledged, snoozed or resolved" }),
+    severity: z.string(),
+    score: z.number(),
+    tier: z.string().nullable(),
+    valueAtRisk: z.number().nullable(),
+    managerId: z.string().nullable(),
+    reasons: z.array(scoreReasonSchema),
+    ruleVersions: z.array(z.string()).meta({ description: "ruleId@version of every rule that matched" }),
+    openedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    snoozedUntil: z.iso.datetime().nullable(),
+    resolvedAt: z.iso.datetime().nullable(),
+    cooldownUntil: z.iso.datetime().nullable(),
+    holdout: z.boolean(),
+    label: z.string().nullable(),
+    campaigns: z
+      .array(
+        z.object({
+          campaign: z.string(),
+          status: z.enum(["enrolled", "pending", "paused", "unknown", "not_enrolled"]),
+          arm: z.string().optional(),
+          enrollmentStatus: z.string().optional(),
+          note: z.string().optional(),
+        }),
+      )
+      .meta({ description: "The campaigns the alert's rules asked for, and what became of each" }),
+    events: z
+      .array(z.object({ at: z.iso.datetime(), actor: z.string(), type: z.string(), detail: z.unknown() }))
+      .optional()
+      .meta({ description: "Every change, oldest first (one alert only)" }),
+  })
+  .meta({ id: "Alert" });
+const count = z.number().int();
+const performance = z
+  .object({
+    ruleId: z.string(),
+    windowDays: z.number().int(),
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        alerts: count,
+        heldOut: count,
+        labels: z.object({ labeled: count, realRisk: count, falseAlarm: count, saved: count, lost: count }),
+        precisionByLabel: ratioSchema,
+        precisionByBehaviour: ratioSchema,
+        saveRate: ratioSchema,
+        valueSaved: z.number(),
+        actingVersusHoldout: z.object({
+          treated: z.object({ matured: count, stayed: count, rate: ratioSchema }),
+          holdout: z.object({ matured: count, stayed: count, rate: ratioSchema }),
+          difference: z
+            .object({ difference: z.number(), low: z.number(), high: z.number() })
+            .nullable()
+            .meta({ description: "Treated minus holdout stay rate with its 95% interval; null until both have matured alerts" }),
+        }),
+      }),
+    ),
+  })
+  .meta({ id: "RulePerformance" });
+const score = z
+  .object({
+    id: z.number().int(),
+    scoredAt: z.iso.datetime(),
+    asOf: z.iso.datetime(),
+    score: z.number(),
+    rulePoints: z.number(),
+    modelPoints: z.number(),
+    tier: z.string().nullable(),
+    reasons: z.array(scoreReasonSchema),
+    shadowHits: z.array(scoreReasonSchema).meta({ description: "Rules in shadow mode that would have matched" }),
+    model: z.record(z.string(), z.unknown()).nullable().meta({ description: "The model's part: probability alive, expected purchases and the points they gave" }),
+  })
+  .meta({ id: "Score" });
 const params = z.object({ alertId: z.string().min(1).max(100) });
 
 export function registerAlertRoutes(app: App) {
@@ -90,7 +167,7 @@ export function registerAlertRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: z.object({ ruleId: z.string().min(1).max(100) }), query: rulePerformanceQuerySchema },
-      responses: { 200: { description: "Performance", content: { "application/json": { schema: z.looseObject({ versions: z.array(z.looseObject({})) }) } } }, ...problemResponses(401, 403, 404) },
+      responses: { 200: { description: "Performance", content: { "application/json": { schema: performance } } }, ...problemResponses(401, 403, 404) },
     }),
     async (c) =>
       c.json(await rulePerformance(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ruleId: c.req.valid("param").ruleId, ...c.req.valid("query") }), 200),
@@ -107,7 +184,7 @@ export function registerAlertRoutes(app: App) {
         params: z.object({ customerId: z.string().min(1).max(200) }),
         query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       },
-      responses: { 200: { description: "Scores", content: { "application/json": { schema: z.object({ scores: z.array(z.looseObject({})) }) } } }, ...problemResponses(401, 403, 404) },
+      responses: { 200: { description: "Scores", content: { "application/json": { schema: z.object({ scores: z.array(score) }) } } }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
       const deps = c.get("deps");

@@ -17,6 +17,32 @@ const customerParams = z.object({ customerId: z.string().min(1).max(200) });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const profile = z.looseObject({ id: z.string() }).meta({ id: "CustomerProfile" });
 
+const tierParts = z.record(z.string(), z.number()).meta({ description: "The tier score's parts (recency, frequency, monetary…)" });
+const tierHistory = z
+  .object({
+    customerId: z.string(),
+    asOf: z.iso.datetime(),
+    tier: z.object({ tier: z.string(), since: z.iso.datetime(), score: z.number(), parts: tierParts, reason: z.string() }).nullable(),
+    changes: z.array(z.object({ fromTier: z.string().nullable(), toTier: z.string(), score: z.number(), parts: tierParts, reason: z.string(), changedAt: z.iso.datetime() })),
+  })
+  .meta({ id: "TierHistory" });
+const storedSignal = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    occurredAt: z.iso.datetime(),
+    receivedAt: z.iso.datetime(),
+    identity: z.object({ kind: z.string(), value: z.string() }).meta({ description: "The identity the signal was sent under" }),
+    amount: z.number().nullable(),
+    source: z.string().nullable(),
+    confidence: z.number().nullable(),
+    period: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).nullable(),
+    consentBasis: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).meta({ description: "The signal's data as sent (see the Signal schemas per type)" }),
+  })
+  .meta({ id: "StoredSignal" });
+const signalTimeline = z.object({ customerId: z.string(), signals: z.array(storedSignal), nextCursor: z.string().nullable() });
+
 export function registerCustomerRoutes(app: App) {
   app.openapi(
     createRoute({
@@ -66,7 +92,7 @@ export function registerCustomerRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: customerParams, query: tierHistoryQuerySchema },
-      responses: { 200: json(z.looseObject({ tier: z.looseObject({}).nullable(), changes: z.array(z.looseObject({})) }), "Tier history"), ...problemResponses(401, 403, 404, 422) },
+      responses: { 200: json(tierHistory, "Tier history"), ...problemResponses(401, 403, 404, 422) },
     }),
     async (c) =>
       c.json(
@@ -84,7 +110,7 @@ export function registerCustomerRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager"), readsFromReplica] as const,
       request: { params: customerParams, query: signalTimelineQuerySchema },
-      responses: { 200: json(z.looseObject({ signals: z.array(z.unknown()), nextCursor: z.string().nullable() }), "One page of signals"), ...problemResponses(401, 403, 404, 422) },
+      responses: { 200: json(signalTimeline, "One page of signals"), ...problemResponses(401, 403, 404, 422) },
     }),
     async (c) => {
       const result = await listCustomerSignals(c.get("deps"), {

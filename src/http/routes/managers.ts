@@ -5,7 +5,19 @@ import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
 const manager = z
-  .looseObject({ id: z.string(), name: z.string(), email: z.string(), timezone: z.string(), capacity: z.number(), openTasks: z.number() })
+  .looseObject({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    timezone: z.string(),
+    locale: z.enum(["ko", "en"]).nullable().meta({ description: "The digest's language; null: the workspace's locale" }),
+    digest: z.object({ frequency: z.enum(["daily", "weekly", "off"]), hour: z.number().int(), weekday: z.number().int(), sendWhenEmpty: z.boolean() }),
+    capacity: z.number(),
+    active: z.boolean(),
+    openTasks: z.number(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
   .meta({ id: "Manager" });
 const params = z.object({ managerId: z.string().min(1).max(200) });
 

@@ -4,6 +4,7 @@ import { getReplay, listReplayAlerts, listReplays, replayRequestSchema, requestR
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
+import { scoreReasonSchema } from "../schemas.ts";
 
 const replay = z
   .object({
@@ -28,7 +29,7 @@ const replayAlert = z
     score: z.number().int(),
     tier: z.string().nullable(),
     rules: z.array(z.object({ ruleId: z.string(), version: z.number().int() })),
-    reasons: z.array(z.unknown()),
+    reasons: z.array(scoreReasonSchema),
   })
   .meta({ id: "ReplayAlert" });
 

@@ -11,7 +11,6 @@ import {
   ruleDefinitionBodySchema,
   ruleListQuerySchema,
   rulePatchSchema,
-  ruleConditionComponent,
   jsonRulesEngineRuleSchema,
   ruleRollbackSchema,
   storedBacktestSchema,
@@ -20,9 +19,61 @@ import type { App } from "../app.ts";
 import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
+import { registerJsonSchemaComponents } from "../openapi.ts";
+import { ruleConditionsSchema } from "../../../rules/index.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const rule = z.looseObject({ id: z.string(), currentVersion: z.number(), mode: z.string(), definition: z.looseObject({}) }).meta({ id: "Rule" });
+const rule = z
+  .looseObject({
+    id: z.string(),
+    currentVersion: z.number().int(),
+    mode: z.string(),
+    name: z.string(),
+    definition: ruleDefinitionBodySchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    deletedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "Rule" });
+const ratio = z.number().nullable();
+// Share of flagged customers who went quiet, base rates over all and in the rule's tiers, and lifts.
+const ratios = { precision: ratio, baseRate: ratio, baseRateInTiers: ratio, lift: ratio, liftInTiers: ratio };
+const byTier = z.record(z.string(), z.number().int()).meta({ description: "Flagged customers per tier" });
+const backtestResult = z
+  .object({
+    rule: z.object({ id: z.string(), version: z.number().int() }).nullable().meta({ description: "The stored rule tested; null for a draft" }),
+    tiers: z.array(z.string()),
+    quietDays: z.number().int(),
+    dates: z.array(
+      z.object({
+        asOf: z.iso.datetime(),
+        quietUntil: z.iso.datetime(),
+        outcomeKnown: z.boolean().meta({ description: "False while (asOf, asOf + quietDays] has not ended: outcomes are then null" }),
+        evaluated: z.number().int(),
+        tierSource: z.enum(["history", "recomputed"]),
+        tiersRecomputed: z.number().int(),
+        inTiers: z.number().int(),
+        flagged: z.number().int(),
+        flaggedByTier: byTier,
+        wentQuiet: z.number().int().nullable(),
+        ...ratios,
+        outcomes: z.object({ evaluatedWentQuiet: z.number().int(), inTiersWentQuiet: z.number().int() }).nullable(),
+        flaggedCustomers: z.array(z.object({ customerId: z.string(), tier: z.string(), tierSource: z.enum(["history", "recomputed"]), wentQuiet: z.boolean().nullable() })),
+        nextAfter: z.string().nullable().meta({ description: "Send as `after` for the next page of flagged customers; null on the last page" }),
+      }),
+    ),
+    totals: z.object({
+      dates: z.number().int(),
+      datesWithOutcome: z.number().int(),
+      evaluated: z.number().int(),
+      flagged: z.number().int(),
+      flaggedByTier: byTier,
+      flaggedWithOutcome: z.number().int(),
+      wentQuiet: z.number().int().nullable(),
+      ...ratios,
+    }),
+  })
+  .meta({ id: "BacktestResult" });
 const changedRule = z.looseObject({ id: z.string(), currentVersion: z.number(), changed: z.boolean() }).meta({ id: "RuleChange" });
 const params = z.object({ ruleId: z.string().min(1).max(200) });
 const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
@@ -37,7 +88,7 @@ const ifMatch = z.object({
 const tags = ["rules"];
 
 export function registerRuleRoutes(app: App) {
-  app.openAPIRegistry.registerComponent("schemas", ruleConditionComponent.name, ruleConditionComponent.schema);
+  registerJsonSchemaComponents(app, "RuleCondition", ruleConditionsSchema);
   // Fixed paths first: they would otherwise read as a rule id.
   app.openapi(
     createRoute({
@@ -75,7 +126,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer")] as const,
       request: { body: { required: true, content: { "application/json": { schema: draftBacktestSchema } } } },
-      responses: { 200: json(z.looseObject({ dates: z.array(z.looseObject({})) }), "Per date and totals"), ...problemResponses(400, 401, 403, 415, 422) },
+      responses: { 200: json(backtestResult, "Per date and totals"), ...problemResponses(400, 401, 403, 415, 422) },
     }),
     async (c) => c.json(await backtestDraftRule(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("json") }), 200),
   );
@@ -153,7 +204,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager")] as const,
       request: { params: versionParams },
-      responses: { 200: json(z.looseObject({ version: z.number(), definition: z.looseObject({}) }), "The version"), ...problemResponses(401, 403, 404, 422) },
+      responses: { 200: json(z.looseObject({ version: z.number().int(), definition: ruleDefinitionBodySchema }), "The version"), ...problemResponses(401, 403, 404, 422) },
     }),
     async (c) => c.json(await getRuleVersion(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
   );
@@ -239,7 +290,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer"), readsFromReplica] as const,
       request: { params, body: { required: true, content: { "application/json": { schema: storedBacktestSchema } } } },
-      responses: { 200: json(z.looseObject({ dates: z.array(z.looseObject({})) }), "Per date and totals"), ...problemResponses(400, 401, 403, 404, 415, 422) },
+      responses: { 200: json(backtestResult, "Per date and totals"), ...problemResponses(400, 401, 403, 404, 415, 422) },
     }),
     async (c) => {
       const result = await backtestStoredRule(c.get("deps"), {
