@@ -114,7 +114,8 @@ describe("daily objects", { timeout: 120_000 }, () => {
     expect(list.alerts.map((a: { id: string }) => a.id)).toEqual([alertId]);
     const shown = cli(["alerts", "show", alertId, "--workspace", ws.id]);
     expect(shown.out).toContain(`Alert ${alertId}: vip, open`);
-    expect(shown.out).toMatch(/competitor apps/);
+    // A KRW workspace that chose no language reads its reasons in Korean (localeOf).
+    expect(shown.out).toMatch(/경쟁사 앱/);
     expect(json(cli(["alerts", "ack", alertId, "--workspace", ws.id, "--note", "calling", "--json"])).status).toBe("acknowledged");
     expect(json(cli(["alerts", "resolve", alertId, "--workspace", ws.id, "--json"])).status).toBe("resolved");
     const bad = cli(["alerts", "list", "--workspace", ws.id, "--status", "sleeping"]);
