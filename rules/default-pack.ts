@@ -160,12 +160,12 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-long-silence",
     name: "VIP silent beyond their usual longest gap",
     description:
-      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 2 gaps.",
+      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 4 gaps of their own (as many as the shrinkage weighs the workspace's spread): with fewer, their usual longest gap is mostly a guess.",
     conditions: {
       all: [
         vip,
         { fact: "gapSilenceRatio", operator: "greaterThan", value: 1.25 },
-        { fact: "purchaseGaps", operator: "greaterThanInclusive", value: 2 },
+        { fact: "purchaseGaps", operator: "greaterThanInclusive", value: 4 },
       ],
     },
     tiers: vipTiers,
