@@ -1,55 +1,84 @@
 // The rules every workspace starts with. Data only: the same shape marketers send to the
 // API. Amounts are in the workspace currency and sized for KRW; a workspace in another
-// currency should scale them. Points add up to 100 across the pack, so a customer hitting
-// every rule scores 100.
+// currency should scale them (most thresholds are shares of the customer's own spend, which
+// need no scaling). The score is capped at 100, so a customer hitting many rules stays on it.
 //
-// How the pack decides: no single weak signal alerts. Every rule but one is of medium
+// How the pack decides: no single weak signal alerts. Every rule but two is of medium
 // severity and adds points; an alert opens when the score (points + the model's part) reaches
 // the workspace's alertThreshold (50), which takes two or more independent kinds of evidence:
 // a shift to rivals, silence against the customer's own gaps, fewer orders, fewer sessions, a
-// bad support experience. Competitor evidence counts only as a shift: rival use or spend
-// rising against the customer's own baseline AND their own spend, orders or sessions falling
-// against theirs, so a loyal customer who compares prices at rivals and keeps buying never
-// scores for it; confident evidence adds more. Chosen by the quality benchmark over several
-// seeds (brands) and panel coverages, with one seed held out (README, detection quality).
+// bad support experience, the model. Three principles:
+//
+// - Against the customer's own usual, measured over the time we have known them
+//   (`orders30dUsual`, `spend30dUsual`, `sessions30dUsual`): a baseline over months before a
+//   customer arrived would make everybody's usual look small, and the first purchase only says
+//   when they arrived, so it is left out of their rate.
+// - Competitor evidence counts as a shift, never as presence: rival use or spend new or rising
+//   against the customer's own usual AND their own buying or visiting falling; or rivals taking a
+//   larger share of their wallet than usual while they spend less with us. A customer who
+//   compares prices at rivals and keeps buying scores nothing for it.
+// - Early, while the customer is still with us: the shift rules look at the 30 days in which
+//   the move shows, and stop once the customer has been silent for more than twice their usual
+//   longest gap (they have gone; silence rules speak for them). An alert that was handled stays
+//   quiet for 60 days unless a stronger sign comes.
+//
+// Chosen with the quality benchmark over three seeds (brands), two more held out (README,
+// detection quality).
 import type { ConditionLeaf, RuleConditions } from "./conditions.ts";
 import type { PackRule } from "./definition.ts";
 
 const vip: ConditionLeaf = { fact: "tier", operator: "greaterThanInclusive", value: "Gold" };
 const vipTiers: PackRule["tiers"] = ["Gold", "Platinum", "Diamond"];
+const allTiers: PackRule["tiers"] = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
 
-/** Rival spend (by half, to 30,000+) or rival apps (doubled, to 2+) rising against the customer's own baseline. */
+/** `fact` at most `factor` × the customer's own usual (`usual`). */
+const atMost = (fact: string, usual: string, factor: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: { fact: usual, factor } });
+/** `fact` at least `factor` × another fact. */
+const atLeast = (fact: string, other: string, factor: number): ConditionLeaf => ({ fact, operator: "greaterThanInclusive", value: { fact: other, factor } });
+
+/**
+ * Rival use or spend that matters, new or rising: a customer with no rival apps and no usual
+ * rival spend now using 2+ rival apps or spending at rivals a quarter of what they usually spend
+ * with us; or rival apps doubling to 2+; or rival spend of a quarter of their usual with us,
+ * half again above their usual at rivals.
+ */
 const rivalRising: RuleConditions = {
   any: [
     {
       all: [
-        { fact: "competitorSpend30d", operator: "increasedByAtLeast", value: 0.5 },
-        { fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 30_000 },
+        { fact: "competitorApps30dBaseline", operator: "equal", value: 0 },
+        { not: { fact: "competitorSpend30dUsual", operator: "greaterThan", value: 0 } },
+        {
+          any: [
+            { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 },
+            { all: [{ fact: "competitorSpend30d", operator: "greaterThan", value: 0 }, atLeast("competitorSpend30d", "spend30dUsual", 0.25)] },
+          ],
+        },
       ],
     },
     {
       all: [
-        { fact: "competitorApps30d", operator: "increasedByAtLeast", value: 1 },
         { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 },
+        { fact: "competitorApps30d", operator: "increasedByAtLeast", value: 1 },
       ],
+    },
+    {
+      all: [atLeast("competitorSpend30d", "spend30dUsual", 0.25), { fact: "competitorSpend30d", operator: "greaterThan", value: { fact: "competitorSpend30dUsual", factor: 1.5 } }],
     },
   ],
 };
 
-/** Own buying or visiting falling against the customer's own baseline, or most of their last 30 days' spend gone to rivals. */
-const ownFallingOrMoved: RuleConditions = {
+/** Own buying (orders or spend) or visiting at most 70% of the customer's own usual. */
+const ownFalling: RuleConditions = {
   any: [
-    { fact: "spend30d", operator: "decreasedByAtLeast", value: 0.5 },
-    { fact: "orders30d", operator: "decreasedByAtLeast", value: 0.5 },
-    { fact: "sessions30d", operator: "decreasedByAtLeast", value: 0.5 },
-    { fact: "competitorShareOfWallet30d", operator: "greaterThanInclusive", value: 0.5 },
+    { all: [{ fact: "orders30dUsual", operator: "greaterThanInclusive", value: 1 }, atMost("spend30d", "spend30dUsual", 0.7)] },
+    { all: [{ fact: "orders30dUsual", operator: "greaterThanInclusive", value: 1 }, atMost("orders30d", "orders30dUsual", 0.7)] },
+    { all: [{ fact: "sessions30dUsual", operator: "greaterThanInclusive", value: 2 }, atMost("sessions30d", "sessions30dUsual", 0.7)] },
   ],
 };
 
-/** The same, for customers of any tier who usually spend at least 30,000 a month with us (small amounts say little). */
-const ownFalling: RuleConditions = {
-  all: [{ fact: "spend30dBaseline", operator: "greaterThanInclusive", value: 30_000 }, ownFallingOrMoved],
-};
+/** Not yet gone: silent for at most twice their usual longest gap (or too few purchases to say). */
+const stillBuying: RuleConditions = { not: { fact: "gapSilenceRatio", operator: "greaterThan", value: 2 } };
 
 export const defaultRulePack: readonly PackRule[] = [
   {
@@ -63,7 +92,14 @@ export const defaultRulePack: readonly PackRule[] = [
         { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 3 },
         { fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 100_000 },
         { fact: "competitorSpend30d", operator: "increasedByAtLeast", value: 0.5 },
-        ownFallingOrMoved,
+        {
+          any: [
+            { fact: "spend30d", operator: "decreasedByAtLeast", value: 0.5 },
+            { fact: "orders30d", operator: "decreasedByAtLeast", value: 0.5 },
+            { fact: "sessions30d", operator: "decreasedByAtLeast", value: 0.5 },
+            { fact: "competitorShareOfWallet30d", operator: "greaterThanInclusive", value: 0.5 },
+          ],
+        },
       ],
     },
     tiers: vipTiers,
@@ -77,12 +113,12 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "competitor-shift",
     name: "Shifting to competitors",
     description:
-      "Spend at or use of rival apps rose against the customer's own usual (by half, to at least 30,000 or 2 apps) while their own spend, orders or sessions fell against theirs or half their spend went to rivals. A customer who compares prices at rivals as they always have, or keeps buying as before, does not match.",
-    conditions: { all: [rivalRising, ownFalling] },
-    tiers: ["Bronze", "Silver", "Gold", "Platinum", "Diamond"],
+      "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders, spend or sessions fell to 70% of their usual or less, and they still buy from us. A customer who compares prices at rivals as they always have, or keeps buying as before, does not match.",
+    conditions: { all: [rivalRising, ownFalling, stillBuying] },
+    tiers: allTiers,
     points: 25,
     severity: "medium",
-    cooldownDays: 14,
+    cooldownDays: 60,
     actions: { task: true },
     mode: "live",
   },
@@ -91,55 +127,70 @@ export const defaultRulePack: readonly PackRule[] = [
     name: "Shift to competitors, confidently reported",
     description:
       "As competitor-shift, with the providers at least 80% sure of the competitor evidence of the last 30 days: evidence weighs by its confidence.",
-    conditions: { all: [rivalRising, ownFalling, { fact: "competitorConfidence30d", operator: "greaterThanInclusive", value: 0.8 }] },
-    tiers: ["Bronze", "Silver", "Gold", "Platinum", "Diamond"],
+    conditions: { all: [rivalRising, ownFalling, stillBuying, { fact: "competitorConfidence30d", operator: "greaterThanInclusive", value: 0.8 }] },
+    tiers: allTiers,
     points: 5,
     severity: "medium",
-    cooldownDays: 14,
+    cooldownDays: 60,
     actions: { task: false },
+    mode: "live",
+  },
+  {
+    id: "competitor-wallet-shift",
+    name: "Wallet moving to competitors",
+    description:
+      "Rivals took at least 25 points more of the customer's wallet in the last 30 days than they usually do, with rival spend of at least a third of what the customer usually spends with us and twice their usual at rivals, while their own spend fell to 80% of their usual or less. Share of wallet, not mere presence: a customer who splits their spend as they always have scores nothing.",
+    conditions: {
+      all: [
+        stillBuying,
+        atMost("spend30d", "spend30dUsual", 0.8),
+        { fact: "competitorShareOfWalletShift30d", operator: "greaterThanInclusive", value: 0.25 },
+        atLeast("competitorSpend30d", "spend30dUsual", 0.33),
+        { fact: "competitorSpend30d", operator: "greaterThan", value: { fact: "competitorSpend30dUsual", factor: 2 } },
+      ],
+    },
+    tiers: allTiers,
+    points: 20,
+    severity: "medium",
+    cooldownDays: 60,
+    actions: { task: true },
     mode: "live",
   },
   {
     id: "vip-long-silence",
     name: "VIP silent beyond their usual longest gap",
     description:
-      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 2 gaps.",
+      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 4 gaps of their own (as many as the shrinkage weighs the workspace's spread): with fewer, their usual longest gap is mostly a guess.",
     conditions: {
       all: [
         vip,
         { fact: "gapSilenceRatio", operator: "greaterThan", value: 1.25 },
-        { fact: "purchaseGaps", operator: "greaterThanInclusive", value: 2 },
+        { fact: "purchaseGaps", operator: "greaterThanInclusive", value: 4 },
       ],
     },
     tiers: vipTiers,
     points: 20,
     severity: "medium",
-    cooldownDays: 30,
+    cooldownDays: 60,
     actions: { campaign: "vip-reactivation", task: true },
     mode: "live",
   },
   {
     id: "vip-order-drop",
-    name: "VIP buying or visiting less",
+    name: "VIP buying less",
     description:
-      "A Gold-or-better customer who usually orders at least twice a month ordered at most half as often in the last 30 days, spent at most half their usual, or had at most half their usual sessions.",
+      "A Gold-or-better customer who usually orders at least twice a month (since they became a customer) ordered at most half as often, or spent at most half their usual, in the last 30 days.",
     conditions: {
       all: [
         vip,
-        { fact: "orders30dBaseline", operator: "greaterThanInclusive", value: 2 },
-        {
-          any: [
-            { fact: "orders30d", operator: "decreasedByAtLeast", value: 0.5 },
-            { fact: "spend30d", operator: "decreasedByAtLeast", value: 0.5 },
-            { fact: "sessions30d", operator: "decreasedByAtLeast", value: 0.5 },
-          ],
-        },
+        { fact: "orders30dUsual", operator: "greaterThanInclusive", value: 2 },
+        { any: [atMost("orders30d", "orders30dUsual", 0.5), atMost("spend30d", "spend30dUsual", 0.5)] },
       ],
     },
     tiers: vipTiers,
     points: 15,
     severity: "medium",
-    cooldownDays: 30,
+    cooldownDays: 60,
     actions: { task: true },
     mode: "live",
   },
@@ -147,20 +198,20 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-fading",
     name: "VIP fading on every count",
     description:
-      "A Gold-or-better customer who usually orders at least twice a month ordered, spent and visited at most half their usual in the last 30 days: all three at once, as a customer slipping away does, competitor evidence or not. Adds to vip-order-drop.",
+      "A Gold-or-better customer who usually orders at least twice a month ordered, spent and visited at most half their usual in the last 30 days: all three at once, as a customer slipping away does, competitor evidence or not. With vip-order-drop and vip-long-silence it needs the model's agreement to alert: signs of one's own buying alone are the same evidence counted thrice.",
     conditions: {
       all: [
         vip,
-        { fact: "orders30dBaseline", operator: "greaterThanInclusive", value: 2 },
-        { fact: "orders30d", operator: "decreasedByAtLeast", value: 0.5 },
-        { fact: "spend30d", operator: "decreasedByAtLeast", value: 0.5 },
-        { fact: "sessions30d", operator: "decreasedByAtLeast", value: 0.5 },
+        { fact: "orders30dUsual", operator: "greaterThanInclusive", value: 2 },
+        atMost("orders30d", "orders30dUsual", 0.5),
+        atMost("spend30d", "spend30dUsual", 0.5),
+        atMost("sessions30d", "sessions30dUsual", 0.5),
       ],
     },
     tiers: vipTiers,
-    points: 15,
+    points: 10,
     severity: "medium",
-    cooldownDays: 30,
+    cooldownDays: 60,
     actions: { task: true },
     mode: "live",
   },
@@ -180,6 +231,25 @@ export const defaultRulePack: readonly PackRule[] = [
     points: 15,
     severity: "medium",
     cooldownDays: 7,
+    actions: { task: true },
+    mode: "live",
+  },
+  {
+    id: "vip-repeated-bad-support",
+    name: "VIP complaining again",
+    description:
+      "A Gold-or-better customer filed a high- or critical-severity ticket and at least two tickets with negative sentiment in the last 30 days: a complaint that came back is an escalation, and customers leave within weeks of one. Strong enough to alert alone.",
+    conditions: {
+      all: [
+        vip,
+        { fact: "highSeverityTickets30d", operator: "greaterThanInclusive", value: 1 },
+        { fact: "negativeTickets30d", operator: "greaterThanInclusive", value: 2 },
+      ],
+    },
+    tiers: vipTiers,
+    points: 5,
+    severity: "high",
+    cooldownDays: 30,
     actions: { task: true },
     mode: "live",
   },

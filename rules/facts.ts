@@ -597,6 +597,29 @@ const interval = finiteSql("f.purchase_interval_days");
 const usualMaxGap = finiteSql("f.usual_max_gap_days");
 const rivalSpend = `coalesce(${finiteSql("f.competitor_spend_30d")}, 0)`;
 const ownSpend = `coalesce(${finiteSql("f.spend_30d")}, 0)`;
+// Days of the baseline period (days 31–210 before now) in which the customer was already a
+// customer (since their first purchase). A baseline is a sum over that period divided by 6, so
+// for a customer known for less than 210 days it understates their usual; the *Usual facts
+// divide by the part actually known instead. When the first purchase falls inside the period,
+// it only says when they arrived: their own rate is estimated from the orders after it (n − 1
+// orders in the known days, spend scaled alike), or a short history would overstate it.
+// least/greatest skip nulls in PostgreSQL, so unknown inputs are caught first.
+const knownDays = `(case when f.first_purchase_at is not null and f.last_purchase_at is not null and ${daysSince} is not null then least(180::float8, greatest(0::float8, extract(epoch from (f.last_purchase_at - f.first_purchase_at)) / 86400 + ${daysSince} - 30)) end)`;
+/** Below this many known days of baseline, nothing is usual yet. */
+export const MIN_BASELINE_DAYS = 30;
+const baselineOrders = `(${finiteSql("f.orders_30d_baseline")} * 6)`;
+/** Per 30 days over the known days; `arrival` = the share of the sum left after the first purchase, when it falls inside. */
+const usualSql = (baseline: string, arrival: string | null = null) =>
+  `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${
+    arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"
+  } * 30 / ${knownDays} end)`;
+const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
+const rivalBaseline = `coalesce(${finiteSql("f.competitor_spend_30d_baseline")}, 0)`;
+const ownBaseline = `coalesce(${finiteSql("f.spend_30d_baseline")}, 0)`;
+const shareNow = `(case when ${rivalSpend} + ${ownSpend} > 0 then ${rivalSpend} / (${rivalSpend} + ${ownSpend}) end)`;
+const shareUsual = `(case when ${rivalBaseline} + ${ownBaseline} > 0 then ${rivalBaseline} / (${rivalBaseline} + ${ownBaseline}) end)`;
+const usualOf = (what: string) =>
+  `The customer's usual ${what} per 30 days: the baseline (days 31–210 before now) taken over the part of that period since their first purchase, so a customer known for a few months is compared with their own months, not with months before they arrived. Empty with less than ${MIN_BASELINE_DAYS} such days.`;
 
 const derivedSpecs = {
   silenceRatio: {
@@ -627,6 +650,85 @@ const derivedSpecs = {
     },
     derivedFrom: ["daysSinceLastPurchase", "usualMaxGapDays"],
   },
+  baselineDaysKnown: {
+    label: "days of the baseline period known",
+    type: "number",
+    unit: "days",
+    window: "baseline",
+    description:
+      "How many of the baseline period's 180 days (days 31–210 before now) fall after the customer's first purchase: 180 for a customer of long standing, fewer for a newer one. Empty when they never purchased.",
+    sql: knownDays,
+    phrase: { text: "has been a customer for {value} of the 180 days before the last 30", whenNull: "has never purchased" },
+    derivedFrom: ["firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  spend30dUsual: {
+    label: "usual spend per 30 days (since they became a customer)",
+    type: "number",
+    unit: "currency",
+    window: "baseline",
+    description: usualOf("spend"),
+    sql: usualSql("f.spend_30d_baseline", afterFirstOrder),
+    phrase: { text: "usually spends {value} per 30 days", whenNull: "has too short a history for a usual spend" },
+    derivedFrom: ["spend30dBaseline", "orders30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  orders30dUsual: {
+    label: "usual orders per 30 days (since they became a customer)",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description: usualOf("number of orders"),
+    sql: usualSql("f.orders_30d_baseline", afterFirstOrder),
+    phrase: { text: "usually orders {value} times per 30 days", whenNull: "has too short a history for a usual number of orders" },
+    derivedFrom: ["orders30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  sessions30dUsual: {
+    label: "usual sessions per 30 days (since they became a customer)",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description: usualOf("number of sessions"),
+    sql: usualSql("f.sessions_30d_baseline"),
+    phrase: { text: "usually has {value} sessions per 30 days", whenNull: "has too short a history for a usual number of sessions" },
+    derivedFrom: ["sessions30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  competitorSpend30dUsual: {
+    label: "usual competitor spend per 30 days (since they became a customer)",
+    type: "number",
+    unit: "currency",
+    window: "baseline",
+    description: usualOf("spend at competitors"),
+    sql: usualSql("f.competitor_spend_30d_baseline"),
+    phrase: { text: "usually spends {value} at competitors per 30 days", whenNull: "has too short a history for a usual competitor spend" },
+    derivedFrom: ["competitorSpend30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  competitorShareOfWalletUsual: {
+    label: "usual share of spend at competitors",
+    type: "number",
+    unit: "fraction",
+    window: "baseline",
+    description:
+      "Competitor spend over competitor plus own spend in the baseline period (days 31–210 before now): the share of their wallet rivals usually get. Empty when both are 0.",
+    sql: shareUsual,
+    phrase: {
+      text: "usually spent {value} of their spend at competitors",
+      whenNull: "spent nothing with us or at competitors before the last 30 days",
+    },
+    derivedFrom: ["competitorSpend30dBaseline", "spend30dBaseline"],
+  },
+  competitorShareOfWalletShift30d: {
+    label: "shift of spend to competitors in the last 30 days",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description:
+      "The share of spend at competitors in the last 30 days minus their usual share (competitorShareOfWallet30d − competitorShareOfWalletUsual): 0.3 = rivals took 30 points more of their wallet than usual. A customer who always splits their spend the same way scores 0 however much they spend at rivals. Empty when either share is.",
+    sql: `(${shareNow} - ${shareUsual})`,
+    phrase: {
+      text: "moved {value} of their wallet to competitors against their usual[ ({competitorSpend30d} at competitors against {spend30d} with us)]",
+      whenNull: "has no share of spend to compare with their usual",
+    },
+    derivedFrom: ["competitorSpend30d", "spend30d", "competitorSpend30dBaseline", "spend30dBaseline"],
+  },
   competitorShareOfWallet30d: {
     label: "share of spend at competitors in the last 30 days",
     type: "number",
@@ -642,6 +744,34 @@ const derivedSpecs = {
     derivedFrom: ["competitorSpend30d", "spend30d"],
   },
 } as const satisfies Record<string, SqlSpec & { derivedFrom: readonly FeatureColumn[] }>;
+
+type Read = (fact: InputFactName) => unknown;
+const DAY_MS = 86_400_000;
+/** As `knownDays` in SQL: timestamps read as epoch milliseconds. */
+function knownBaselineDays(read: Read): number | null {
+  const first = read("firstPurchaseAt");
+  const last = read("lastPurchaseAt");
+  const since = read("daysSinceLastPurchase");
+  if (typeof first !== "number" || typeof last !== "number" || typeof since !== "number") return null;
+  return Math.min(180, Math.max(0, (last - first) / DAY_MS + since - 30));
+}
+function usual(read: Read, baseline: InputFactName, arrival = false): number | null {
+  const days = knownBaselineDays(read);
+  const b = read(baseline);
+  if (days === null || days < MIN_BASELINE_DAYS || typeof b !== "number") return null;
+  let sum = b * 6;
+  if (arrival && days < 180) {
+    const orders = read("orders30dBaseline");
+    const n = typeof orders === "number" ? orders * 6 : 0;
+    sum *= n >= 1 ? (n - 1) / n : 0;
+  }
+  return (sum * 30) / days;
+}
+function share(rival: unknown, own: unknown): number | null {
+  const r = typeof rival === "number" ? rival : 0;
+  const o = typeof own === "number" ? own : 0;
+  return r + o > 0 ? r / (r + o) : null;
+}
 
 /**
  * Derived facts computed in JavaScript from other (already finite-or-null) facts, exactly
@@ -659,6 +789,21 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
     const gap = read("usualMaxGapDays");
     if (typeof days !== "number" || typeof gap !== "number" || gap === 0) return null;
     return days / gap;
+  },
+  baselineDaysKnown(read) {
+    return knownBaselineDays(read);
+  },
+  spend30dUsual: (read) => usual(read, "spend30dBaseline", true),
+  orders30dUsual: (read) => usual(read, "orders30dBaseline", true),
+  sessions30dUsual: (read) => usual(read, "sessions30dBaseline"),
+  competitorSpend30dUsual: (read) => usual(read, "competitorSpend30dBaseline"),
+  competitorShareOfWalletUsual(read) {
+    return share(read("competitorSpend30dBaseline"), read("spend30dBaseline"));
+  },
+  competitorShareOfWalletShift30d(read) {
+    const now = share(read("competitorSpend30d"), read("spend30d"));
+    const before = share(read("competitorSpend30dBaseline"), read("spend30dBaseline"));
+    return now === null || before === null ? null : now - before;
   },
   competitorShareOfWallet30d(read) {
     const num = (v: unknown) => (typeof v === "number" ? v : 0);

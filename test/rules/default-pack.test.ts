@@ -6,6 +6,9 @@ import { explainTrace } from "../../rules/explain.ts";
 import type { FactValues } from "../../rules/facts.ts";
 import { tierNames } from "../../rules/vocabulary.ts";
 
+const DAY = 86_400_000;
+const NOW = Date.parse("2026-06-01T00:00:00Z");
+
 const rule = (id: string) => {
   const r = defaultRulePack.find((r) => r.id === id);
   if (!r) throw new Error(`no rule ${id}`);
@@ -25,8 +28,11 @@ describe("default rule pack", () => {
     expect(new Set(defaultRulePack.map((r) => r.id)).size).toBe(defaultRulePack.length);
   });
 
-  test("adds up to at most 100 points, so a customer hitting every rule stays on the scale", () => {
-    expect(defaultRulePack.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(100);
+  test("gives no single kind of evidence enough points to alert: the rules of one kind stay under the threshold together", () => {
+    const ownBuying = ["vip-long-silence", "vip-order-drop", "vip-fading"];
+    expect(defaultRulePack.filter((r) => ownBuying.includes(r.id)).reduce((sum, r) => sum + r.points, 0)).toBeLessThan(50);
+    const rivals = ["competitor-shift", "competitor-shift-confident", "competitor-wallet-shift"];
+    expect(defaultRulePack.filter((r) => rivals.includes(r.id)).reduce((sum, r) => sum + r.points, 0)).toBe(50);
   });
 
   test("applies each rule to exactly the tiers its tier condition admits", () => {
@@ -78,11 +84,16 @@ describe("default rule pack", () => {
   const alerts = (facts: FactValues) =>
     points(facts) >= 50 || defaultRulePack.some((r) => r.severity !== "medium" && r.severity !== "low" && ruleAppliesToTier(r, facts.tier) && compileRule(r.conditions)(facts).matched);
 
+  /** A customer known for a year (the whole baseline period known), last purchase `days` ago. */
+  const known = (days: number): FactValues => ({
+    firstPurchaseAt: new Date(NOW - 365 * DAY), lastPurchaseAt: new Date(NOW - days * DAY), daysSinceLastPurchase: days,
+  });
+
   test("a loyal VIP who compares prices at rivals and keeps buying scores nothing for it and does not alert", () => {
     const comparer: FactValues = {
-      tier: "Platinum", competitorApps30d: 3, competitorApps30dBaseline: 3, competitorSpend30d: 60_000, competitorSpend30dBaseline: 50_000,
+      ...known(4), tier: "Platinum", competitorApps30d: 3, competitorApps30dBaseline: 3, competitorSpend30d: 60_000, competitorSpend30dBaseline: 50_000,
       competitorConfidence30d: 0.9, spend30d: 280_000, spend30dBaseline: 270_000, orders30d: 3, orders30dBaseline: 3, sessions30d: 4, sessions30dBaseline: 4,
-      daysSinceLastPurchase: 4, usualMaxGapDays: 20, purchaseGaps: 30,
+      usualMaxGapDays: 20, purchaseGaps: 30,
     };
     expect(points(comparer)).toBe(0);
     expect(alerts(comparer)).toBe(false);
@@ -90,27 +101,59 @@ describe("default rule pack", () => {
     expect(points({ ...comparer, competitorApps30dBaseline: 0, competitorSpend30dBaseline: 0 })).toBe(0);
   });
 
-  test("a VIP shifting to a rival alerts, with points from the shift and their own falling buying", () => {
+  test("a VIP shifting to a rival alerts, with points from the shift, the wallet moving and their own falling buying", () => {
     const shifting: FactValues = {
-      tier: "Gold", competitorApps30d: 2, competitorApps30dBaseline: 0, competitorSpend30d: 70_000, competitorSpend30dBaseline: 0,
+      ...known(12), tier: "Gold", competitorApps30d: 2, competitorApps30dBaseline: 0, competitorSpend30d: 90_000, competitorSpend30dBaseline: 0,
       competitorConfidence30d: 0.85, spend30d: 60_000, spend30dBaseline: 250_000, orders30d: 1, orders30dBaseline: 3, sessions30d: 2, sessions30dBaseline: 4,
-      daysSinceLastPurchase: 12, usualMaxGapDays: 20, purchaseGaps: 25,
+      usualMaxGapDays: 20, purchaseGaps: 25,
     };
     expect(alerts(shifting)).toBe(true);
     expect(matches("competitor-shift", shifting)).toBe(true);
     expect(matches("competitor-shift-confident", shifting)).toBe(true);
+    expect(matches("competitor-wallet-shift", shifting)).toBe(true);
     // Less sure evidence weighs less.
     expect(points({ ...shifting, competitorConfidence30d: 0.6 })).toBeLessThan(points(shifting));
+    // Gone already (silent more than twice their usual longest gap): the shift rules leave it to the silence rules.
+    expect(matches("competitor-shift", { ...shifting, ...known(45) })).toBe(false);
+    expect(matches("competitor-wallet-shift", { ...shifting, ...known(45) })).toBe(false);
+  });
+
+  test("competitor-wallet-shift needs rivals to take more of the wallet than usual while own spend falls, not a steady split", () => {
+    const facts: FactValues = { ...known(5), tier: "Silver", competitorSpend30d: 80_000, competitorSpend30dBaseline: 10_000, spend30d: 90_000, spend30dBaseline: 150_000, orders30dBaseline: 2 };
+    expect(matches("competitor-wallet-shift", facts)).toBe(true);
+    // A steady split: rivals always had this share.
+    expect(matches("competitor-wallet-shift", { ...facts, competitorSpend30dBaseline: 70_000, spend30dBaseline: 100_000 })).toBe(false);
+    // Rival spend up, own spend as usual: a comparer who keeps buying.
+    expect(matches("competitor-wallet-shift", { ...facts, spend30d: 150_000 })).toBe(false);
+  });
+
+  test("judges a customer known for a few months against those months, not against months before they arrived", () => {
+    // First purchase 90 days ago: 60 of the baseline's 180 days are known; 4 orders in them, the first only marks arrival.
+    const recent: FactValues = {
+      tier: "Gold", firstPurchaseAt: new Date(NOW - 90 * DAY), lastPurchaseAt: new Date(NOW - 20 * DAY), daysSinceLastPurchase: 20,
+      orders30d: 1, orders30dBaseline: 4 / 6, spend30d: 50_000, spend30dBaseline: 400_000 / 6,
+    };
+    // Usual: the 3 orders after the first in 60 days = 1.5 a month, under the rule's floor of 2; with 9 orders (8 after the
+    // first = 4 a month), one order is a drop. The plain baseline (orders over 180 days / 6: 0.67 and 1.5) would see neither.
+    expect(matches("vip-order-drop", recent)).toBe(false);
+    expect(matches("vip-order-drop", { ...recent, orders30dBaseline: 9 / 6, spend30dBaseline: 900_000 / 6 })).toBe(true);
+  });
+
+  test("vip-repeated-bad-support alerts alone on a VIP whose complaint came back", () => {
+    const facts: FactValues = { tier: "Platinum", highSeverityTickets30d: 1, negativeTickets30d: 2 };
+    expect(matches("vip-repeated-bad-support", facts)).toBe(true);
+    expect(alerts(facts)).toBe(true);
+    expect(alerts({ ...facts, negativeTickets30d: 1 })).toBe(false);
   });
 
   test("no single weak signal alerts alone", () => {
     for (const r of defaultRulePack.filter((r) => r.severity === "medium" || r.severity === "low")) expect(r.points, r.id).toBeLessThan(50);
   });
 
-  test("vip-order-drop matches a VIP whose orders, spend or sessions halved against a usual of at least 2 orders, not one with a small usual", () => {
-    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 1, orders30dBaseline: 3 })).toBe(true);
-    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 3, orders30dBaseline: 3, sessions30d: 1, sessions30dBaseline: 4 })).toBe(true);
-    expect(matches("vip-order-drop", { tier: "Platinum", orders30d: 0, orders30dBaseline: 1.5 })).toBe(false);
+  test("vip-order-drop matches a VIP whose orders or spend halved against a usual of at least 2 orders, not one with a small usual", () => {
+    expect(matches("vip-order-drop", { ...known(10), tier: "Platinum", orders30d: 1, orders30dBaseline: 3 })).toBe(true);
+    expect(matches("vip-order-drop", { ...known(10), tier: "Platinum", orders30d: 3, orders30dBaseline: 3, spend30d: 50_000, spend30dBaseline: 300_000 })).toBe(true);
+    expect(matches("vip-order-drop", { ...known(10), tier: "Platinum", orders30d: 0, orders30dBaseline: 1.5 })).toBe(false);
   });
 
   test("vip-long-silence matches a VIP silent a quarter longer than their usual longest gap", () => {
@@ -121,13 +164,13 @@ describe("default rule pack", () => {
   });
 
   test("competitor-shift matches rising competitor spend with falling own spend, in any tier", () => {
-    const facts: FactValues = { tier: "Bronze", competitorSpend30d: 60_000, competitorSpend30dBaseline: 30_000, spend30d: 30_000, spend30dBaseline: 60_000 };
+    const facts: FactValues = { ...known(5), tier: "Bronze", competitorSpend30d: 60_000, competitorSpend30dBaseline: 30_000, spend30d: 30_000, spend30dBaseline: 60_000, orders30dBaseline: 1 };
     expect(matches("competitor-shift", facts)).toBe(true);
     expect(matches("competitor-shift", { ...facts, spend30d: 70_000 })).toBe(false);
   });
 
-  test("competitor-shift counts new competitor spend, above its floor", () => {
-    const facts: FactValues = { tier: "Silver", competitorSpend30d: 40_000, competitorSpend30dBaseline: 0, spend30d: 0, spend30dBaseline: 50_000 };
+  test("competitor-shift counts new competitor spend of at least a quarter of their usual with us", () => {
+    const facts: FactValues = { ...known(5), tier: "Silver", competitorSpend30d: 40_000, competitorSpend30dBaseline: 0, spend30d: 0, spend30dBaseline: 50_000, orders30dBaseline: 1 };
     expect(matches("competitor-shift", facts)).toBe(true);
     expect(matches("competitor-shift", { ...facts, competitorSpend30d: 5_000 })).toBe(false);
   });
