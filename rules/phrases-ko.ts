@@ -96,6 +96,17 @@ export const koPhrases: Record<FactName, KoPhrase> = {
     text: "최근 30일 지출 중 경쟁사 비중 {value}[ (경쟁사 {competitorSpend30d}, 자사 {spend30d})]",
     whenNull: "최근 30일 자사·경쟁사 지출 모두 없음",
   },
+  baselineDaysKnown: { label: "기준 기간 중 고객이었던 일수", text: "최근 30일 이전 180일 중 {value} 동안 고객", whenNull: noPurchase },
+  spend30dUsual: { label: "평소 30일 구매액 (고객이 된 이후)", text: "평소 30일마다 {value} 구매", whenNull: "평소 구매액을 낼 만큼 이력이 길지 않음" },
+  orders30dUsual: { label: "평소 30일 주문 수 (고객이 된 이후)", text: "평소 30일마다 주문 {value}", whenNull: "평소 주문 수를 낼 만큼 이력이 길지 않음", counter: "회" },
+  sessions30dUsual: { label: "평소 30일 방문 수 (고객이 된 이후)", text: "평소 30일마다 방문 {value}", whenNull: "평소 방문 수를 낼 만큼 이력이 길지 않음", counter: "회" },
+  competitorSpend30dUsual: { label: "평소 30일 경쟁사 구매액 (고객이 된 이후)", text: "평소 30일마다 경쟁사에서 {value} 구매", whenNull: "평소 경쟁사 구매액을 낼 만큼 이력이 길지 않음" },
+  competitorShareOfWalletUsual: { label: "평소 경쟁사 지출 비중", text: "평소 지출 중 경쟁사 비중 {value}", whenNull: "최근 30일 이전 자사·경쟁사 지출 모두 없음" },
+  competitorShareOfWalletShift30d: {
+    label: "최근 30일 경쟁사로 옮겨 간 지출 비중",
+    text: "평소보다 지출의 {value}를 경쟁사로 옮김[ (경쟁사 {competitorSpend30d}, 자사 {spend30d})]",
+    whenNull: "평소와 비교할 지출 비중 없음",
+  },
 };
 
 /** What a leaf asks for, and (negated) what `not` of it asks for: "기준 100,000원 이상". */
