@@ -23,7 +23,7 @@ describe("digest preview", () => {
   it("says what the next digest would, in Korean with due times in Seoul time, and stores nothing", async () => {
     const ws = await ctx.workspace();
     const { dueAt } = await managerWithAlert(ws, { timezone: "Asia/Seoul", locale: "ko" });
-    const res = await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager });
+    const res = await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager });
     expect(res.status).toBe(200);
     const preview = await readJson(res);
     const local = localDateTime(dueAt, "Asia/Seoul", "ko");
@@ -43,14 +43,14 @@ describe("digest preview", () => {
   it("writes in English with the manager's own timezone, and falls back to the workspace's language", async () => {
     const ws = await ctx.workspace();
     const { dueAt } = await managerWithAlert(ws, { timezone: "America/New_York", locale: "en" });
-    const en = await readJson(await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager }));
+    const en = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
     expect(en.text).toContain("1 open alert (1 new, 0 updated), 1 open task (0 overdue, 1 new).");
     expect(en.content.tasks[0].dueAtLocal).toBe(localDateTime(dueAt, "America/New_York", "en"));
     expect(en.content.tasks[0].dueAtLocal).toMatch(/EST|GMT-5/);
 
     await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale: "ko" } });
     await ctx.request("/v1/managers/kim", { method: "PATCH", key: ws.keys.admin, json: { locale: null } });
-    const ko = await readJson(await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager }));
+    const ko = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
     expect(ko.locale).toBe("ko");
     expect(ko.text).toContain("진행 중 업무 1건");
   });
@@ -58,11 +58,11 @@ describe("digest preview", () => {
   it("links each alert and the task list to the console when PUBLIC_URL is set, and to nothing otherwise", async () => {
     const ws = await ctx.workspace();
     const { alertId } = await managerWithAlert(ws, {});
-    const without = await readJson(await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager }));
+    const without = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
     expect(without.text).not.toMatch(/https?:\/\//);
     ctx.config.PUBLIC_URL = "https://rivalwatch.brand.test/";
     try {
-      const linked = await readJson(await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager }));
+      const linked = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
       expect(linked.text).toContain(`https://rivalwatch.brand.test/console/alerts/${alertId}`);
       expect(linked.text).toContain("https://rivalwatch.brand.test/console/tasks");
       expect(linked.html).toContain(`<a href="https://rivalwatch.brand.test/console/alerts/${alertId}">`);
@@ -73,7 +73,7 @@ describe("digest preview", () => {
 
   it("answers 404 for a manager the workspace does not have", async () => {
     const ws = await ctx.workspace();
-    expect((await ctx.request("/v1/managers/nobody/digest/preview", { key: ws.keys.manager })).status).toBe(404);
+    expect((await ctx.request("/v1/digests/nobody/preview", { key: ws.keys.manager })).status).toBe(404);
   });
 });
 
@@ -81,22 +81,22 @@ describe("digest on demand", () => {
   it("sends now once per period: again, it answers with the digest already sent", async () => {
     const ws = await ctx.workspace();
     await managerWithAlert(ws, { timezone: "Asia/Seoul" });
-    const first = await ctx.request("/v1/managers/kim/digest", { method: "POST", key: ws.keys.manager });
+    const first = await ctx.request("/v1/digests/kim/send", { method: "POST", key: ws.keys.manager });
     expect(first.status).toBe(201);
     const created = await readJson(first);
     expect(created).toMatchObject({ result: "created", digest: { managerId: "kim", period: "2026-11-20" } });
-    const again = await ctx.request("/v1/managers/kim/digest", { method: "POST", key: ws.keys.manager });
+    const again = await ctx.request("/v1/digests/kim/send", { method: "POST", key: ws.keys.manager });
     expect(again.status).toBe(200);
     expect(await readJson(again)).toMatchObject({ result: "exists", digest: { id: created.digest.id } });
     expect(await count(ctx, "digests", ws.id)).toBe(1);
-    const preview = await readJson(await ctx.request("/v1/managers/kim/digest/preview", { key: ws.keys.manager }));
+    const preview = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
     expect(preview).toMatchObject({ sent: { digestId: created.digest.id }, wouldSend: false });
   });
 
   it("sends even when nothing is new and scheduled digests are off", async () => {
     const ws = await ctx.workspace();
     await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "lee", name: "Lee", email: "lee@brand.test", digest: { frequency: "off" } } });
-    const res = await ctx.request("/v1/managers/lee/digest", { method: "POST", key: ws.keys.manager });
+    const res = await ctx.request("/v1/digests/lee/send", { method: "POST", key: ws.keys.manager });
     expect(res.status).toBe(201);
     expect((await readJson(res)).digest.text).toContain("0 open alerts (0 new, 0 updated), 0 open tasks (0 overdue, 0 new).");
   });
@@ -104,7 +104,7 @@ describe("digest on demand", () => {
   it("refuses an inactive manager with 409 and stores nothing", async () => {
     const ws = await ctx.workspace();
     await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "gone", name: "Gone", email: "gone@brand.test", active: false } });
-    const res = await ctx.request("/v1/managers/gone/digest", { method: "POST", key: ws.keys.manager });
+    const res = await ctx.request("/v1/digests/gone/send", { method: "POST", key: ws.keys.manager });
     expect(res.status).toBe(409);
     expect((await readJson(res)).detail).toMatch(/inactive/);
     expect(await count(ctx, "digests", ws.id)).toBe(0);

@@ -101,7 +101,7 @@ export function registerDigestRoutes(app: App) {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/v1/managers/{managerId}/digest/preview",
+      path: "/v1/digests/{managerId}/preview",
       summary: "What the manager's next digest would say now, in their timezone and language; nothing is stored or sent",
       tags: ["managers"],
       security: bearerSecurity,
@@ -114,7 +114,7 @@ export function registerDigestRoutes(app: App) {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/v1/managers/{managerId}/digest",
+      path: "/v1/digests/{managerId}/send",
       summary: "Send the manager's digest now (email and digest.ready webhook); once per period: again, it answers with the one already sent",
       tags: ["managers"],
       security: bearerSecurity,
