@@ -189,6 +189,20 @@ describe("console", { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it("previews the manager's next digest and sends it now", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto("/console/tasks");
+    await page.getByLabel("Which manager are you?").selectOption(MANAGER_ID);
+    const preview = page.locator(".digest-preview");
+    await preview.locator("pre.digest").waitFor();
+    expect((await preview.locator("pre.digest").textContent())?.length).toBeGreaterThan(0);
+    await preview.getByRole("button", { name: "Send it now" }).click();
+    await preview.getByText("Already sent for this period at").waitFor();
+    const latest = await ctx.request(`/v1/digests/${MANAGER_ID}/latest`, { key: ws.keys.manager });
+    expect(latest.status).toBe(200);
+    await page.context().close();
+  });
+
   it("switches between English and Korean, and remembers the choice", async () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
     await page.getByLabel("Language").selectOption("ko");

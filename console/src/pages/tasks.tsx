@@ -11,6 +11,18 @@ export default function Tasks({ session }: PageProps) {
   const managers = useApi(can.tasks(session.role) ? "/v1/managers" : null);
   const tasks = useApi(managerId ? `/v1/tasks?managerId=${encodeURIComponent(managerId)}` : null);
   const digest = useApi(managerId ? `/v1/digests/${encodeURIComponent(managerId)}/latest` : null);
+  const preview = useApi(managerId ? `/v1/digests/${encodeURIComponent(managerId)}/preview` : null);
+  const [sendError, setSendError] = useState<unknown>();
+  async function sendNow() {
+    setSendError(undefined);
+    try {
+      await api(`/v1/digests/${encodeURIComponent(managerId)}/send`, { body: {} });
+      digest.reload();
+      preview.reload();
+    } catch (e) {
+      setSendError(e);
+    }
+  }
   if (!can.tasks(session.role)) return <><h1>{t("tasks.title")}</h1><Empty><p>{t("tasks.empty")}</p></Empty></>;
   const choose = (id: string) => {
     localStorage.setItem("rw.managerId", id); // which manager this browser is, not a secret
@@ -32,6 +44,19 @@ export default function Tasks({ session }: PageProps) {
       {managerId && (tasks.error ? <ErrorBox error={tasks.error} retry={tasks.reload} /> : !tasks.data ? <Loading /> : list.length === 0 ? <Empty><p>{t("tasks.empty")}</p></Empty> : (
         <ul class="task-list">{list.map((task) => <TaskCard key={task.id} task={task} onDone={tasks.reload} />)}</ul>
       ))}
+      {managerId && (
+        <Card title={t("tasks.preview")}>
+          {preview.error ? <ErrorBox error={preview.error} retry={preview.reload} /> : !preview.data ? <Loading /> : (
+            <div class="digest-preview">
+              <pre class="digest">{preview.data.text}</pre>
+              {preview.data.sent ? <p class="muted">{t("tasks.alreadySent")} {fmt.dateTime(preview.data.sent.createdAt)}</p> : (
+                <button type="button" class="primary" onClick={sendNow}>{t("tasks.sendNow")}</button>
+              )}
+              {sendError ? <ErrorBox error={sendError} /> : null}
+            </div>
+          )}
+        </Card>
+      )}
       {managerId && (
         <Card title={t("tasks.digest")}>
           {digest.data ? <DigestView d={digest.data} /> : <p class="muted">{t("tasks.noDigest")}</p>}
