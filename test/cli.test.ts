@@ -137,6 +137,30 @@ describe("daily objects", { timeout: 120_000 }, () => {
     expect(customer.out).toMatch(/^Customer vip/);
   });
 
+  it("shows a rule with its versions and a customer's signals", async () => {
+    const ws = await ctx.workspace();
+    await raiseAlert(ctx, ws, "vip");
+    const [alert] = await ctx.database.sql<{ rule_versions: string[] }[]>`select rule_versions from alerts where workspace_id = ${ws.id}`;
+    const ruleId = alert!.rule_versions[0]!.split("@")[0]!;
+    const rule = json(cli(["rules", "show", ruleId, "--workspace", ws.id, "--json"]));
+    expect(rule).toMatchObject({ id: ruleId, versions: [expect.objectContaining({ version: 1, current: true })] });
+    const signals = json(cli(["customers", "signals", "vip", "--workspace", ws.id, "--type", "purchase", "--json"]));
+    expect(signals.signals.length).toBeGreaterThan(0);
+    expect(signals.signals.every((s: { type: string }) => s.type === "purchase")).toBe(true);
+    const bad = cli(["customers", "signals", "vip", "--workspace", ws.id, "--type", "gossip"]);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toMatch(/--type/);
+  });
+
+  it("lists webhook deliveries and refuses to replay one that does not exist", async () => {
+    const ws = await ctx.workspace();
+    expect(json(cli(["webhooks", "deliveries", "--workspace", ws.id, "--json"])).deliveries).toEqual([]);
+    expect(cli(["webhooks", "deliveries", "--workspace", ws.id, "--status", "lost"]).err).toMatch(/--status/);
+    const replay = cli(["webhooks", "replay", "dlv_nope", "--workspace", ws.id]);
+    expect(replay.status).not.toBe(0);
+    expect(replay.err + replay.out).toMatch(/dlv_nope/);
+  });
+
   it("creates managers with the API's validation and lists them", async () => {
     const ws = await ctx.workspace();
     const made = json(cli(["managers", "create", "--workspace", ws.id, "--id", "kim", "--name", "Kim Minji", "--email", "kim@brand.test", "--locale", "ko", "--json"]));

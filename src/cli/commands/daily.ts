@@ -3,18 +3,19 @@
 import { z } from "zod";
 import { zodIssuesToFieldErrors } from "../../errors.ts";
 import { alertListQuerySchema, getAlert, listAlerts, transitionAlert } from "../../alerts/alerts.ts";
-import { getCustomerProfile } from "../../customers/customers.ts";
+import { getCustomerProfile, listCustomerSignals, signalTimelineQuerySchema } from "../../customers/customers.ts";
+import { deliveryListQuerySchema, listDeliveries, replayDelivery } from "../../webhooks/deliveries.ts";
 import { previewDigest, sendDigestNow } from "../../digests/digests.ts";
 import { createManager, listManagers, managerCreateSchema } from "../../managers/managers.ts";
 import { listTasks, taskListQuerySchema } from "../../tasks/tasks.ts";
 import { dryRunRule } from "../../rules-service/dry-run.ts";
-import { listRules } from "../../rules-service/rules.ts";
+import { getRule, listRules } from "../../rules-service/rules.ts";
 import { dryRunSchema } from "../../rules-service/schemas.ts";
 import type { Runtime } from "../../runtime.ts";
 import { apiBase, required, UsageError, withRuntime, workspaceOption, type Command, type Values } from "../command.ts";
 
 // API field → the option that carries it here.
-const optionOf: Record<string, string> = { managerId: "manager", customerId: "customer" };
+const optionOf: Record<string, string> = { managerId: "manager", customerId: "customer", endpointId: "endpoint", eventType: "event" };
 
 /** Parses with the API's schema; a wrong value is a usage error naming the option. */
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -171,6 +172,84 @@ export const dailyCommands: Command[] = [
           ].join("\n"),
           r,
         );
+      });
+    },
+  },
+  {
+    name: "rules show",
+    summary: "a rule's current definition and every version with who made it",
+    usage: "<rule id> --workspace <id>",
+    options: workspaceOption,
+    async run({ values, positionals, out }) {
+      const ruleId = positionals[0];
+      if (!ruleId) throw new UsageError("give the rule id: rules show <rule id> --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      await withRuntime(out, async (rt) => {
+        const rule = await getRule(rt, { workspaceId, ruleId });
+        out.print(
+          [
+            `${rule.id}  v${rule.currentVersion}  ${rule.mode}  ${rule.name}`,
+            JSON.stringify(rule.definition.conditions, null, 2),
+            ...rule.versions.map((v) => `  v${v.version}${v.current ? " (current)" : ""}  ${v.mode}  ${v.action ?? "—"} by ${v.createdBy} at ${v.createdAt}`),
+          ].join("\n"),
+          rule,
+        );
+      });
+    },
+  },
+  {
+    name: "customers signals",
+    summary: "a customer's signals, newest first",
+    usage: "<customer id> --workspace <id> [--type <signal type>] [--limit <n>] [--cursor <c>]",
+    options: { ...workspaceOption, type: { type: "string" }, limit: { type: "string" }, cursor: { type: "string" } },
+    async run({ values, positionals, out }) {
+      const customerId = positionals[0];
+      if (!customerId) throw new UsageError("give the customer id: customers signals <customer id> --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      const query = parse(signalTimelineQuerySchema, { type: str(values, "type"), limit: str(values, "limit"), cursor: str(values, "cursor") });
+      await withRuntime(out, async (rt) => {
+        const page = await listCustomerSignals(rt, { workspaceId, customerId, ...query });
+        out.print(
+          [
+            ...(page.signals.length ? page.signals.map((s) => `${s.occurredAt}  ${s.type.padEnd(22)} ${s.id}`) : ["No signals."]),
+            ...(page.nextCursor ? [`More: --cursor ${page.nextCursor}`] : []),
+          ].join("\n"),
+          page,
+        );
+      });
+    },
+  },
+  {
+    name: "webhooks deliveries",
+    summary: "outbound webhook deliveries, newest first, with their attempts",
+    usage: "--workspace <id> [--status pending|succeeded|failed] [--endpoint <id>] [--event <type>] [--limit <n>]",
+    options: { ...workspaceOption, status: { type: "string" }, endpoint: { type: "string" }, event: { type: "string" }, limit: { type: "string" } },
+    async run({ values, out }) {
+      const workspaceId = required(values, "workspace");
+      const query = parse(deliveryListQuerySchema, { status: str(values, "status"), endpointId: str(values, "endpoint"), eventType: str(values, "event"), limit: str(values, "limit") });
+      await withRuntime(out, async (rt) => {
+        const page = await listDeliveries(rt, { workspaceId, ...query });
+        out.print(
+          page.deliveries.length
+            ? page.deliveries.map((d) => `${d.id}  ${d.eventType.padEnd(28)} ${d.status.padEnd(9)} ${d.attempts} attempts  → ${d.endpointId}`).join("\n")
+            : "No deliveries.",
+          page,
+        );
+      });
+    },
+  },
+  {
+    name: "webhooks replay",
+    summary: "send a delivery again (a failed one, or a succeeded one the receiver lost)",
+    usage: "<delivery id> --workspace <id>",
+    options: workspaceOption,
+    async run({ values, positionals, out }) {
+      const deliveryId = positionals[0];
+      if (!deliveryId) throw new UsageError("give the delivery id: webhooks replay <delivery id> --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      await withRuntime(out, async (rt) => {
+        const d = await replayDelivery(rt, { workspaceId, deliveryId });
+        out.print(`Delivery ${d.id} is queued again (${d.status}).`, d);
       });
     },
   },
