@@ -152,6 +152,20 @@ describe("daily objects", { timeout: 120_000 }, () => {
     expect(bad.err).toMatch(/--type/);
   });
 
+  it("labels an alert, backtests its rule and switches the rule to shadow", async () => {
+    const ws = await ctx.workspace();
+    const alertId = await raiseAlert(ctx, ws, "vip");
+    expect(json(cli(["alerts", "label", alertId, "--label", "real_risk", "--workspace", ws.id, "--json"]))).toMatchObject({ label: "real_risk" });
+    const [alert] = await ctx.database.sql<{ label: string; rule_versions: string[] }[]>`select label, rule_versions from alerts where id = ${alertId}`;
+    expect(alert!.label).toBe("real_risk");
+    expect(cli(["alerts", "label", alertId, "--label", "maybe", "--workspace", ws.id]).err).toMatch(/--label/);
+    const ruleId = alert!.rule_versions[0]!.split("@")[0]!;
+    const backtest = json(cli(["rules", "backtest", ruleId, "--workspace", ws.id, "--as-of", "2026-11-20T12:00:00Z", "--json"]));
+    expect(backtest.dates).toHaveLength(1);
+    expect(json(cli(["rules", "mode", ruleId, "shadow", "--workspace", ws.id, "--json"])).rule.mode).toBe("shadow");
+    expect(cli(["rules", "mode", ruleId, "loud", "--workspace", ws.id]).status).toBe(2);
+  });
+
   it("lists webhook deliveries and refuses to replay one that does not exist", async () => {
     const ws = await ctx.workspace();
     expect(json(cli(["webhooks", "deliveries", "--workspace", ws.id, "--json"])).deliveries).toEqual([]);

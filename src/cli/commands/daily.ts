@@ -9,8 +9,10 @@ import { previewDigest, sendDigestNow } from "../../digests/digests.ts";
 import { createManager, listManagers, managerCreateSchema } from "../../managers/managers.ts";
 import { listTasks, taskListQuerySchema } from "../../tasks/tasks.ts";
 import { dryRunRule } from "../../rules-service/dry-run.ts";
-import { getRule, listRules } from "../../rules-service/rules.ts";
-import { dryRunSchema } from "../../rules-service/schemas.ts";
+import { getRule, listRules, patchRule } from "../../rules-service/rules.ts";
+import { alertLabelSchema, labelAlert } from "../../alerts/outcomes.ts";
+import { backtestStoredRule } from "../../rules-service/backtest.ts";
+import { dryRunSchema, rulePatchSchema, storedBacktestSchema } from "../../rules-service/schemas.ts";
 import type { Runtime } from "../../runtime.ts";
 import { apiBase, required, UsageError, withRuntime, workspaceOption, type Command, type Values } from "../command.ts";
 
@@ -172,6 +174,60 @@ export const dailyCommands: Command[] = [
           ].join("\n"),
           r,
         );
+      });
+    },
+  },
+  {
+    name: "alerts label",
+    summary: "say what the alert turned out to be: real_risk, false_alarm, saved or lost",
+    usage: "<alert id> --label real_risk|false_alarm|saved|lost --workspace <id> [--note <text>]",
+    options: { ...workspaceOption, label: { type: "string" }, note: { type: "string" } },
+    async run({ values, positionals, out }) {
+      const id = alertId(positionals, "alerts label <alert id> --label <label> --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      const input = parse(alertLabelSchema, { label: str(values, "label"), ...(str(values, "note") ? { note: str(values, "note") } : {}) });
+      await withRuntime(out, async (rt) => {
+        await labelAlert(rt, { workspaceId, alertId: id, actor: "cli", ...input });
+        out.print(`Alert ${id} is labelled ${input.label}.`, { alertId: id, ...input });
+      });
+    },
+  },
+  {
+    name: "rules mode",
+    summary: "switch a rule between live (alerts), shadow (scored, never alerts) and off",
+    usage: "<rule id> live|shadow|off --workspace <id>",
+    options: workspaceOption,
+    async run({ values, positionals, out }) {
+      const [ruleId, mode] = positionals;
+      if (!ruleId || !mode) throw new UsageError("give the rule id and the mode: rules mode <rule id> live|shadow|off --workspace <id>");
+      const workspaceId = required(values, "workspace");
+      const patch = parse(rulePatchSchema, { mode });
+      await withRuntime(out, async (rt) => {
+        const result = await patchRule(rt, { workspaceId, ruleId, actor: "cli", patch });
+        out.print(`${ruleId} is ${result.rule.mode} (v${result.rule.currentVersion}${result.changed ? ", a new version" : ", unchanged"}).`, result);
+      });
+    },
+  },
+  {
+    name: "rules backtest",
+    summary: "how a stored rule would have done at past dates, before it goes live",
+    usage: "<rule id> --workspace <id> (--as-of <date> | --from <date> --to <date> [--step-days <n>]) [--version <n>]",
+    options: { ...workspaceOption, "as-of": { type: "string" }, from: { type: "string" }, to: { type: "string" }, "step-days": { type: "string" }, version: { type: "string" } },
+    async run({ values, positionals, out }) {
+      const ruleId = positionals[0];
+      if (!ruleId) throw new UsageError("give the rule id: rules backtest <rule id> --workspace <id> --from <date> --to <date>");
+      const workspaceId = required(values, "workspace");
+      const num = (name: string) => (str(values, name) === undefined ? undefined : Number(str(values, name)));
+      const input = parse(storedBacktestSchema, {
+        asOf: str(values, "as-of"),
+        from: str(values, "from"),
+        to: str(values, "to"),
+        ...(num("step-days") !== undefined ? { stepDays: num("step-days") } : {}),
+        ...(num("version") !== undefined ? { version: num("version") } : {}),
+      });
+      await withRuntime(out, async (rt) => {
+        const r = await backtestStoredRule(rt, { workspaceId, ruleId, ...input });
+        out.print(JSON.stringify(r, null, 2), r);
       });
     },
   },
