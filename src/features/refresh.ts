@@ -20,12 +20,10 @@ export async function requestRefresh(sql: Sql, workspaceId: string, customerIds:
 }
 
 /**
- * Queues the workspace's refresh: signals within FEATURES_DEBOUNCE_MS join the job already
- * waiting (a debounce that extended the wait would starve under a steady stream). While a
- * shard's drain runs, requests queue exactly one drain to follow it (BullMQ's
- * keepLastIfActive), so under load the requests gather for as long as a drain takes and an
- * idle shard starts within the short window: the wait adapts to the load instead of always
- * being the longest one. The job itself also loops until no request is left.
+ * Queues the workspace's refresh, throttled: signals within the window join the job already
+ * waiting (a debounce that extended the wait would starve under a steady stream). The key
+ * expires just before the job runs, so requests made while it runs queue a fresh one; the
+ * job itself also loops until no request is left.
  */
 export async function enqueueRefresh(deps: Deps, workspaceId: string) {
   const delay = deps.config.FEATURES_DEBOUNCE_MS;
@@ -34,7 +32,7 @@ export async function enqueueRefresh(deps: Deps, workspaceId: string) {
     "refreshCustomers",
     Array.from({ length: deps.config.REFRESH_SHARDS }, (_, shard) => ({
       payload: { workspaceId, shard },
-      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, keepLastIfActive: true } },
+      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, ttl: Math.max(1, delay - 20) } },
     })),
   );
 }
