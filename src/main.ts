@@ -62,7 +62,15 @@ async function main() {
     // Stop accepting first; requests in flight finish (each connection closing after its
     // current response) before the workers and the database close.
     const http = gracefulHttp(server);
-    stops.unshift({ name: "http", stop: () => http.drain() });
+    // Half the shutdown time for requests in flight; the other half for workers and the database.
+    stops.unshift({
+      name: "http",
+      stop: () =>
+        http.drain({
+          graceMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
+          onStuck: (requests) => log.error("requests still unanswered at shutdown; their connections are cut", { requests }),
+        }),
+    });
     process.stdout.write(
       [
         "",

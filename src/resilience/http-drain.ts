@@ -11,11 +11,11 @@ type AnyServer = Server | Http2Server | Http2SecureServer;
 
 export function gracefulHttp(server: AnyServer) {
   const http = server as Server;
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = new Map<ServerResponse, { method: string; path: string; since: number }>();
   let draining = false;
-  http.on("request", (_req: IncomingMessage, res: ServerResponse) => {
+  http.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (draining) res.setHeader("connection", "close");
-    inFlight.add(res);
+    inFlight.set(res, { method: req.method ?? "?", path: (req.url ?? "").split("?")[0]!, since: Date.now() });
     res.once("close", () => {
       inFlight.delete(res);
       // A response that had started before the drain went out without `Connection: close`;
@@ -24,13 +24,25 @@ export function gracefulHttp(server: AnyServer) {
     });
   });
   return {
-    /** Stops accepting, ends every connection after its current response; resolves when all are closed. */
-    drain(): Promise<void> {
+    /**
+     * Stops accepting, ends every connection after its current response; resolves when all are
+     * closed. A request still unanswered after `graceMs` (one waiting on a database connection
+     * that died without telling, say) is named to `onStuck` and its connection cut, so the
+     * rest of the shutdown — workers, queues, the database — still runs in time.
+     */
+    drain(opts: { graceMs?: number; onStuck?: (requests: { method: string; path: string; ms: number }[]) => void } = {}): Promise<void> {
       draining = true;
-      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+      for (const res of inFlight.keys()) if (!res.headersSent) res.setHeader("connection", "close");
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
-      return closed;
+      if (opts.graceMs === undefined) return closed;
+      const cut = setTimeout(() => {
+        const now = Date.now();
+        opts.onStuck?.([...inFlight.values()].map((r) => ({ method: r.method, path: r.path, ms: now - r.since })));
+        http.closeAllConnections();
+      }, opts.graceMs);
+      cut.unref();
+      return closed.finally(() => clearTimeout(cut));
     },
   };
 }
