@@ -29,6 +29,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.allSettled([api?.stop(), scheduler?.stop(), worker?.stop()]);
+  // A request the earlier faults left hanging shows when the shared API stops (known, not yet
+  // explained; see README, Faults and recovery): say so in the suite's output.
+  const stuck = api?.out.text.split("\n").filter((l) => l.includes("requests still unanswered"));
+  if (stuck?.length) process.stdout.write(`NOTE the shared API process stopped with requests unanswered after the faults: ${stuck.join(" ")}\n`);
   await db?.drop();
   await redis?.stop();
 });
