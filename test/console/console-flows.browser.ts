@@ -47,7 +47,9 @@ describe("console", { timeout: 90_000 }, () => {
     const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
     await page.goto("/console/alerts");
     const row = page.getByRole("row").filter({ hasText: CASE_CUSTOMER });
-    await row.getByText("경쟁사 앱 3개 사용").waitFor();
+    // The row shows the top rule's reasons: since the pack judges each customer against their own
+    // usual level, that is the wallet moving to a rival ("…경쟁사 구매액 120,000원").
+    await row.getByText(/경쟁사 구매액 120,000원/).first().waitFor();
     await row.getByRole("link", { name: CASE_CUSTOMER }).click();
     await page.getByRole("heading", { name: /Alert/ }).waitFor();
     await page.getByRole("link", { name: CASE_CUSTOMER }).first().click();
