@@ -10,7 +10,7 @@ import { loadConfig } from "../src/config.ts";
 import type { Deps } from "../src/deps.ts";
 import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/log.ts";
-import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { defectionSignals, loadGoldDefectors } from "./defections.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { benchRedisUrl, freshDatabase, machineFacts, memoryReport, percentile } from "./support.ts";
 
@@ -31,13 +31,7 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
     const { workspace, apiKey } = await createWorkspace(database.db, { name: "latency" });
     const ws = workspace.id;
     // Gold histories for the defectors, loaded and scored before the clock starts.
-    await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'd-' || g, now() from generate_series(1, ${defectors}) g`;
-    await database.sql`
-      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, amount, data)
-      select ${ws}, 'h-' || g || '-' || k, 'd-' || g, 'crm_id', 'd-' || g, 'purchase', now() - ((20 + k * 30) || ' days')::interval, 80000,
-        jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 80000, 'currency', 'KRW')
-      from generate_series(1, ${defectors}) g, generate_series(0, 3) k`;
-    await rescoreWorkspace(deps, { workspaceId: ws });
+    await loadGoldDefectors(deps, ws, defectors);
     startWorkers(deps, jobs);
 
     const headers = { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json" };
@@ -56,10 +50,7 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
       let defector: string | null = null;
       if (t % defectEvery === 0 && sentAt.size < defectors) {
         defector = `d-${sentAt.size + 1}`;
-        for (const [i, app] of ["rival-beauty", "glowmall", "skinnow"].entries()) {
-          batch.push({ id: `u-${defector}-${i}`, customerId: defector, type: "competitor_app_usage", occurredAt: now, source: "panel", consentBasis: "consent", data: { competitor: app, app, sessions: 10 } });
-        }
-        batch.push({ id: `r-${defector}`, customerId: defector, type: "competitor_purchase", occurredAt: now, source: "panel", consentBasis: "consent", data: { competitor: "rival-beauty", amount: 120000, currency: "KRW" } });
+        batch.push(...defectionSignals(defector, now));
       }
       while (batch.length < perTick) {
         const c = `c-${(seq * 7919) % customers}`;

@@ -14,7 +14,7 @@ import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Deps } from "../src/deps.ts";
 import { createLogger } from "../src/log.ts";
-import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { defectionSignals, loadGoldDefectors } from "./defections.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { benchRedisUrl, freshDatabase, machineFacts, percentile, SERVICE_HEAP_MIB } from "./support.ts";
 
@@ -81,14 +81,8 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
     const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
     const { workspace, apiKey } = await createWorkspace(database.db, { name: "soak" });
     const ws = workspace.id;
-    // Gold histories for the defectors, scored before the clock starts (as in the latency bench).
-    await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'd-' || g, now() from generate_series(1, ${defectors}) g`;
-    await database.sql`
-      insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, amount, data)
-      select ${ws}, 'h-' || g || '-' || k, 'd-' || g, 'crm_id', 'd-' || g, 'purchase', now() - ((20 + k * 30) || ' days')::interval, 80000,
-        jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 80000, 'currency', 'KRW')
-      from generate_series(1, ${defectors}) g, generate_series(0, 3) k`;
-    await rescoreWorkspace(deps, { workspaceId: ws });
+    // Gold histories for the defectors, scored before the clock starts.
+    await loadGoldDefectors(deps, ws, defectors);
 
     procs.push(await startProcess("api", METRICS_BASE_PORT, env));
     procs.push(await startProcess("worker", METRICS_BASE_PORT + 1, env));
@@ -168,10 +162,7 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
       const iso = new Date(now).toISOString();
       if (now >= nextDefection && sentAt.size < defectors) {
         const d = `d-${sentAt.size + 1}`;
-        for (const [i, app] of ["rival-beauty", "glowmall", "skinnow"].entries()) {
-          batch.push({ id: `u-${d}-${i}`, customerId: d, type: "competitor_app_usage", occurredAt: iso, source: "panel", consentBasis: "consent", data: { competitor: app, app, sessions: 10 } });
-        }
-        batch.push({ id: `r-${d}`, customerId: d, type: "competitor_purchase", occurredAt: iso, source: "panel", consentBasis: "consent", data: { competitor: "rival-beauty", amount: 120000, currency: "KRW" } });
+        batch.push(...defectionSignals(d, iso));
         sentAt.set(d, now);
         nextDefection += defectEveryMs;
       }
