@@ -3,6 +3,7 @@
 // absent means kept), counted from the end of the evidence's period. A scheduled job deletes
 // what has aged out, daily; running it twice deletes nothing more.
 import type { Deps } from "../deps.ts";
+import { fanOutToWorkspaces } from "../scores/schedules.ts";
 import { deleteEvidence } from "./evidence-deletion.ts";
 import type { WorkspaceSettings } from "../../db/schema.ts";
 
@@ -27,14 +28,9 @@ export async function enforceEvidenceRetention(deps: Deps, input: { workspaceId:
   return { workspaceId: ws, signalsRemoved: removed, customersAffected: customers };
 }
 
-/** The daily fan-out: one job per workspace that sets a retention, with an id per day so a second firing queues nothing. */
-export async function enforceAllEvidenceRetention(deps: Deps) {
-  const rows = await deps.database.sql<{ id: string }[]>`
-    select id from workspaces where not scratch and settings ? 'evidenceRetentionDays' and settings -> 'evidenceRetentionDays' <> 'null'::jsonb order by id`;
-  const day = deps.clock().toISOString().slice(0, 10);
-  await deps.jobs.addBulk(
-    "enforceEvidenceRetention",
-    rows.map((w) => ({ payload: { workspaceId: w.id }, opts: { jobId: `enforceEvidenceRetention-${w.id}-${day}` } })),
-  );
-  return { workspaces: rows.length };
+/** The daily fan-out: one job per workspace that sets a retention (once a day, as every scheduled fan-out). */
+export function enforceAllEvidenceRetention(deps: Deps) {
+  return fanOutToWorkspaces(deps, "enforceEvidenceRetention", {
+    only: deps.database.sql`jsonb_typeof(settings -> 'evidenceRetentionDays') = 'object'`,
+  });
 }

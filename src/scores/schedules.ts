@@ -1,9 +1,16 @@
 // Scheduled fan-out: one job per workspace, with an id per workspace and day so a
 // scheduler that fires twice (or two scheduler processes) queue the work once.
+import type { PendingQuery, Row } from "postgres";
 import type { Deps } from "../deps.ts";
 
-export async function fanOutToWorkspaces(deps: Deps, job: "rescoreWorkspace" | "reevaluateTiers") {
-  const rows = await deps.database.sql<{ id: string }[]>`select id from workspaces where not scratch order by id`;
+/** `only`: a condition on `workspaces` for fan-outs that concern some workspaces alone. */
+export async function fanOutToWorkspaces(
+  deps: Deps,
+  job: "rescoreWorkspace" | "reevaluateTiers" | "enforceEvidenceRetention",
+  opts: { only?: PendingQuery<Row[]> } = {},
+) {
+  const { sql } = deps.database;
+  const rows = await sql<{ id: string }[]>`select id from workspaces where not scratch and ${opts.only ?? sql`true`} order by id`;
   const now = deps.clock();
   const day = now.toISOString().slice(0, 10);
   // The re-score evaluates the moment of the fan-out, whenever its job runs (or reruns).
