@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../console-sessions/sessions.ts";
-import { parseLsn } from "../infra/read-replica.ts";
+import { latestLsn, parseLsn } from "../infra/read-replica.ts";
 import type { AppEnv } from "./env.ts";
 
 const MIN_LSN_HEADER = "rivalwatch-min-lsn";
@@ -16,9 +16,7 @@ export const readsFromReplica: MiddlewareHandler<AppEnv> = async (c, next) => {
   const deps = c.get("deps");
   c.set("readOnly", true);
   if (deps.reads) {
-    const minLsn = [c.req.header(MIN_LSN_HEADER), getCookie(c, LSN_COOKIE)]
-      .map((v) => (v ? parseLsn(v) : null))
-      .reduce<bigint | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
+    const minLsn = latestLsn(...[c.req.header(MIN_LSN_HEADER), getCookie(c, LSN_COOKIE)].map((v) => (v ? parseLsn(v) : null)));
     const database = await deps.reads.readerFor({ caller: c.get("principal").keyId, minLsn });
     if (database !== deps.database) c.set("deps", { ...deps, database });
   }

@@ -13,6 +13,11 @@ export function parseLsn(lsn: string): bigint | null {
   return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : null;
 }
 
+/** The furthest of some WAL positions (null: none known). */
+export function latestLsn(...lsns: (bigint | null | undefined)[]): bigint | null {
+  return lsns.reduce<bigint | null>((a, b) => (b == null ? a : a === null || b > a ? b : a), null);
+}
+
 /** How long a caller's last write is remembered here: longer than any lag worth reading through. */
 const REMEMBER_MS = 5 * 60_000;
 /** The replica's replay position is read at most this often per process. */
@@ -32,10 +37,7 @@ export class ReadRouter {
   /** Where a read for this caller goes: the replica when it has replayed `minLsn` (and answers), else the primary. */
   async readerFor(input: { caller?: string; minLsn?: bigint | null }): Promise<Database> {
     const remembered = input.caller ? this.lastWrite.get(input.caller) : undefined;
-    const mustSee = [remembered && Date.now() - remembered.at < REMEMBER_MS ? remembered.lsn : null, input.minLsn ?? null].reduce<bigint | null>(
-      (a, b) => (b === null ? a : a === null || b > a ? b : a),
-      null,
-    );
+    const mustSee = latestLsn(remembered && Date.now() - remembered.at < REMEMBER_MS ? remembered.lsn : null, input.minLsn);
     const replayed = await this.replayPosition();
     if (replayed === null) return this.primary; // unreachable, or not a replica
     if (mustSee !== null && replayed < mustSee) return this.primary;
