@@ -18,7 +18,7 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
   return [
     jobs.startWorker(
       "features",
-      { refreshCustomers: (p) => refreshRequestedCustomers(deps, p) },
+      { refreshCustomers: (p) => refreshRequestedCustomers(deps, { ...p, wait: false }) },
       deps.config.WORKER_CONCURRENCY,
     ),
     jobs.startWorker(

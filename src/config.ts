@@ -42,8 +42,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Largest request body accepted, in bytes (a batch of 1,000 signals fits in 1 MiB). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
-  /** How long a burst of signals for one customer is gathered before features are refreshed. */
-  FEATURES_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Ingest queues a workspace's refresh at most once per this window (per process); see queueRefresh. */
+  REFRESH_THROTTLE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /** Shards a workspace's refresh work is split into; shards drain in parallel. */
   REFRESH_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
   /** Statements the daily re-score runs side by side over parts of a workspace (PostgreSQL cores it may use). */

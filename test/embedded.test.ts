@@ -15,7 +15,7 @@ let rt: Runtime;
 const steps: string[] = [];
 
 beforeAll(async () => {
-  const config = loadConfig({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: "54331", FEATURES_DEBOUNCE_MS: "50" });
+  const config = loadConfig({ EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: "54331", REFRESH_THROTTLE_MS: "50" });
   rt = await createRuntime(config, {
     log: createLogger("silent"),
     step: (label, fn) => {

@@ -20,21 +20,15 @@ export async function requestRefresh(sql: Sql, workspaceId: string, customerIds:
 }
 
 /**
- * Queues the workspace's refresh, throttled: signals within the window join the job already
- * waiting (a debounce that extended the wait would starve under a steady stream). The key
- * expires just before the job runs, so requests made while it runs queue a fresh one; the
- * job itself also loops until no request is left.
+ * Queues the workspace's refresh at once, one job per shard of its customers (shards drain
+ * side by side). No delay and no de-duplication: a job that finds its shard's drain already
+ * running leaves at once (that drain loops until no request is left), so an idle workspace's
+ * signal is refreshed straight away and a busy one's requests are gathered by the drain
+ * that is running. Ingest throttles how often it calls this (REFRESH_THROTTLE_MS).
  */
-export async function enqueueRefresh(deps: Deps, workspaceId: string) {
-  const delay = deps.config.FEATURES_DEBOUNCE_MS;
-  // One job per shard of the workspace's customers, so shards drain side by side.
-  await deps.jobs.addBulk(
-    "refreshCustomers",
-    Array.from({ length: deps.config.REFRESH_SHARDS }, (_, shard) => ({
-      payload: { workspaceId, shard },
-      opts: { delay, deduplication: { id: `refresh-${workspaceId}-${shard}`, ttl: Math.max(1, delay - 20) } },
-    })),
-  );
+export async function enqueueRefresh(deps: Deps, workspaceId: string, shards?: readonly number[]) {
+  const all = shards ?? [...Array(deps.config.REFRESH_SHARDS).keys()];
+  await deps.jobs.addBulk("refreshCustomers", all.map((shard) => ({ payload: { workspaceId, shard } })));
 }
 
 /** Recomputes the customers' features as of `asOf` (now by default); returns those written. */
@@ -48,15 +42,18 @@ export async function refreshFeatures(deps: Deps, input: { workspaceId: string; 
  * request first, runs `refresh` on it, removes exactly the requests it read, repeats. A
  * request appended meanwhile stays for the next page: the rows read were committed, so
  * their signals are in what `refresh` saw; later ones may not be. One drain per shard at
- * a time (advisory lock); a second job waits and then finds what is left.
+ * a time (advisory lock). With `wait` (the demo, tests) a second drain waits for the lock and
+ * then finds what is left; without it (the queued job) it leaves at once, and the running
+ * drain, after releasing the lock, queues the shard again if a request arrived after its
+ * last page: a job that left while it ran may have been that request's only job.
  * It also records the customers' newest signal seen (customers.last_signal_at), which
  * ingest leaves alone.
  */
 export async function drainRefreshRequests(
   deps: Deps,
-  input: { workspaceId: string; shard: number; pageSize?: number },
+  input: { workspaceId: string; shard: number; pageSize?: number; wait?: boolean },
   refresh: (customerIds: string[]) => Promise<unknown>,
-) {
+): Promise<{ customers: number; busy?: true }> {
   const shards = deps.config.REFRESH_SHARDS;
   if (input.shard >= shards) return { customers: 0 }; // queued before REFRESH_SHARDS was lowered
   const { sql } = deps.database;
@@ -70,8 +67,13 @@ export async function drainRefreshRequests(
   // others for its pages. Unbounded, enough drains at once (QUEUE_SHARDS × WORKER_CONCURRENCY
   // jobs) held every connection and waited forever for one more; so at most half the pool
   // holds locks, and pages always find a connection.
-  await drainSlots(sql).run(() => sql.begin(async (lock) => {
-    await lock`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey}))`;
+  const locked = await drainSlots(sql).run(() => sql.begin(async (lock) => {
+    if (input.wait === false) {
+      const [got] = await lock<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey})) as ok`;
+      if (!got?.ok) return false;
+    } else {
+      await lock`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey}))`;
+    }
     for (;;) {
       const pageSize = input.pageSize ?? 2_000;
       // A customer requested by several flushes is refreshed once for all of them.
@@ -97,8 +99,23 @@ export async function drainRefreshRequests(
           and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
       customers += ids.length;
     }
+    return true;
   }));
+  if (!locked) return { customers, busy: true };
+  // A request committed while this drain read its last (empty) page belongs to a job that
+  // may have left, seeing the lock held.
+  await requeueIfWaiting(deps, input.workspaceId, input.shard);
   return { customers };
+}
+
+/** Queues the shard's refresh again if a request is waiting in it; returns whether one was. */
+export async function requeueIfWaiting(deps: Deps, workspaceId: string, shard: number) {
+  const [left] = await deps.database.sql<{ n: number }[]>`
+    select count(*)::int as n from (select 1 from refresh_requests
+      where workspace_id = ${workspaceId} and (hashtext(customer_id) & 2147483647) % ${deps.config.REFRESH_SHARDS}::int = ${shard}::int limit 1) r`;
+  if (!left?.n) return false;
+  await enqueueRefresh(deps, workspaceId, [shard]).catch((err: unknown) => deps.log.warn("refresh not queued again; the sweep will pick it up", { err }));
+  return true;
 }
 
 const slotsByPool = new WeakMap<postgres.Sql, Semaphore>();

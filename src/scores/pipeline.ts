@@ -26,12 +26,16 @@ export async function refreshCustomers(deps: Deps, input: { workspaceId: string;
   return scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
 }
 
-/** The job: drain a shard of the workspace's refresh requests (every shard when none is given). */
-export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId: string; shard?: number }) {
+/**
+ * Drains a shard of the workspace's refresh requests (every shard when none is given). The
+ * queued job passes `wait: false`: when the shard's drain is already running it leaves it
+ * the work (see drainRefreshRequests).
+ */
+export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId: string; shard?: number; wait?: boolean }) {
   const shards = input.shard === undefined ? [...Array(deps.config.REFRESH_SHARDS).keys()] : [input.shard];
   let customers = 0;
   for (const shard of shards) {
-    const drained = await drainRefreshRequests(deps, { workspaceId: input.workspaceId, shard }, (customerIds) =>
+    const drained = await drainRefreshRequests(deps, { workspaceId: input.workspaceId, shard, wait: input.wait }, (customerIds) =>
       refreshCustomers(deps, { workspaceId: input.workspaceId, customerIds }),
     );
     customers += drained.customers;

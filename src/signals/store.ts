@@ -51,8 +51,9 @@ type WorkspaceCache = {
   customerOf: Map<string, string>;
   /** `competitor\0app\0category` → until when it counts as registered. */
   competitors: Map<string, number>;
-  /** When a refresh job was last queued; the queue drops repeats within its throttle window anyway. */
+  /** When a refresh was last queued, and the one queued at the end of the throttle window, if any. */
   refreshQueuedAt: number;
+  refreshTrailing?: NodeJS.Timeout;
 };
 
 type Writer = { queue: Pending[]; flushing: number; workspaces: Map<string, WorkspaceCache> };
@@ -106,15 +107,29 @@ async function flush(w: Writer, workspaceId: string, pendings: Pending[]) {
   const stored = await retryConflicts(() => storeWorkspace(w, workspaceId, pendings));
   for (const p of pendings) p.resolve(stored.get(p)!);
   if (![...stored.values()].some((items) => items.some((i) => i.accepted))) return;
-  const cache = cacheOf(w, workspaceId);
-  const throttle = Math.max(1, deps.config.FEATURES_DEBOUNCE_MS - 20) / 2;
-  if (Date.now() - cache.refreshQueuedAt < throttle) return;
-  try {
-    await enqueueRefresh(deps, workspaceId);
+  await queueRefresh(deps, workspaceId, cacheOf(w, workspaceId));
+}
+
+/**
+ * Queues the workspace's refresh, throttled per process: the first flush after a quiet spell
+ * queues it at once (an idle workspace's signal is refreshed straight away); flushes within
+ * REFRESH_THROTTLE_MS of it share one more, queued when the window ends, so no signal's
+ * refresh waits longer than the window for its job. Lost only if the process dies first: the
+ * requests are rows, and the sweep finds them.
+ */
+async function queueRefresh(deps: Deps, workspaceId: string, cache: WorkspaceCache) {
+  const enqueue = () => {
     cache.refreshQueuedAt = Date.now();
-  } catch (err) {
-    deps.log.warn("refresh not queued; the sweep will pick it up", { err });
-  }
+    return enqueueRefresh(deps, workspaceId).catch((err: unknown) => deps.log.warn("refresh not queued; the sweep will pick it up", { err }));
+  };
+  const wait = cache.refreshQueuedAt + deps.config.REFRESH_THROTTLE_MS - Date.now();
+  if (wait <= 0) return void (await enqueue());
+  if (cache.refreshTrailing) return;
+  cache.refreshTrailing = setTimeout(() => {
+    cache.refreshTrailing = undefined;
+    void enqueue();
+  }, wait);
+  cache.refreshTrailing.unref();
 }
 
 /** The workspace's cache, moved to the back of the eviction order (the map's order is use). */

@@ -105,7 +105,7 @@ export async function startService(roles: string, env: Record<string, string>) {
       PORT: "0",
       ROLES: roles,
       LOG_LEVEL: "info",
-      FEATURES_DEBOUNCE_MS: "50",
+      REFRESH_THROTTLE_MS: "50",
       NODE_ENV: "production",
       ...env,
     },

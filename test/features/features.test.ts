@@ -139,17 +139,7 @@ describe("features", () => {
     expect(row!.as_of.toISOString()).toBe("2026-11-20T12:00:00.000Z");
   });
 
-  it("refreshes features in a queued job after signals are stored", async () => {
-    const ws = await ctx.workspace();
-    ctx.startWorkers();
-    await push(ws, [signal.purchase("queued", daysAgo(1), { data: { amount: 77_000 } })]);
-    const f = await eventually(async () => {
-      const body = await readJson(await ctx.request("/v1/customers/queued", { key: ws.keys.manager }));
-      return body.features && !body.featuresStale ? body.features : undefined;
-    });
-    expect(f.spend30d).toBe(77_000);
-  });
-
+  // Before any test starts the workers: a queued job would drain the request first.
   it("keeps a request added while its page was refreshed, even with an older requested_at", async () => {
     const ws = await ctx.workspace();
     await push(ws, [signal.purchase("renewed", daysAgo(1))]);
@@ -174,6 +164,17 @@ describe("features", () => {
     const body = await readJson(await ctx.request("/v1/customers/renewed", { key: ws.keys.manager }));
     expect(body.featuresStale).toBe(false);
     expect(body.lastSignalAt).toBe(row!.watermark.toISOString());
+  });
+
+  it("refreshes features in a queued job after signals are stored", async () => {
+    const ws = await ctx.workspace();
+    ctx.startWorkers();
+    await push(ws, [signal.purchase("queued", daysAgo(1), { data: { amount: 77_000 } })]);
+    const f = await eventually(async () => {
+      const body = await readJson(await ctx.request("/v1/customers/queued", { key: ws.keys.manager }));
+      return body.features && !body.featuresStale ? body.features : undefined;
+    });
+    expect(f.spend30d).toBe(77_000);
   });
 
   it("finds customers whose features are older than their signals and queues them again", async () => {

@@ -38,7 +38,7 @@ function start(role: "api" | "worker" | "scheduler"): Proc {
       PORT: "0",
       LOG_LEVEL: "info",
       WORKER_CONCURRENCY: "4",
-      FEATURES_DEBOUNCE_MS: "100",
+      REFRESH_THROTTLE_MS: "100",
       OUTBOX_DRAIN_EVERY_MS: "500",
       // Every 5 s instead of daily, so the test sees several periods.
       RESCORE_SCHEDULE: "*/5 * * * * *",

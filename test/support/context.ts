@@ -48,7 +48,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
   const url = withDatabase(base, dbName);
 
   const database: Database = connectDatabase(url, { max: 10 });
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", FEATURES_DEBOUNCE_MS: "50", WORKER_CONCURRENCY: "4" });
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", REFRESH_THROTTLE_MS: "50", WORKER_CONCURRENCY: "4" });
   const jobs = new JobQueues({
     backend: opts.queues?.backend ?? (redisUrl ? { kind: "redis", url: redisUrl } : { kind: "postgres", url, schema: "bullmq" }),
     prefix: opts.queues?.prefix ?? `{rwtest-${suffix}}`,
