@@ -18,6 +18,7 @@ import { ts } from "./columns.ts";
 
 import type { ScoringSettings } from "../src/scores/settings.ts";
 import type { TierSettings } from "../src/tiers/settings.ts";
+import type { ModelChoice, PurchaseModelKind } from "../src/model/purchase-model.ts";
 
 const createdAt = ts("created_at").notNull().defaultNow();
 
@@ -355,11 +356,15 @@ export const modelFits = pgTable(
     customers: integer("customers").notNull(),
     customersWithRepeat: integer("customers_with_repeat").notNull(),
     customersScored: integer("customers_scored").notNull().default(0),
-    // BG/NBD (Fader, Hardie & Lee 2005), time in weeks.
+    /** The purchase model the fit chose by holdout log-likelihood (src/model/purchase-model.ts). */
+    purchaseModel: text("purchase_model").$type<PurchaseModelKind>().notNull().default("bgnbd"),
+    // BG/NBD (Fader, Hardie & Lee 2005) or Pareto/NBD (r, alpha, s, beta), time in weeks.
     r: doublePrecision("r"),
     alpha: doublePrecision("alpha"),
     a: doublePrecision("a"),
     b: doublePrecision("b"),
+    s: doublePrecision("s"),
+    beta: doublePrecision("beta"),
     logLikelihood: doublePrecision("log_likelihood"),
     iterations: integer("iterations"),
     converged: boolean("converged"),
@@ -368,7 +373,9 @@ export const modelFits = pgTable(
     q: doublePrecision("q"),
     gamma: doublePrecision("gamma"),
     gammaGammaLogLikelihood: doublePrecision("gamma_gamma_log_likelihood"),
-    /** Optimiser time of both fits. */
+    /** Both candidates' holdout log-likelihoods, the reason, and the churn recalibration; null before 0023. */
+    modelChoice: jsonb("model_choice").$type<ModelChoice>(),
+    /** Optimiser time of every fit (the choice's included). */
     fitMs: doublePrecision("fit_ms"),
     /** The whole run: summary query, fits, scoring and writing the scores. */
     runMs: doublePrecision("run_ms"),

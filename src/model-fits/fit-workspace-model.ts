@@ -1,7 +1,8 @@
 // Fitting a workspace's model on its live purchases and scoring every customer with it.
 //
 // One run is one transaction under a per-workspace advisory lock: the purchase summary
-// (one query), the BG/NBD and Gamma-Gamma fits, the fit row and every customer's scores
+// (one query, and one as of the model choice's split), the choice between BG/NBD and
+// Pareto/NBD, the chosen model's and Gamma-Gamma's fits, the fit row and every customer's scores
 // (one insert per page). Readers see the old scores or the new ones, never a mix, and two
 // runs for one workspace queue behind each other instead of racing.
 //
@@ -23,11 +24,21 @@ import {
   type ModelFitRow,
   type PurchaseSummary,
 } from "../../db/queries/model.ts";
-import type { ModelFit, ModelFitStatus } from "../../db/schema.ts";
+import type { ModelFit, ModelFitStatus, ModelSettings } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
 import { inParallel } from "../parallel.ts";
-import { fitBgNbd, fitGammaGammaScaled, type BgNbdFit, type GammaGammaFit } from "../model/index.ts";
+import {
+  choosePurchaseModel,
+  defaultModelChoice,
+  fitGammaGammaScaled,
+  fitPurchaseModel,
+  holdoutDaysFor,
+  PURCHASE_MODEL_NAMES,
+  type GammaGammaFit,
+  type ModelChoice,
+  type PurchaseModelFit,
+} from "../model/index.ts";
 import { modelSettingsOf, sameModelSettings } from "../workspaces/settings.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { applyRiskModel } from "./risk/apply-risk-model.ts";
@@ -60,7 +71,7 @@ async function lockWorkspaceModel(tx: postgres.TransactionSql, workspaceId: stri
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function fitWorkspaceModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
-  const purchase = await fitPurchaseModel(deps, input);
+  const purchase = await fitWorkspacePurchaseModel(deps, input);
   if (purchase.reused || purchase.status !== "fitted") return purchase;
   return { ...purchase, riskModel: await fitRiskModelAfter(deps, input.workspaceId) };
 }
@@ -76,7 +87,7 @@ async function fitRiskModelAfter(deps: Deps, workspaceId: string): Promise<RiskF
   }
 }
 
-async function fitPurchaseModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
+async function fitWorkspacePurchaseModel(deps: Deps, input: { workspaceId: string }): Promise<ModelFitOutcome> {
   const { workspaceId } = input;
   const { settings: workspaceSettings } = await getWorkspace(deps.database.db, workspaceId);
   const settings = modelSettingsOf(workspaceSettings);
@@ -110,6 +121,10 @@ async function fitPurchaseModel(deps: Deps, input: { workspaceId: string }): Pro
       alpha: null,
       a: null,
       b: null,
+      s: null,
+      beta: null,
+      purchaseModel: "bgnbd",
+      modelChoice: null,
       logLikelihood: null,
       iterations: null,
       converged: null,
@@ -137,30 +152,37 @@ async function fitPurchaseModel(deps: Deps, input: { workspaceId: string }): Pro
       });
     }
 
-    let bg: BgNbdFit;
+    const choice = await chooseModel(tx, { workspaceId, asOf, summary, settings }).catch((err: unknown) => {
+      deps.log.warn("model choice failed", { workspaceId, err: errorText(err) });
+      return defaultModelChoice(`BG/NBD kept: comparing the models failed (${errorText(err)}).`);
+    });
+    const name = PURCHASE_MODEL_NAMES[choice.chosen];
+    let fit: PurchaseModelFit;
     try {
-      bg = fitBgNbd({ x: summary.x, tx: summary.tx, T: summary.T }, { penalizer: settings.penalizer });
+      fit = fitPurchaseModel(choice.chosen, { x: summary.x, tx: summary.tx, T: summary.T }, { penalizer: settings.penalizer });
     } catch (err) {
       deps.log.warn("model fit failed", { workspaceId, err: errorText(err) });
-      return store({ status: "failed", error: errorText(err), message: "The BG/NBD fit failed; scores keep the previous fit, if any." });
+      return store({ status: "failed", error: errorText(err), modelChoice: choice, message: `The ${name} fit failed; scores keep the previous fit, if any.` });
     }
     const spend = fitSpend(summary, settings.penalizer);
     const notes = [
-      bg.converged ? null : `The BG/NBD optimiser stopped after ${bg.iterations} iterations without converging; the parameters are the best it found.`,
+      fit.converged ? null : `The ${name} optimiser stopped after ${fit.iterations} iterations without converging; the parameters are the best it found.`,
       spend.note,
     ].filter((n): n is string => n !== null);
     const values: Partial<ModelFitRow> = {
       status: "fitted",
       message: notes.length > 0 ? notes.join(" ") : null,
-      ...bg.params,
-      logLikelihood: bg.logLikelihood,
-      iterations: bg.iterations,
-      converged: bg.converged,
+      purchaseModel: choice.chosen,
+      ...fit.model.params,
+      modelChoice: choice,
+      logLikelihood: fit.logLikelihood,
+      iterations: fit.iterations,
+      converged: fit.converged,
       p: spend.fit?.params.p ?? null,
       q: spend.fit?.params.q ?? null,
       gamma: spend.fit?.params.gamma ?? null,
       gammaGammaLogLikelihood: spend.fit?.logLikelihood ?? null,
-      fitMs: bg.fitMs + (spend.fit?.fitMs ?? 0),
+      fitMs: choice.fitMs + fit.fitMs + (spend.fit?.fitMs ?? 0),
       customersScored: summary.size,
     };
     const scoredAt = asOf;
@@ -168,6 +190,36 @@ async function fitPurchaseModel(deps: Deps, input: { workspaceId: string }): Pro
     await writeScores(tx, { workspaceId, fitId: row.id, scoredAt, summary, scores: scoreSummary(settings, params, summary) });
     await deleteScoresBefore(tx, { workspaceId, scoredAt });
     return store(values);
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * BG/NBD or Pareto/NBD by holdout log-likelihood (src/model/purchase-model.ts): the purchases
+ * up to `horizonDays` before now (at most half the history) train both, the days since judge
+ * them. The split's summary is a second read of the purchases, as of the split.
+ */
+async function chooseModel(
+  tx: postgres.TransactionSql,
+  input: { workspaceId: string; asOf: Date; summary: PurchaseSummary; settings: ModelSettings },
+): Promise<ModelChoice> {
+  const { summary, settings } = input;
+  let maxT = 0;
+  for (let i = 0; i < summary.size; i++) maxT = Math.max(maxT, summary.T[i]!);
+  const holdoutDays = holdoutDaysFor(settings.horizonDays, Math.round(maxT * 7));
+  const split = new Date(input.asOf.getTime() - holdoutDays * DAY_MS);
+  const atSplit = await selectPurchaseSummary(tx, { workspaceId: input.workspaceId, asOf: split });
+  const index = new Map(summary.ids.map((id, i) => [id, i]));
+  const rows = atSplit.ids.map((id) => index.get(id)!);
+  return choosePurchaseModel({
+    atSplit: { x: atSplit.x, tx: atSplit.tx, T: atSplit.T },
+    atEnd: { x: rows.map((i) => summary.x[i]!), tx: rows.map((i) => summary.tx[i]!), T: rows.map((i) => summary.T[i]!) },
+    splitDay: split.toISOString().slice(0, 10),
+    holdoutDays,
+    penalizer: settings.penalizer,
+    minCustomers: settings.minCustomers,
+    minRepeatCustomers: settings.minRepeatCustomers,
   });
 }
 

@@ -17,10 +17,16 @@ export function modelFitView(fit: ModelFit) {
     fittedAt: fit.fittedAt.toISOString(),
     asOf: fit.asOf.toISOString(),
     data: { customers: fit.customers, customersWithRepeat: fit.customersWithRepeat, customersScored: fit.customersScored },
+    purchaseModel: fit.purchaseModel,
     bgnbd:
-      fit.r === null || fit.alpha === null || fit.a === null || fit.b === null
+      fit.purchaseModel !== "bgnbd" || fit.r === null || fit.alpha === null || fit.a === null || fit.b === null
         ? null
         : { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, logLikelihood: fit.logLikelihood, iterations: fit.iterations, converged: fit.converged },
+    paretoNbd:
+      fit.purchaseModel !== "pareto_nbd" || fit.r === null || fit.alpha === null || fit.s === null || fit.beta === null
+        ? null
+        : { r: fit.r, alpha: fit.alpha, s: fit.s, beta: fit.beta, logLikelihood: fit.logLikelihood, iterations: fit.iterations, converged: fit.converged },
+    choice: fit.modelChoice,
     gammaGamma:
       fit.p === null || fit.q === null || fit.gamma === null
         ? null

@@ -3,21 +3,21 @@
  *
  * CLV follows `lifetimes`' customer_lifetime_value: over months m = 1..H,
  *   CLV = Σ_m E[order value] · (E[Y(m·w)] − E[Y((m−1)·w)]) / (1 + d)^m,
- * with E[Y(t)] the BG/NBD conditional expectation (FHL 2005 eq. 10), E[order value] the
+ * with E[Y(t)] the BG/NBD (FHL 2005 eq. 10) or Pareto/NBD conditional expectation, E[order value] the
  * Gamma-Gamma conditional mean, w weeks per month (4.345, `lifetimes`' factor) and d the monthly
  * discount rate. Value at risk = CLV × P(no purchase over the churn horizon).
  */
 import { aggregateRfm } from "./aggregate.ts";
 import { pAlive, probabilityNoPurchase, type BgNbdParams } from "./bgnbd.ts";
 import { expectedOrderValue, type GammaGammaParams } from "./gamma-gamma.ts";
+import { paretoNbdPAlive, paretoNbdProbabilityNoPurchase, type ParetoNbdParams } from "./pareto-nbd.ts";
+import type { PurchaseModel } from "./purchase-model.ts";
 import { bgnbdOneMinusGOverBMulti } from "./special.ts";
 
 export const WEEKS_PER_MONTH = 4.345;
 
-export interface ModelParams {
-  bgnbd: BgNbdParams;
-  gammaGamma: GammaGammaParams;
-}
+/** The purchase part as BG/NBD parameters or as either model (src/model/purchase-model.ts). */
+export type ModelParams = { gammaGamma: GammaGammaParams } & ({ bgnbd: BgNbdParams } | { purchase: PurchaseModel });
 
 export interface ScoreOptions {
   /** Horizon of expectedPurchases and churnProbability, in weeks (default 13, a quarter). */
@@ -59,7 +59,66 @@ export interface ScoreOutput {
  * The BG/NBD part of scoring for one (x, t_x, T): P(alive), E[Y(horizon)], churn probability, and
  * the discounted expected purchases Σ_m ΔE_m/(1+d)^m that CLV multiplies by the order value.
  */
-class TripleScorer {
+interface Scorer {
+  /** res = [P(alive), E[Y(horizon)], churn probability, discounted expected purchases]. */
+  score(x: number, tx: number, T: number, res: Float64Array): void;
+}
+
+/** Month-end times in weeks and their discount factors. */
+function monthTable(count: number, rate: number, weeksPerMonth: number): { times: Float64Array; discount: Float64Array } {
+  const times = new Float64Array(count);
+  const discount = new Float64Array(count);
+  for (let m = 1; m <= count; m++) {
+    times[m - 1] = m * weeksPerMonth;
+    discount[m - 1] = Math.pow(1 + rate, -m);
+  }
+  return { times, discount };
+}
+
+/**
+ * The Pareto/NBD part: E[Y(t)] = (r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}] · P(alive)
+ * (see paretoNbdConditionalExpectedPurchases), P(alive) once per triple.
+ */
+class ParetoTripleScorer implements Scorer {
+  private readonly times: Float64Array;
+  private readonly discount: Float64Array;
+  constructor(
+    private readonly p: ParetoNbdParams,
+    private readonly horizon: number,
+    count: number,
+    rate: number,
+    weeksPerMonth: number,
+  ) {
+    ({ times: this.times, discount: this.discount } = monthTable(count, rate, weeksPerMonth));
+  }
+
+  private expected(scale: number, T: number, t: number): number {
+    if (t <= 0) return 0;
+    const { s, beta } = this.p;
+    const ratio = Math.log((beta + T) / (beta + T + t));
+    const part = Math.abs(s - 1) < 1e-10 ? -ratio : -Math.expm1((s - 1) * ratio) / (s - 1);
+    return scale * part;
+  }
+
+  score(x: number, tx: number, T: number, res: Float64Array): void {
+    const { p, times, discount } = this;
+    const alive = paretoNbdPAlive(p, x, tx, T);
+    const scale = (((p.r + x) * (p.beta + T)) / (p.alpha + T)) * alive;
+    let prev = 0;
+    let disc = 0;
+    for (let m = 0; m < times.length; m++) {
+      const e = this.expected(scale, T, times[m]!);
+      disc += (e - prev) * discount[m]!;
+      prev = e;
+    }
+    res[0] = alive;
+    res[1] = this.expected(scale, T, this.horizon);
+    res[2] = paretoNbdProbabilityNoPurchase(p, this.horizon, x, tx, T);
+    res[3] = disc;
+  }
+}
+
+class TripleScorer implements Scorer {
   private readonly zs: Float64Array;
   private readonly out: Float64Array;
   private readonly times: Float64Array;
@@ -72,12 +131,10 @@ class TripleScorer {
     weeksPerMonth: number,
   ) {
     // Slots 0..months−1: end of each month; slot `months`: the churn horizon.
+    const ends = monthTable(months, rate, weeksPerMonth);
     this.times = new Float64Array(months + 1);
-    this.discount = new Float64Array(months);
-    for (let m = 1; m <= months; m++) {
-      this.times[m - 1] = m * weeksPerMonth;
-      this.discount[m - 1] = Math.pow(1 + rate, -m);
-    }
+    this.times.set(ends.times);
+    this.discount = ends.discount;
     this.times[months] = horizon;
     this.zs = new Float64Array(months + 1);
     this.out = new Float64Array(months + 1);
@@ -108,6 +165,13 @@ class TripleScorer {
   }
 }
 
+function scorerFor(params: ModelParams, horizon: number, count: number, rate: number, weeksPerMonth: number): Scorer {
+  const m: PurchaseModel = "bgnbd" in params ? { kind: "bgnbd", params: params.bgnbd } : params.purchase;
+  return m.kind === "bgnbd"
+    ? new TripleScorer(m.params, horizon, count, rate, weeksPerMonth)
+    : new ParetoTripleScorer(m.params, horizon, count, rate, weeksPerMonth);
+}
+
 /** Scores every customer; columnar in, columnar out. */
 export function scoreCustomers(params: ModelParams, customers: ScoreInput, opts: ScoreOptions = {}): ScoreOutput {
   const horizon = opts.horizonWeeks ?? 13;
@@ -121,7 +185,7 @@ export function scoreCustomers(params: ModelParams, customers: ScoreInput, opts:
   if (customers.tx.length !== n || customers.T.length !== n || customers.zbar.length !== n) {
     throw new Error("scoreCustomers: x, tx, T and zbar must have the same length");
   }
-  const scorer = new TripleScorer(params.bgnbd, horizon, months, rate, wpm);
+  const scorer = scorerFor(params, horizon, months, rate, wpm);
   const out: ScoreOutput = {
     pAlive: new Float64Array(n),
     expectedPurchases: new Float64Array(n),
@@ -180,13 +244,7 @@ export function customerLifetimeValue(
   zbar: number,
   opts: Omit<ScoreOptions, "horizonWeeks" | "dedupe"> = {},
 ): number {
-  const scorer = new TripleScorer(
-    params.bgnbd,
-    0,
-    opts.clvMonths ?? 12,
-    opts.monthlyDiscountRate ?? 0.01,
-    opts.weeksPerMonth ?? WEEKS_PER_MONTH,
-  );
+  const scorer = scorerFor(params, 0, opts.clvMonths ?? 12, opts.monthlyDiscountRate ?? 0.01, opts.weeksPerMonth ?? WEEKS_PER_MONTH);
   const res = new Float64Array(4);
   scorer.score(x, tx, T, res);
   return expectedOrderValue(params.gammaGamma, x, zbar) * res[3]!;

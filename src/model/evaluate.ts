@@ -5,6 +5,17 @@
 import { conditionalExpectedPurchases, expectedPurchases, fitBgNbd, probabilityNoPurchase, type BgNbdParams } from "./bgnbd.ts";
 import { DEFAULT_MODEL_SETTINGS } from "./defaults.ts";
 import type { GammaGammaParams } from "./gamma-gamma.ts";
+import { fitParetoNbd, type ParetoNbdParams } from "./pareto-nbd.ts";
+import {
+  choosePurchaseModel,
+  holdoutDaysFor,
+  modelConditionalExpectedPurchases,
+  modelProbabilityNoPurchase,
+  recalibratedChurn,
+  type ModelChoice,
+  type PurchaseModel,
+} from "./purchase-model.ts";
+import { probabilityReport, type ProbabilityReport } from "./risk/metrics.ts";
 import { fitGammaGammaScaled } from "./spend.ts";
 import { buildSummary } from "./summary.ts";
 import { formatDay, parseDay, type TransactionRecord, type TransactionTable } from "./transactions.ts";
@@ -32,6 +43,8 @@ export interface ModelEvaluation {
   holdoutWeeks: number;
   customers: number;
   repeatCustomers: number;
+  /** The L2 penaliser every fit used (the workspace default unless given). */
+  penalizer: number;
   bgnbd: {
     params: BgNbdParams;
     logLikelihood: number;
@@ -65,7 +78,22 @@ export interface ModelEvaluation {
     /** Same AUC for the recency-only score T − t_x (weeks since the last purchase). */
     recencyBaselineAuc: number;
   };
-  /** Time spent fitting both models. */
+  paretoNbd: { params: ParetoNbdParams; logLikelihood: number; iterations: number; converged: boolean; fitMs: number };
+  /**
+   * The workspace fit's choice (src/model/purchase-model.ts) made inside the calibration period:
+   * split the churn horizon (at most half the history) before its end.
+   */
+  choice: ModelChoice;
+  /** The churn probability over the holdout horizon, per model, against what happened. */
+  churnModels: {
+    bgnbd: ProbabilityReport;
+    paretoNbd: ProbabilityReport;
+    /** The chosen model, refitted on the whole calibration period, its churn probability recalibrated. */
+    chosen: ProbabilityReport & { model: PurchaseModel["kind"]; recalibrated: boolean };
+  };
+  /** Per customer, from the chosen model (churn probability recalibrated). */
+  predictions: { ids: string[]; churnProbability: number[]; expectedPurchases: number[]; holdoutPurchases: number[] };
+  /** Time spent fitting the models (the choice's inner fits included). */
   fitMs: number;
   totalMs: number;
 }
@@ -125,6 +153,8 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
 
   const penalizer = opts.penalizer ?? DEFAULT_MODEL_SETTINGS.penalizer;
   const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer });
+  const pn = fitParetoNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer });
+  const choice = chooseInside(opts.transactions, s, calEnd, horizonDays, penalizer);
   let gg: ModelEvaluation["gammaGamma"] = null;
   let ggMs = 0;
   if (s.x.some((v, i) => v > 0 && s.zbar[i]! > 0)) {
@@ -134,6 +164,12 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
   }
 
   const p = bg.params;
+  const chosen: PurchaseModel = choice.chosen === "bgnbd" ? { kind: "bgnbd", params: p } : { kind: "pareto_nbd", params: pn.params };
+  const paretoModel: PurchaseModel = { kind: "pareto_nbd", params: pn.params };
+  const recalibration = choice.churnRecalibration;
+  const paretoChurn = new Float64Array(s.size);
+  const chosenChurn = new Float64Array(s.size);
+  const chosenExpected = new Float64Array(s.size);
   const holdWeeks = holdDays / 7;
   const horizonWeeks = horizonDays / 7;
   let predCal = 0;
@@ -158,6 +194,9 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
     actualHold += s.holdoutX[i]!;
     absErr += Math.abs(e - s.holdoutX[i]!);
     churnScore[i] = probabilityNoPurchase(p, horizonWeeks, x, tx, T);
+    paretoChurn[i] = modelProbabilityNoPurchase(paretoModel, horizonWeeks, x, tx, T);
+    chosenChurn[i] = recalibratedChurn(recalibration, modelProbabilityNoPurchase(chosen, horizonWeeks, x, tx, T));
+    chosenExpected[i] = modelConditionalExpectedPurchases(chosen, holdWeeks, x, tx, T);
     recency[i] = T - tx;
     churned[i] = labelCounts[i] === 0 ? 1 : 0;
     nChurned += churned[i]!;
@@ -168,6 +207,7 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
     holdoutWeeks: holdWeeks,
     customers: s.size,
     repeatCustomers,
+    penalizer,
     bgnbd: {
       params: p,
       logLikelihood: bg.logLikelihood,
@@ -177,6 +217,14 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
       fitMs: bg.fitMs,
     },
     gammaGamma: gg,
+    paretoNbd: { params: pn.params, logLikelihood: pn.logLikelihood, iterations: pn.iterations, converged: pn.converged, fitMs: pn.fitMs },
+    choice,
+    churnModels: {
+      bgnbd: probabilityReport(churnScore, churned),
+      paretoNbd: probabilityReport(paretoChurn, churned),
+      chosen: { ...probabilityReport(chosenChurn, churned), model: choice.chosen, recalibrated: recalibration !== null },
+    },
+    predictions: { ids: s.ids, churnProbability: Array.from(chosenChurn), expectedPurchases: Array.from(chosenExpected), holdoutPurchases: Array.from(s.holdoutX) },
     calibration: { predictedRepeatPurchases: predCal, actualRepeatPurchases: actualCal },
     holdout: { predictedRepeatPurchases: predHold, actualRepeatPurchases: actualHold, meanAbsoluteError: absErr / s.size },
     churn: {
@@ -186,7 +234,37 @@ export function evaluateModel(opts: EvaluateOptions): ModelEvaluation {
       auc: rocAuc(churnScore, churned),
       recencyBaselineAuc: rocAuc(recency, churned),
     },
-    fitMs: bg.fitMs + ggMs,
+    fitMs: bg.fitMs + pn.fitMs + ggMs + choice.fitMs,
     totalMs: performance.now() - t0,
   };
+}
+
+/**
+ * The workspace fit's model choice inside the calibration period: the split is the churn
+ * horizon (at most half the history) before the calibration end, with the workspace defaults'
+ * minimum customers.
+ */
+function chooseInside(
+  transactions: EvaluateOptions["transactions"],
+  s: ReturnType<typeof buildSummary>,
+  calEnd: number,
+  horizonDays: number,
+  penalizer: number,
+): ModelChoice {
+  let maxT = 0;
+  for (let i = 0; i < s.size; i++) maxT = Math.max(maxT, s.T[i]!);
+  const holdoutDays = holdoutDaysFor(horizonDays, Math.round(maxT * 7));
+  const split = calEnd - holdoutDays;
+  const atSplit = buildSummary(transactions, { calibrationEnd: split, holdoutEnd: calEnd });
+  const index = new Map(s.ids.map((id, i) => [id, i]));
+  const rows = atSplit.ids.map((id) => index.get(id)!);
+  return choosePurchaseModel({
+    atSplit: { x: atSplit.x, tx: atSplit.tx, T: atSplit.T },
+    atEnd: { x: rows.map((i) => s.x[i]!), tx: rows.map((i) => s.tx[i]!), T: rows.map((i) => s.T[i]!) },
+    splitDay: formatDay(split),
+    holdoutDays,
+    penalizer,
+    minCustomers: DEFAULT_MODEL_SETTINGS.minCustomers,
+    minRepeatCustomers: DEFAULT_MODEL_SETTINGS.minRepeatCustomers,
+  });
 }

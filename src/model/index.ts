@@ -13,3 +13,4 @@ export * from "./cdnow.ts";
 export * from "./synthetic.ts";
 export { evaluateModel, rocAuc, type EvaluateOptions, type ModelEvaluation } from "./evaluate.ts";
 export * from "./pareto-nbd.ts";
+export * from "./purchase-model.ts";

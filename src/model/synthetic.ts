@@ -134,6 +134,8 @@ export interface SyntheticCustomers {
   alive: Uint8Array;
   /** Purchases in (T, T + holdoutWeeks] (zeros without a holdout). */
   holdoutX: Float64Array;
+  /** Weeks from the first purchase to the last one in the holdout (rounded like tx; 0 without one). */
+  holdoutTx: Float64Array;
 }
 
 export function simulateCustomers(opts: SyntheticOptions): SyntheticCustomers {
@@ -150,6 +152,7 @@ export function simulateCustomers(opts: SyntheticOptions): SyntheticCustomers {
     zbar: new Float64Array(n),
     alive: new Uint8Array(n),
     holdoutX: new Float64Array(n),
+    holdoutTx: new Float64Array(n),
   };
   const holdout = opts.holdoutWeeks ?? 0;
   const gg = opts.gammaGamma;
@@ -163,19 +166,24 @@ export function simulateCustomers(opts: SyntheticOptions): SyntheticCustomers {
     let tx = 0;
     let alive = 1;
     let hx = 0;
+    let htx = 0;
     for (;;) {
       t += rng.exponential(lambda);
       if (!(t <= T + holdout)) break;
       if (t <= T) {
         x++;
         tx = t;
-      } else hx++;
+      } else {
+        hx++;
+        htx = t;
+      }
       if (rng.uniform() < p) {
         if (t <= T) alive = 0;
         break;
       }
     }
     out.holdoutX[i] = hx;
+    out.holdoutTx[i] = round ? Math.floor(htx * 7) / 7 : htx;
     out.x[i] = x;
     out.tx[i] = round ? Math.floor(tx * 7) / 7 : tx;
     out.T[i] = T;

@@ -35,7 +35,10 @@ describe("npm run cli -- model …", () => {
       "--penalizer", "0",
     ], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }) as Record<string, any>;
     expect(Object.keys(result).sort()).toEqual(
-      ["bgnbd", "calibration", "calibrationEnd", "churn", "churnCalibration", "customers", "fitMs", "gammaGamma", "holdout", "holdoutEnd", "holdoutWeeks", "repeatCustomers", "totalMs"].sort(),
+      [
+        "bgnbd", "calibration", "calibrationEnd", "choice", "churn", "churnModels", "customers", "fitMs", "gammaGamma", "holdout", "holdoutEnd",
+        "holdoutWeeks", "paretoNbd", "penalizer", "repeatCustomers", "totalMs",
+      ].sort(),
     );
     expect(result).toMatchObject({ calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30", customers: 2357, repeatCustomers: 946 });
     // The published estimates (Fader, Hardie & Lee 2005).
@@ -46,7 +49,12 @@ describe("npm run cli -- model …", () => {
     expect(result.bgnbd.logLikelihood).toBeCloseTo(-9582.4, 0);
     expect(result.gammaGamma.params.p).toBeCloseTo(6.25, 1);
     expect(result.churn.auc).toBeGreaterThan(0.5);
-  }, 30_000);
+    // Both models and the chosen one, recalibrated, each with AUC, Brier and ECE.
+    expect(result.paretoNbd.params.r).toBeCloseTo(0.553, 2);
+    expect(result.choice).toMatchObject({ chosen: expect.stringMatching(/^(bgnbd|pareto_nbd)$/), splitDay: "1997-05-17", holdoutDays: 136 });
+    for (const m of ["bgnbd", "paretoNbd", "chosen"]) expect(result.churnModels[m]).toMatchObject({ auc: expect.any(Number), brier: expect.any(Number), ece: expect.any(Number) });
+    expect(result.churnModels.chosen).toMatchObject({ model: result.choice.chosen, recalibrated: true });
+  }, 60_000);
 
   it("imports a transaction file idempotently and fits the workspace's model", async () => {
     const ws = await ctx.workspace();

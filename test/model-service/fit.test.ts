@@ -9,7 +9,7 @@ import { importTransactions } from "../../src/model-fits/import-transactions.ts"
 import { fitParams, scoreSummary } from "../../src/model-fits/score-summary.ts";
 import { enqueueModelFit } from "../../src/model-fits/request-model-fit.ts";
 import { scoreCustomersWithLatestFit, scoreCustomerWithLatestFit } from "../../src/model-fits/score-customer-with-latest-fit.ts";
-import { buildSummary, fitBgNbd, fitGammaGamma, scoreCustomers, type TransactionTable } from "../../src/model/index.ts";
+import { buildSummary, evaluateModel, parseDay, recalibratedChurn, scoreCustomers, type ModelChoice, type PurchaseModel, type TransactionTable } from "../../src/model/index.ts";
 import { ingestSignals } from "../../src/signals/ingest.ts";
 import { defaultModelSettings } from "../../src/workspaces/settings.ts";
 import { signal } from "../support/factories.ts";
@@ -35,7 +35,7 @@ type ScoreRow = {
 const scoresOf = (workspaceId: string) =>
   ctx.database.sql<ScoreRow[]>`select * from customer_model_scores where workspace_id = ${workspaceId} order by customer_id`;
 const fitsOf = (workspaceId: string) =>
-  ctx.database.sql<{ id: string; period: string; status: string; r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number; log_likelihood: number; customers: number; customers_with_repeat: number; customers_scored: number; message: string | null }[]>`
+  ctx.database.sql<{ id: string; period: string; status: string; purchase_model: string; model_choice: ModelChoice | null; r: number; alpha: number; a: number; b: number; s: number; beta: number; p: number; q: number; gamma: number; log_likelihood: number; customers: number; customers_with_repeat: number; customers_scored: number; message: string | null }[]>`
     select *, period::text as period from model_fits where workspace_id = ${workspaceId} order by fitted_at`;
 
 const relative = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
@@ -58,42 +58,81 @@ describe("fitting a workspace's model", () => {
     ws = await loadedWorkspace();
   });
 
-  it("stores the library's parameters and scores every customer with them", async () => {
+  it("stores the chosen model's parameters and scores every customer with them, its churn probability recalibrated", async () => {
     const outcome = await fitWorkspaceModel(ctx, { workspaceId: ws.id });
     expect(outcome).toMatchObject({ status: "fitted", reused: false, customers: 250, customersScored: 250 });
 
-    const s = buildSummary(transactions, { calibrationEnd: "1997-09-30" });
-    const bg = fitBgNbd({ x: s.x, tx: s.tx, T: s.T }, { penalizer: defaultModelSettings.penalizer });
-    // Gamma-Gamma: on spend scaled to mean 1, penalised alike, γ scaled back.
-    const repeat = [...s.x.keys()].filter((i) => s.x[i]! > 0);
-    const scale = repeat.reduce((sum, i) => sum + s.zbar[i]!, 0) / repeat.length;
-    const scaled = fitGammaGamma(
-      { x: repeat.map((i) => s.x[i]!), zbar: repeat.map((i) => s.zbar[i]! / scale) },
-      { penalizer: defaultModelSettings.penalizer },
-    );
-    const gg = { params: { ...scaled.params, gamma: scaled.params.gamma * scale } };
+    // The library's evaluation over the same history makes the workspace fit's choice: a split
+    // horizonDays (90) before the end, both models fitted with the workspace penaliser.
+    const e = evaluateModel({ transactions, calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30", horizonDays: 90 });
+    const chosen: PurchaseModel = e.choice.chosen === "bgnbd" ? { kind: "bgnbd", params: e.bgnbd.params } : { kind: "pareto_nbd", params: e.paretoNbd.params };
     const [fit] = await fitsOf(ws.id);
     expect(fit).toMatchObject({ id: outcome.fitId, period: "1997-09-30", status: "fitted", customers: 250, customers_with_repeat: 100, customers_scored: 250 });
-    for (const k of ["r", "alpha", "a", "b"] as const) expect(relative(fit![k], bg.params[k])).toBeLessThan(1e-6);
-    for (const k of ["p", "q", "gamma"] as const) expect(relative(fit![k], gg.params[k])).toBeLessThan(1e-6);
-    expect(fit!.log_likelihood).toBeCloseTo(bg.logLikelihood, 4);
+    expect(fit!.purchase_model).toBe(e.choice.chosen);
+    expect(fit!.model_choice).toMatchObject({ chosen: e.choice.chosen, splitDay: "1997-07-02", holdoutDays: 90, customers: e.choice.customers });
+    for (const [k, v] of Object.entries(chosen.params)) expect(relative(fit![k as "r"], v)).toBeLessThan(1e-6);
+    for (const k of ["p", "q", "gamma"] as const) expect(relative(fit![k], e.gammaGamma!.params[k])).toBeLessThan(1e-6);
+    const recalibration = e.choice.churnRecalibration!;
+    expect(fit!.model_choice!.churnRecalibration!.a).toBeCloseTo(recalibration.a, 6);
 
     const rows = await scoresOf(ws.id);
     expect(rows).toHaveLength(250);
-    const lib = scoreCustomers({ bgnbd: bg.params, gammaGamma: gg.params }, s, { horizonWeeks: 90 / 7, clvMonths: 12, monthlyDiscountRate: 0.01 });
+    const s = buildSummary(transactions, { calibrationEnd: "1997-09-30" });
+    const lib = scoreCustomers({ purchase: chosen, gammaGamma: e.gammaGamma!.params }, s, { horizonWeeks: 90 / 7, clvMonths: 12, monthlyDiscountRate: 0.01 });
     const index = new Map(s.ids.map((id, i) => [id, i]));
     for (const row of rows) {
       const i = index.get(row.customer_id)!;
       expect(row.fit_id).toBe(outcome.fitId);
       expect(row.x).toBe(s.x[i]);
-      expect(row.churn_probability).toBeGreaterThanOrEqual(0);
-      expect(row.churn_probability).toBeLessThanOrEqual(1);
       expect(row.p_alive).toBeCloseTo(lib.pAlive[i]!, 6);
-      expect(row.churn_probability).toBeCloseTo(lib.churnProbability[i]!, 6);
+      expect(row.churn_probability).toBeCloseTo(recalibratedChurn(recalibration, lib.churnProbability[i]!), 6);
       expect(row.expected_purchases_90d).toBeCloseTo(lib.expectedPurchases[i]!, 6);
       expect(relative(row.clv!, lib.clv[i]!)).toBeLessThan(1e-5);
       expect(row.value_at_risk).toBeCloseTo(row.clv! * row.churn_probability, 6);
     }
+  });
+
+  it("scores with the chosen model and its recalibration in the daily pass and in a refresh alike", async () => {
+    // History to the calibration end only, so ten days on every customer's values only age.
+    ctx.setNow(CALIBRATION_END);
+    const end = parseDay("1997-09-30");
+    const keep = [...transactions.day.keys()].filter((i) => transactions.day[i]! <= end);
+    const history = { customerId: keep.map((i) => transactions.customerId[i]!), day: Int32Array.from(keep, (i) => transactions.day[i]!), amount: Float64Array.from(keep, (i) => transactions.amount[i]!) };
+    const own = await ctx.workspace();
+    await importTransactions(ctx, { workspaceId: own.id, transactions: history });
+    await fitWorkspaceModel(ctx, { workspaceId: own.id });
+    const fit = (await findLatestFittedFit(ctx.database.sql, own.id))!;
+    const params = fitParams(fit)!;
+    expect(params.purchase.kind).toBe("pareto_nbd");
+    expect(params.churnRecalibration).not.toBeNull();
+
+    const later = "1997-10-10";
+    ctx.setNow(`${later}T18:00:00.000Z`);
+    const s = buildSummary(history, { calibrationEnd: later });
+    const lib = scoreCustomers({ purchase: params.purchase, gammaGamma: params.gammaGamma! }, s, { horizonWeeks: 90 / 7, clvMonths: 12, monthlyDiscountRate: 0.01 });
+    const index = new Map(s.ids.map((id, i) => [id, i]));
+    const expectLibrary = (rows: ScoreRow[]) => {
+      for (const row of rows) {
+        const i = index.get(row.customer_id)!;
+        expect(row.t).toBeCloseTo(s.T[i]!, 9);
+        expect(row.churn_probability).toBeCloseTo(recalibratedChurn(params.churnRecalibration, lib.churnProbability[i]!), 9);
+        expect(row.p_alive).toBeCloseTo(lib.pAlive[i]!, 9);
+        expect(row.expected_purchases_90d).toBeCloseTo(lib.expectedPurchases[i]!, 9);
+        expect(relative(row.clv!, lib.clv[i]!)).toBeLessThan(1e-9);
+      }
+    };
+    // The daily pass ages the stored summaries in SQL …
+    expect(await scoreWorkspaceWithLatestFit(ctx, { workspaceId: own.id })).toMatchObject({ fitId: fit.id, customersScored: 250 });
+    const aged = await scoresOf(own.id);
+    expect(aged).toHaveLength(250);
+    expectLibrary(aged);
+    // … and a refresh summarises the customers' signals again.
+    const some = aged.slice(0, 40).map((r) => r.customer_id);
+    await scoreCustomersWithLatestFit(ctx, { workspaceId: own.id, customerIds: some });
+    const refreshed = (await scoresOf(own.id)).filter((r) => some.includes(r.customer_id));
+    expect(refreshed).toHaveLength(40);
+    expectLibrary(refreshed);
+    ctx.setNow(CALIBRATION_END);
   });
 
   it("shows the customer's values in their profile", async () => {

@@ -4,7 +4,7 @@ import { useTestContext } from "../support/context.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitWorkspaceModel } from "../../src/model-fits/fit-workspace-model.ts";
 import { importTransactions } from "../../src/model-fits/import-transactions.ts";
-import { evaluateModel, type TransactionTable } from "../../src/model/index.ts";
+import { evaluateModel, type ModelChoice, type TransactionTable } from "../../src/model/index.ts";
 import { defaultModelSettings } from "../../src/workspaces/settings.ts";
 import { updateWorkspaceSettings } from "../../src/workspaces/workspaces.ts";
 import { CALIBRATION_END, cdnowCustomers } from "./support.ts";
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 const fitRow = (workspaceId: string) =>
-  ctx.database.sql<{ id: string; penalizer: number; horizon_days: number; r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number }[]>`
+  ctx.database.sql<{ id: string; penalizer: number; horizon_days: number; purchase_model: string; model_choice: ModelChoice & { fitMs: number }; r: number; alpha: number; a: number; b: number; s: number; beta: number; p: number; q: number; gamma: number }[]>`
     select * from model_fits where workspace_id = ${workspaceId} order by fitted_at desc limit 1`;
 
 describe("model settings and fits", () => {
@@ -41,16 +41,21 @@ describe("model settings and fits", () => {
     expect(await fitWorkspaceModel(ctx, { workspaceId: ws.id })).toMatchObject({ reused: true });
   });
 
-  it("model evaluate fits the same parameters as a workspace fit of the same history with the default settings", async () => {
+  it("model evaluate chooses and fits what a workspace fit of the same history does with the default settings", async () => {
     ctx.setNow(CALIBRATION_END);
     const ws = await ctx.workspace();
     await importTransactions(ctx, { workspaceId: ws.id, transactions });
     await fitWorkspaceModel(ctx, { workspaceId: ws.id });
     const [fit] = await fitRow(ws.id);
     expect(fit!.penalizer).toBe(defaultModelSettings.penalizer);
-    const e = evaluateModel({ transactions, calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30" });
+    const e = evaluateModel({ transactions, calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30", horizonDays: defaultModelSettings.horizonDays });
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-    for (const k of ["r", "alpha", "a", "b"] as const) expect(rel(e.bgnbd.params[k], fit![k])).toBeLessThan(1e-6);
+    expect(fit!.purchase_model).toBe(e.choice.chosen);
+    const { chosen, reason, splitDay, holdoutDays, customers } = e.choice;
+    expect(fit!.model_choice).toMatchObject({ chosen, reason, splitDay, holdoutDays, customers });
+    for (const k of ["a", "b"] as const) expect(rel(fit!.model_choice.churnRecalibration![k], e.choice.churnRecalibration![k])).toBeLessThan(1e-6);
+    const params: Record<string, number> = e.choice.chosen === "bgnbd" ? { ...e.bgnbd.params } : { ...e.paretoNbd.params };
+    for (const [k, v] of Object.entries(params)) expect(rel(v, fit![k as keyof typeof fit & string] as number)).toBeLessThan(1e-6);
     for (const k of ["p", "q", "gamma"] as const) expect(rel(e.gammaGamma!.params[k], fit![k])).toBeLessThan(1e-6);
   });
 });

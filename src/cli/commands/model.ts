@@ -1,14 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { fitWorkspaceModel } from "../../model-fits/fit-workspace-model.ts";
 import { getModelOverview } from "../../model-fits/model-views.ts";
-import { evaluationPredictions, predictionsCsv } from "../../model/risk/index.ts";
-import { evaluateModel, isTransactionFormat, loadTransactions, TRANSACTION_FORMATS, type TransactionFormat } from "../../model/index.ts";
+import { predictionsCsv } from "../../model/risk/index.ts";
+import { evaluateModel, PURCHASE_MODEL_NAMES, type ChurnRecalibration, isTransactionFormat, loadTransactions, TRANSACTION_FORMATS, type TransactionFormat } from "../../model/index.ts";
 import { required, UsageError, withRuntime, workspaceOption, type Command } from "../command.ts";
 
 export function transactionFormat(value: string | undefined): TransactionFormat {
   if (value === undefined) throw new UsageError(`--format is required (${TRANSACTION_FORMATS.join(", ")})`);
   if (!isTransactionFormat(value)) throw new UsageError(`--format must be one of ${TRANSACTION_FORMATS.join(", ")}`);
   return value;
+}
+
+function recalibrationLine(c: ChurnRecalibration): string {
+  return (
+    `Churn probability recalibrated (Platt: a=${c.a.toFixed(3)} b=${c.b.toFixed(3)}, learned on ${c.customers} customers over ${c.holdoutDays} days): ` +
+    `ECE ${c.eceBefore.toFixed(3)} → ${c.eceAfter.toFixed(3)} on that split`
+  );
 }
 
 export const modelCommands: Command[] = [
@@ -26,7 +33,10 @@ export const modelCommands: Command[] = [
         const lines = [
           `Model ${outcome.reused ? "already fitted today from the same data" : fit.status} for ${workspaceId} (fit ${fit.id}, as of ${fit.asOf}):`,
           `  ${fit.data.customers} customers, ${fit.data.customersWithRepeat} with a repeat purchase, ${fit.data.customersScored} scored`,
+          ...(fit.choice ? [`  Model: ${fit.choice.reason}`] : []),
+          ...(fit.choice?.churnRecalibration ? [`  ${recalibrationLine(fit.choice.churnRecalibration)}`] : []),
           ...(fit.bgnbd ? [`  BG/NBD r=${fit.bgnbd.r.toFixed(4)} alpha=${fit.bgnbd.alpha.toFixed(4)} a=${fit.bgnbd.a.toFixed(4)} b=${fit.bgnbd.b.toFixed(4)}, log-likelihood ${fit.bgnbd.logLikelihood?.toFixed(1)}`] : []),
+          ...(fit.paretoNbd ? [`  Pareto/NBD r=${fit.paretoNbd.r.toFixed(4)} alpha=${fit.paretoNbd.alpha.toFixed(4)} s=${fit.paretoNbd.s.toFixed(4)} beta=${fit.paretoNbd.beta.toFixed(4)}, log-likelihood ${fit.paretoNbd.logLikelihood?.toFixed(1)}`] : []),
           ...(fit.gammaGamma ? [`  Gamma-Gamma p=${fit.gammaGamma.p.toFixed(4)} q=${fit.gammaGamma.q.toFixed(4)} gamma=${fit.gammaGamma.gamma.toFixed(4)}`] : []),
           ...(fit.message ? [`  ${fit.message}`] : []),
           ...(fit.runMs !== null ? [`  ${Math.round(fit.runMs)} ms (fitting ${Math.round(fit.fitMs ?? 0)} ms)`] : []),
@@ -66,26 +76,34 @@ export const modelCommands: Command[] = [
         ...(horizonDays !== undefined ? { horizonDays } : {}),
         ...(penalizer !== undefined ? { penalizer } : {}),
       });
-      // AUC, Brier and ECE of the churn probability; per-customer predictions on request.
-      const predictions = evaluationPredictions(transactions, e);
+      // Per-customer predictions of the chosen model on request.
       const predictionsFile = values.predictions as string | undefined;
-      if (predictionsFile) writeFileSync(predictionsFile, predictionsCsv(predictions));
+      if (predictionsFile) writeFileSync(predictionsFile, predictionsCsv(e.predictions));
       const f = (v: number, d = 3) => v.toFixed(d);
       const bg = e.bgnbd.params;
+      const pn = e.paretoNbd.params;
       const gg = e.gammaGamma?.params;
+      const m = e.churnModels;
+      const scores = (r: { auc: number; brier: number; ece: number }) => `AUC ${f(r.auc)}, Brier ${f(r.brier)}, ECE ${f(r.ece)}`;
+      const chosenName = PURCHASE_MODEL_NAMES[m.chosen.model];
       out.print(
         [
-          `${e.customers} customers (${e.repeatCustomers} with a repeat purchase), calibration to ${e.calibrationEnd}, holdout to ${e.holdoutEnd} (${f(e.holdoutWeeks, 1)} weeks).`,
+          `${e.customers} customers (${e.repeatCustomers} with a repeat purchase), calibration to ${e.calibrationEnd}, holdout to ${e.holdoutEnd} (${f(e.holdoutWeeks, 1)} weeks), penaliser ${e.penalizer}.`,
           `BG/NBD: r=${f(bg.r)} alpha=${f(bg.alpha)} a=${f(bg.a)} b=${f(bg.b)}, log-likelihood ${f(e.bgnbd.logLikelihood, 1)}${e.bgnbd.converged ? "" : " (not converged)"}`,
+          `Pareto/NBD: r=${f(pn.r)} alpha=${f(pn.alpha)} s=${f(pn.s)} beta=${f(pn.beta)}, log-likelihood ${f(e.paretoNbd.logLikelihood, 1)}${e.paretoNbd.converged ? "" : " (not converged)"}`,
           gg ? `Gamma-Gamma: p=${f(gg.p)} q=${f(gg.q)} gamma=${f(gg.gamma)} on ${e.gammaGamma!.customers} customers` : "Gamma-Gamma: not fitted (no repeat purchase with a value)",
+          `Model choice (as a workspace fit makes it, inside the calibration period): ${e.choice.reason}`,
+          e.choice.churnRecalibration ? recalibrationLine(e.choice.churnRecalibration) : "Churn probability not recalibrated (too few of one outcome on the split).",
           `Repeat purchases, calibration: predicted ${f(e.calibration.predictedRepeatPurchases, 0)}, actual ${e.calibration.actualRepeatPurchases}`,
-          `Repeat purchases, holdout: predicted ${f(e.holdout.predictedRepeatPurchases, 0)}, actual ${e.holdout.actualRepeatPurchases}, mean absolute error per customer ${f(e.holdout.meanAbsoluteError)}`,
-          `Churn (no purchase in ${e.churn.horizonDays} days): ${e.churn.churned} churned, ${e.churn.active} active; AUC ${f(e.churn.auc)} (recency alone ${f(e.churn.recencyBaselineAuc)})`,
-          `Churn probability: AUC ${f(predictions.churn.auc)}, Brier ${f(predictions.churn.brier)}, ECE ${f(predictions.churn.ece)} (10 equal-count bins)` +
+          `Repeat purchases, holdout (BG/NBD): predicted ${f(e.holdout.predictedRepeatPurchases, 0)}, actual ${e.holdout.actualRepeatPurchases}, mean absolute error per customer ${f(e.holdout.meanAbsoluteError)}`,
+          `Churn (no purchase in ${e.churn.horizonDays} days): ${e.churn.churned} churned, ${e.churn.active} active; recency alone AUC ${f(e.churn.recencyBaselineAuc)}`,
+          `  BG/NBD churn probability: ${scores(m.bgnbd)}`,
+          `  Pareto/NBD churn probability: ${scores(m.paretoNbd)}`,
+          `  ${chosenName} (chosen)${m.chosen.recalibrated ? ", recalibrated" : ""}: ${scores(m.chosen)} (ECE over 10 equal-count bins)` +
             (predictionsFile ? `; per-customer predictions in ${predictionsFile}` : ""),
           `Fit ${f(e.fitMs, 0)} ms, total ${f(e.totalMs, 0)} ms.`,
         ].join("\n"),
-        { ...e, churnCalibration: { auc: predictions.churn.auc, brier: predictions.churn.brier, ece: predictions.churn.ece, reliability: predictions.churn.reliability } },
+        { ...e, predictions: undefined },
       );
     },
   },

@@ -1,11 +1,45 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { modelFitStatuses } from "../../../db/schema.ts";
+import { PURCHASE_MODELS } from "../../model/purchase-model.ts";
 import { getModelOverview } from "../../model-fits/model-views.ts";
 import { INLINE_FIT_MAX_CUSTOMERS, requestModelFit } from "../../model-fits/request-model-fit.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 import { riskModelOverviewSchema } from "./risk-model-schema.ts";
+
+const candidate = z.object({
+  model: z.enum(PURCHASE_MODELS),
+  params: z.record(z.string(), z.number()),
+  calibrationLogLikelihood: z.number().meta({ description: "Fitted on the purchases up to the split" }),
+  holdoutLogLikelihood: z.number().meta({ description: "Σ ln L(at the end) − ln L(at the split) over the customers who had bought by the split" }),
+  converged: z.boolean(),
+});
+
+const modelChoice = z
+  .object({
+    chosen: z.enum(PURCHASE_MODELS),
+    reason: z.string(),
+    splitDay: z.string().nullable(),
+    holdoutDays: z.number().int(),
+    customers: z.number().int(),
+    candidates: z.array(candidate).meta({ description: "Empty when the history before the split was too short to compare" }),
+    churnRecalibration: z
+      .object({
+        kind: z.literal("platt"),
+        a: z.number(),
+        b: z.number(),
+        holdoutDays: z.number().int(),
+        customers: z.number().int(),
+        churned: z.number().int(),
+        eceBefore: z.number(),
+        eceAfter: z.number(),
+      })
+      .nullable()
+      .meta({ description: "σ(a·logit p + b) applied to the churn probability, learned on the split; ECE (10 equal-count bins) on it before and after" }),
+    fitMs: z.number(),
+  })
+  .meta({ id: "ModelChoice" });
 
 const modelFit = z
   .object({
@@ -28,7 +62,21 @@ const modelFit = z
         converged: z.boolean().nullable(),
       })
       .nullable()
-      .meta({ description: "BG/NBD parameters, time in weeks" }),
+      .meta({ description: "BG/NBD parameters, time in weeks, when the fit chose BG/NBD" }),
+    purchaseModel: z.enum(PURCHASE_MODELS).meta({ description: "The purchase model the fit chose by holdout log-likelihood" }),
+    paretoNbd: z
+      .object({
+        r: z.number(),
+        alpha: z.number(),
+        s: z.number(),
+        beta: z.number(),
+        logLikelihood: z.number().nullable(),
+        iterations: z.number().int().nullable(),
+        converged: z.boolean().nullable(),
+      })
+      .nullable()
+      .meta({ description: "Pareto/NBD parameters, time in weeks, when the fit chose Pareto/NBD" }),
+    choice: modelChoice.nullable().meta({ description: "How the purchase model was chosen; null for fits before the choice existed" }),
     gammaGamma: z
       .object({ p: z.number(), q: z.number(), gamma: z.number(), logLikelihood: z.number().nullable(), usable: z.boolean() })
       .nullable()
