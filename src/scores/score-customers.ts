@@ -36,12 +36,16 @@ type FactRow = Record<string, unknown> & {
 /**
  * Every customer of the workspace with their facts as of a moment — f (features, with days
  * since the last purchase), t (tier), m (the model's values), the aliases the rules' SQL
- * reads — and their last score (last). The scorer narrows it to a page; the screen reads it whole.
+ * reads — and their last score (last). The scorer narrows it to a page; the screen reads it
+ * whole, `computedOnce`: days since the last purchase is then computed once per customer
+ * (the fence keeps PostgreSQL from pasting its numeric expression into every rule that reads
+ * it), which a page's filter on ids would not pass through.
  */
-export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date }) => sql`
+export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; computedOnce?: boolean }) => sql`
   (
     select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
     from customer_features f where f.workspace_id = ${input.workspaceId}
+    ${input.computedOnce ? sql`offset 0` : sql``}
   ) f
   left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
   left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
