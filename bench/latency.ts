@@ -28,6 +28,7 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
   const port = (server.address() as { port: number }).port;
   try {
     const noopJobsPerSecond = await rawBullmqRate(benchRedisUrl());
+    const noopRoundTrip = await rawBullmqRoundTrip(benchRedisUrl());
     const { workspace, apiKey } = await createWorkspace(database.db, { name: "latency" });
     const ws = workspace.id;
     // Gold histories for the defectors, loaded and scored before the clock starts.
@@ -86,6 +87,11 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
       goal: "p99 signal-to-alert under 2,000 ms at 2,000 signals per second",
       // The queue's ceiling on this machine: no-op jobs through BullMQ on the same Redis.
       rawBullmqNoopJobsPerSecond: noopJobsPerSecond,
+      // The latency ceiling: one no-op job's round trip (added, taken, completed) on the same
+      // Redis, and how many such round trips the signal-to-alert figures are.
+      rawBullmqNoopRoundTrip: noopRoundTrip,
+      ratioP50ToNoopRoundTripP50: +(percentile(latencies, 50) / noopRoundTrip.p50Ms).toFixed(1),
+      ratioP99ToNoopRoundTripP99: +(percentile(latencies, 99) / noopRoundTrip.p99Ms).toFixed(1),
       // API and worker share this process here (with the load generator).
       memory: memoryReport("API + worker + load generator"),
       machine: await machineFacts(database),
@@ -97,6 +103,33 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
     await jobs.close();
     await drop();
   }
+}
+
+/**
+ * One no-op job at a time through BullMQ on Redis: from add to the worker's completion, as a
+ * signal's refresh job travels. The floor under any signal-to-alert latency.
+ */
+async function rawBullmqRoundTrip(url: string, samples = 300): Promise<{ samples: number; p50Ms: number; p99Ms: number }> {
+  const connection = { url, maxRetriesPerRequest: null };
+  const name = `noop-rt-${Date.now()}`;
+  const queue = new Queue(name, { connection });
+  const waiting = new Map<string, () => void>();
+  const worker = new Worker(name, async () => {}, { connection, concurrency: 1 });
+  worker.on("completed", (job) => waiting.get(job.id!)?.());
+  await worker.waitUntilReady();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const done = new Promise<void>((resolve) => waiting.set(`rt-${i}`, resolve));
+    await queue.add("noop", { i }, { jobId: `rt-${i}`, removeOnComplete: true });
+    await done;
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return { samples, p50Ms: +percentile(times, 50).toFixed(2), p99Ms: +percentile(times, 99).toFixed(2) };
 }
 
 /** No-op jobs per second through BullMQ on Redis, 16 at a time: the ceiling of any job work. */

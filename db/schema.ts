@@ -296,6 +296,13 @@ export const customerFeatures = pgTable(
     primaryKey({ columns: [t.workspaceId, t.customerId] }),
     // The daily pass finds customers whose features are due.
     index("customer_features_next_change_idx").on(t.workspaceId, t.nextChangeAt),
+    // The workspace's gap spread (featuresSelect) reads the first customers with enough gaps
+    // by id: without it every features statement scanned the workspace's features, 0.3 s a
+    // page at 200,000 customers, more when few customers qualify. Keep the predicate in step
+    // with PRIOR_MIN_GAPS.
+    index("customer_features_gap_prior_idx")
+      .on(t.workspaceId, t.customerId)
+      .where(sql`purchase_gaps >= 8 and purchase_interval_days > 0 and purchase_gap_p90_days is not null`),
   ],
 );
 

@@ -109,7 +109,8 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       from (
         select purchase_gap_p90_days / purchase_interval_days as r
         from customer_features
-        where workspace_id = ${scope.workspaceId} and purchase_gaps >= ${PRIOR_MIN_GAPS} and purchase_interval_days > 0
+        -- customer_features_gap_prior_idx's predicate, as literals so the planner can use it.
+        where workspace_id = ${scope.workspaceId} and purchase_gaps >= ${sql.unsafe(String(PRIOR_MIN_GAPS))} and purchase_interval_days > 0
           and purchase_gap_p90_days is not null
         order by customer_id
         limit 5000

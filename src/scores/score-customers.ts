@@ -36,16 +36,34 @@ type FactRow = Record<string, unknown> & {
 /**
  * Every customer of the workspace with their facts as of a moment — f (features, with days
  * since the last purchase), t (tier), m (the model's values), the aliases the rules' SQL
- * reads — and their last score (last). The scorer narrows it to a page; the screen reads it whole.
+ * reads — and their last score (last); or, with `customerIds`, those customers alone, each
+ * looked up by its keys (a page of ids joined to whole tables was planned as a scan of each
+ * table per page, its cost growing with the workspace). The screen reads the workspace
+ * whole, `computedOnce`: days since the last purchase is then computed once per customer
+ * (the fence keeps PostgreSQL from pasting its numeric expression into every rule that reads it).
  */
-export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date }) => sql`
-  (
+export const customersWithFacts = (
+  sql: Sql,
+  input: { workspaceId: string; asOf: Date; customerIds?: readonly string[]; computedOnce?: boolean },
+) => {
+  const ws = input.workspaceId;
+  const features = sql`
     select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
-    from customer_features f where f.workspace_id = ${input.workspaceId}
-  ) f
+    from customer_features f where f.workspace_id = ${ws}`;
+  if (input.customerIds) {
+    return sql`
+  (select distinct id from unnest(${input.customerIds as string[]}::text[]) as u(id)) page
+  cross join lateral (${features} and f.customer_id = page.id limit 1) f
+  left join lateral (select * from customer_tiers t where t.workspace_id = ${ws} and t.customer_id = page.id limit 1) t on true
+  left join lateral (select * from customer_model_scores m where m.workspace_id = ${ws} and m.customer_id = page.id limit 1) m on true
+  left join lateral (select * from customer_scores last where last.workspace_id = ${ws} and last.customer_id = page.id limit 1) last on true`;
+  }
+  return sql`
+  (${features} ${input.computedOnce ? sql`offset 0` : sql``}) f
   left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
   left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
   left join customer_scores last on last.workspace_id = f.workspace_id and last.customer_id = f.customer_id`;
+};
 
 /** Facts of the given customers as of a moment: features, tier and the model's values, keyed as rule facts. */
 export async function loadFacts(deps: Deps, input: { workspaceId: string; customerIds: readonly string[]; asOf: Date; locale?: Locale }) {
@@ -54,8 +72,7 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
     select f.*, t.tier, t.tier_score,
       m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_version_id,
       last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
-    from ${customersWithFacts(sql, input)}
-    where f.customer_id = any(${input.customerIds as string[]}::text[])`;
+    from ${customersWithFacts(sql, input)}`;
   const explainRisk = await riskExplainer(sql, input.workspaceId, rows, input.locale);
   return rows.map((row) => {
     const facts = factValuesOf(row);

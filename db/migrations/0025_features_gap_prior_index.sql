@@ -1,0 +1,1 @@
+CREATE INDEX "customer_features_gap_prior_idx" ON "customer_features" USING btree ("workspace_id","customer_id") WHERE purchase_gaps >= 8 and purchase_interval_days > 0 and purchase_gap_p90_days is not null;
