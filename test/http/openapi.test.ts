@@ -55,6 +55,34 @@ function resolve(ref: string): unknown {
     .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), doc);
 }
 
+/**
+ * Where a schema leaves an object's shape open: `{}`, or an object with no properties whose
+ * other keys are open too (`additionalProperties: {}` or absent). Maps of a described value
+ * (`additionalProperties: { type: "number" }`) are not open.
+ */
+function freeForm(schema: unknown, at: string, seen = new Set<string>()): string[] {
+  if (!schema || typeof schema !== "object") return [];
+  const s = schema as Schema;
+  if (typeof s.$ref === "string") {
+    if (seen.has(s.$ref)) return [];
+    seen.add(s.$ref);
+    return freeForm(resolve(s.$ref), `${at}→${s.$ref.split("/").at(-1)}`, seen);
+  }
+  const parts = ["anyOf", "oneOf", "allOf"].flatMap((k) => ((s[k] as unknown[] | undefined) ?? []).flatMap((x, i) => freeForm(x, `${at}.${k}[${i}]`, seen)));
+  if (parts.length > 0 || ["anyOf", "oneOf", "allOf"].some((k) => k in s)) return parts;
+  if (Object.keys(s).filter((k) => k !== "description").length === 0) return [at];
+  if (s.type === "array") return freeForm(s.items, `${at}[]`, seen);
+  if (s.type !== "object") return [];
+  const properties = Object.entries((s.properties as Record<string, unknown> | undefined) ?? {});
+  const extra = s.additionalProperties;
+  const openExtra = extra === true || (extra && typeof extra === "object" && Object.keys(extra).length === 0);
+  if (properties.length === 0 && (extra === undefined || openExtra)) return [at];
+  return [
+    ...properties.flatMap(([k, v]) => freeForm(v, `${at}.${k}`, seen)),
+    ...(extra && typeof extra === "object" && !openExtra ? freeForm(extra, `${at}.*`, seen) : []),
+  ];
+}
+
 /** A schema that says nothing: `{}` or an object with no properties and nothing else to go by. */
 function isEmpty(schema: Schema | undefined): boolean {
   if (!schema) return true;
@@ -96,6 +124,11 @@ describe("the API description", () => {
       }
     }
     expect(empty).toEqual([]);
+  });
+
+  it.each(["AuditEntry", "Replay", "ReplayRequest", "Workspace", "TierPreview"])("describes %s to its leaves: no free-form object inside", (name) => {
+    expect(doc.components.schemas[name], name).toBeDefined();
+    expect(freeForm(doc.components.schemas[name], name)).toEqual([]);
   });
 
   it("describes POST /v1/signals as one Signal or a batch, with an example per signal type", () => {

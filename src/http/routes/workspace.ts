@@ -4,7 +4,7 @@ import { tierNames } from "../../../db/scoring-schema.ts";
 import { previewTierSettings } from "../../tiers/preview.ts";
 import { tierSettingsPatchSchema, tierSettingsSchema } from "../../tiers/settings.ts";
 import { getWorkspace, updateWorkspaceSettings } from "../../workspaces/workspaces.ts";
-import { workspaceView } from "../../workspaces/effective-settings.ts";
+import { effectiveSettingsSchema, workspaceView } from "../../workspaces/effective-settings.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -13,7 +13,7 @@ const workspace = z
   .object({
     id: z.string(),
     name: z.string(),
-    settings: z.record(z.string(), z.unknown()).describe("Every setting in effect, defaults filled in."),
+    settings: effectiveSettingsSchema.describe("Every setting in effect, defaults filled in."),
     setByWorkspace: z.array(z.string()).describe('The settings the workspace set itself, as paths: "currency", "actions.taskTiers"; the rest are defaults.'),
     createdAt: z.iso.datetime(),
   })
