@@ -114,6 +114,18 @@ export function createApp(deps: Deps): App {
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer rw_live_…`. Roles: ingest, marketer, manager, admin.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "consoleSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "rw_session",
+    description: "The console's session (httpOnly, SameSite=Strict), from POST /v1/sessions; state-changing requests also send its CSRF token in `x-csrf-token`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "webhookSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description: "Standard Webhooks: `webhook-signature` is the HMAC-SHA256 of `webhook-id.webhook-timestamp.body` with the signing source's `whsec_` secret (with the `webhook-id` and `webhook-timestamp` headers).",
+  });
 
   registerHealthRoutes(app);
   registerApiIndex(app);

@@ -1,7 +1,8 @@
 // The API description: complete (every /v1 route, real schemas, every $ref resolvable),
-// valid OpenAPI 3.1 by an independent validator, and lint-clean by the rules a linter would
-// apply. The signal examples it shows are accepted by the API itself.
+// valid OpenAPI 3.1 by an independent validator, and lint-clean by Redocly's recommended
+// ruleset (@redocly/openapi-core, which runs offline). The signal examples it shows are accepted by the API itself.
 import { validate, compileErrors } from "@readme/openapi-parser";
+import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signalExamples } from "../../src/signals/examples.ts";
 import { useTestContext } from "../support/context.ts";
@@ -174,6 +175,22 @@ describe("the API description", () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("has no error by Redocly's recommended ruleset, and only the warnings explained here", async () => {
+    const config = await createConfig({
+      extends: ["recommended"],
+      // A private service's API: there is no licence to name.
+      rules: { "info-license": "off" },
+    });
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: "openapi.json", config });
+    const found = (severity: string) => problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}: ${p.message}`);
+    expect(found("error")).toEqual([]);
+    // The liveness and readiness probes and the /v1 index take no input and no credentials:
+    // nothing about a request can be refused, so they have no 4xx answer to describe.
+    expect(found("warn").map((w) => w.split(":")[0]).sort()).toEqual(
+      ["#/paths/~1healthz/get/responses", "#/paths/~1readyz/get/responses", "#/paths/~1v1/get/responses"].map((at) => `operation-4xx-response ${at}`),
+    );
   });
 
   it("is valid OpenAPI 3.1 by @readme/openapi-parser", async () => {
