@@ -108,6 +108,8 @@ let lang: Lang = "en";
 let currency = "KRW";
 
 export const getLang = () => lang;
+/** A fact's label in the viewer's language (GET /v1/rules/facts gives both). */
+export const factLabel = (f: { label: string; labels?: Partial<Record<Lang, string>> }) => f.labels?.[lang] ?? f.label;
 export function setLang(l: Lang) {
   lang = l;
   document.documentElement.lang = l;
