@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runCdnowBench } from "./cdnow.ts";
+import { runConsoleBench } from "./console.ts";
 import { runIngestBench } from "./ingest.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
@@ -36,6 +37,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   scaleout: () => runScaleoutBench({ customers: num(values.size) ?? (quick ? 2_000 : 20_000) }),
   // Separate API, worker and scheduler processes under steady load; the size is 30 minutes at 2,000/s.
   soak: () => runSoakBench({ minutes: num(values.minutes) ?? (quick ? 1 : 30), rate: num(values.rate) }),
+  // Server time of each console page's API calls on the demo workspace (--size: demo customers, default 50).
+  console: () => runConsoleBench({ customers: num(values.size) }),
   model: async () => ({ name: "model", ...(await runModelBench({ sizes: values.size ? [Number(values.size)] : [23_570, 1_000_000] })), machine: await machineFacts() }),
 };
 
@@ -75,6 +78,10 @@ for (const name of names) {
   } else if (name === "soak") {
     const { samples, ...rest } = result as { samples: Record<string, unknown>[] };
     console.table(samples.map((x) => flatten({ minute: x.minute, p50Ms: x.p50Ms, p99Ms: x.p99Ms, backlog: x.backlog, memory: x.memory, errors: x.errors })));
+    console.table(flatten(rest));
+  } else if (name === "console") {
+    const { pages, ...rest } = result as { pages: Record<string, unknown>[] };
+    console.table(pages.map(({ detail: _detail, ...p }) => p));
     console.table(flatten(rest));
   } else console.table(flatten(result));
 }

@@ -123,6 +123,35 @@ describe("daily objects", { timeout: 120_000 }, () => {
     expect(bad.err).toMatch(/--status/);
   });
 
+  it("moves an alert through its lifecycle with alerts transition: snooze until a time, reopen, acknowledge, resolve", async () => {
+    const ws = await ctx.workspace();
+    const alertId = await raiseAlert(ctx, ws, "vip");
+    // The CLI's process reads the real clock.
+    const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const snoozed = json(cli(["alerts", "transition", alertId, "snooze", "--until", until, "--note", "on holiday", "--workspace", ws.id, "--json"]));
+    expect(snoozed).toMatchObject({ id: alertId, status: "snoozed", snoozedUntil: until });
+    expect(snoozed.events.at(-1)).toMatchObject({ actor: "cli", type: "snooze", detail: { note: "on holiday" } });
+    expect(cli(["alerts", "transition", alertId, "reopen", "--workspace", ws.id]).out).toContain(`Alert ${alertId} (vip) is now open.`);
+    expect(json(cli(["alerts", "transition", alertId, "acknowledge", "--workspace", ws.id, "--json"])).status).toBe("acknowledged");
+    expect(json(cli(["alerts", "transition", alertId, "resolve", "--workspace", ws.id, "--json"])).status).toBe("resolved");
+    // Resolved stays resolved: the API's conflict, not a usage error.
+    const again = cli(["alerts", "transition", alertId, "reopen", "--workspace", ws.id, "--json"]);
+    expect(again.status).toBe(1);
+    expect(again.out + again.err).toMatch(/cannot reopen an alert that is resolved/);
+  });
+
+  it("refuses a transition it cannot name or a snooze without --until, naming the option", async () => {
+    const ws = await ctx.workspace();
+    const alertId = await raiseAlert(ctx, ws, "vip");
+    const unknown = cli(["alerts", "transition", alertId, "escalate", "--workspace", ws.id]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.err).toMatch(/acknowledge, resolve, snooze, reopen/);
+    const noUntil = cli(["alerts", "transition", alertId, "snooze", "--workspace", ws.id]);
+    expect(noUntil.status).toBe(2);
+    expect(noUntil.err).toMatch(/--until/);
+    expect(json(cli(["alerts", "show", alertId, "--workspace", ws.id, "--json"])).status).toBe("open");
+  });
+
   it("lists rules and dry-runs one on a customer; shows the customer", async () => {
     const ws = await ctx.workspace();
     await raiseAlert(ctx, ws, "vip");

@@ -7,9 +7,37 @@ import { auditLog } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { instant } from "../input/instant.ts";
+import { ruleActionsSchema, ruleModes } from "../../rules/definition.ts";
 
 /** The actor of changes the service makes by itself (the default rule pack, say). */
 export const systemActor = "system";
+
+// A rule field's value in a change: name, severity, mode (text), points, cooldownDays (numbers), tiers (a list), actions.
+const changedValue = z.union([z.string(), z.number(), z.array(z.string()), ruleActionsSchema, z.null()]);
+
+/** What an audit entry records beside who, what and when; each action fills the fields it concerns. */
+export const auditDetailSchema = z
+  .strictObject({
+    version: z.number().int().optional().describe("The rule's version after the change (rule.deleted: the last one)"),
+    previousVersion: z.number().int().optional().describe("rule.updated, rule.mode_changed, rule.rolled_back: the version before"),
+    restoredVersion: z.number().int().optional().describe("rule.rolled_back: the version whose definition the new version copies"),
+    name: z.string().optional().describe("rule.created: the rule's name"),
+    mode: z.enum(ruleModes).optional().describe("rule.created: the mode it started in"),
+    source: z.string().optional().describe('rule.created by the service itself: "default pack"'),
+    changes: z
+      .array(
+        z.strictObject({
+          field: z.string().describe("A field of the rule definition: name, description, conditions, tiers, points, severity, cooldownDays, actions, mode"),
+          // Conditions and descriptions can be long: only the field is named; the versions hold them.
+          from: changedValue.optional().describe("The value before (absent for conditions and description)"),
+          to: changedValue.optional().describe("The value after (absent for conditions and description)"),
+        }),
+      )
+      .optional()
+      .describe("rule.updated, rule.mode_changed, rule.rolled_back: the fields that changed"),
+  })
+  .meta({ id: "AuditDetail" });
+export type AuditDetail = z.infer<typeof auditDetailSchema>;
 
 export type AuditEntry = {
   workspaceId: string;
@@ -20,7 +48,7 @@ export type AuditEntry = {
   action: string;
   entityType: string;
   entityId: string;
-  detail: Record<string, unknown>;
+  detail: AuditDetail;
 };
 
 export async function recordAudit(db: DbOrTx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {

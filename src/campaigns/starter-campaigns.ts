@@ -8,6 +8,7 @@ import type { CampaignChannel, CampaignCoupon, CampaignTemplate } from "../../db
 import { campaigns } from "../../db/actions-schema.ts";
 import type { DbOrTx } from "../../db/client.ts";
 import type { Tier } from "../../db/scoring-schema.ts";
+import type { Locale } from "../../rules/index.ts";
 import { newId } from "../ids.ts";
 
 export type StarterCampaign = {
@@ -92,6 +93,8 @@ export async function installStarterCampaigns(db: DbOrTx, input: { workspaceId: 
     .onConflictDoNothing();
 }
 
-/** What an alert shows for a campaign that enrolled nobody because it is paused. */
-export const pausedCampaignNote = (slug: string) =>
-  `campaign paused: enable it in the console or with PATCH /v1/campaigns/${slug} {"status":"active"}`;
+/** What an alert shows for a campaign that enrolled nobody because it is paused, in the workspace's language. */
+export const pausedCampaignNote = (slug: string, locale: Locale = "en") =>
+  locale === "ko"
+    ? `캠페인 일시 중지됨: 콘솔이나 PATCH /v1/campaigns/${slug} {"status":"active"}로 켜세요`
+    : `campaign paused: enable it in the console or with PATCH /v1/campaigns/${slug} {"status":"active"}`;

@@ -6,11 +6,13 @@
 // Slack-compatible `digest.ready` webhook event, and readable through the API.
 import nodemailer, { type Transporter } from "nodemailer";
 import type { DigestPreferences } from "../../db/actions-schema.ts";
+import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { writeEvent } from "../outbox/events.ts";
+import { localeOf } from "../workspaces/locale.ts";
 
 type Manager = { workspace_id: string; id: string; name: string; email: string; timezone: string; digest: DigestPreferences; active: boolean };
 
@@ -90,6 +92,7 @@ const words = {
     why: "Why",
     play: "Play",
     unknown: "unknown",
+    severity: { low: "low", medium: "medium", high: "high", critical: "critical" } as Record<string, string>,
     subject: (period: string) => `Your Rivalwatch digest for ${period}`,
   },
   ko: {
@@ -107,6 +110,7 @@ const words = {
     why: "이유",
     play: "권장 조치",
     unknown: "알 수 없음",
+    severity: { low: "낮음", medium: "보통", high: "높음", critical: "긴급" } as Record<string, string>,
     subject: (period: string) => `Rivalwatch 요약 (${period})`,
   },
 } as const;
@@ -191,6 +195,7 @@ async function composeDigest(sql: Sql, deps: Deps, m: DigestManager, input: { no
     })),
   };
   const flag = (f: string) => `[${f}] `;
+  const severity = (v: string) => w.severity[v] ?? v;
   const changeFlag = (c: "new" | "updated" | "unchanged") => (c === "new" ? flag(w.new) : c === "updated" ? flag(w.updated) : "");
   const title = w.title(m.name, period);
   const summary = w.summary(content.summary);
@@ -201,22 +206,22 @@ async function composeDigest(sql: Sql, deps: Deps, m: DigestManager, input: { no
     ...(content.tasks.length ? [`${w.tasks}:`] : []),
     ...content.tasks.map(
       (t) =>
-        `- ${t.overdue ? flag(w.overdue) : ""}${t.new ? flag(w.new) : ""}${t.customerId} · ${t.severity} · ${w.valueAtRisk} ${money(t.valueAtRisk)} · ${w.due} ${t.dueAtLocal}\n  ${w.why}: ${t.why.join("; ")}\n  ${w.play}: ${t.play}${t.url ? `\n  ${t.url}` : ""}`,
+        `- ${t.overdue ? flag(w.overdue) : ""}${t.new ? flag(w.new) : ""}${t.customerId} · ${severity(t.severity)} · ${w.valueAtRisk} ${money(t.valueAtRisk)} · ${w.due} ${t.dueAtLocal}\n  ${w.why}: ${t.why.join("; ")}\n  ${w.play}: ${t.play}${t.url ? `\n  ${t.url}` : ""}`,
     ),
     ...(content.alerts.length ? ["", `${w.alerts}:`] : []),
     ...content.alerts.map(
       (a) =>
-        `- ${changeFlag(a.change)}${a.customerName ?? a.customerId} · ${a.severity} · ${w.score} ${a.score} · ${w.valueAtRisk} ${money(a.valueAtRisk)}\n  ${a.reasons.join("; ")}${a.url ? `\n  ${a.url}` : ""}`,
+        `- ${changeFlag(a.change)}${a.customerName ?? a.customerId} · ${severity(a.severity)} · ${w.score} ${a.score} · ${w.valueAtRisk} ${money(a.valueAtRisk)}\n  ${a.reasons.join("; ")}${a.url ? `\n  ${a.url}` : ""}`,
     ),
   ];
   const link = (url: string | null, label: string) => (url ? `<a href="${esc(url)}">${esc(label)}</a>` : esc(label));
   const html =
     `<!doctype html><html lang="${m.locale}"><body><h1>${esc(title)}</h1><p>${esc(summary)}</p>` +
     (content.tasks.length
-      ? `<h2>${w.tasks}</h2><ol>${content.tasks.map((t) => `<li>${t.overdue ? `<strong>${w.overdue}</strong> ` : ""}${t.new ? `<em>${w.new}</em> ` : ""}${link(t.url, t.customerId)} · ${esc(t.severity)} · ${w.valueAtRisk} ${esc(money(t.valueAtRisk))} · ${w.due} ${esc(t.dueAtLocal)}<br>${w.why}: ${esc(t.why.join("; "))}<br>${w.play}: ${esc(t.play)}</li>`).join("")}</ol>`
+      ? `<h2>${w.tasks}</h2><ol>${content.tasks.map((t) => `<li>${t.overdue ? `<strong>${w.overdue}</strong> ` : ""}${t.new ? `<em>${w.new}</em> ` : ""}${link(t.url, t.customerId)} · ${esc(severity(t.severity))} · ${w.valueAtRisk} ${esc(money(t.valueAtRisk))} · ${w.due} ${esc(t.dueAtLocal)}<br>${w.why}: ${esc(t.why.join("; "))}<br>${w.play}: ${esc(t.play)}</li>`).join("")}</ol>`
       : "") +
     (content.alerts.length
-      ? `<h2>${w.alerts}</h2><ol>${content.alerts.map((a) => `<li>${a.change === "unchanged" ? "" : `<em>${a.change === "new" ? w.new : w.updated}</em> `}${link(a.url, a.customerName ?? a.customerId)} · ${esc(a.severity)} · ${w.score} ${a.score} · ${w.valueAtRisk} ${esc(money(a.valueAtRisk))}<br>${esc(a.reasons.join("; "))}</li>`).join("")}</ol>`
+      ? `<h2>${w.alerts}</h2><ol>${content.alerts.map((a) => `<li>${a.change === "unchanged" ? "" : `<em>${a.change === "new" ? w.new : w.updated}</em> `}${link(a.url, a.customerName ?? a.customerId)} · ${esc(severity(a.severity))} · ${w.score} ${a.score} · ${w.valueAtRisk} ${esc(money(a.valueAtRisk))}<br>${esc(a.reasons.join("; "))}</li>`).join("")}</ol>`
       : "") +
     `</body></html>`;
   return { content, text: lines.join("\n"), html, somethingNew, subject: w.subject(period) };
@@ -224,15 +229,15 @@ async function composeDigest(sql: Sql, deps: Deps, m: DigestManager, input: { no
 
 export type DigestContent = Awaited<ReturnType<typeof composeDigest>>["content"];
 
-/** The manager with what their digest is written in: their language, else the workspace's, else English; the workspace's currency. */
+/** The manager with what their digest is written in: their language, else the workspace's (localeOf: Korean for KRW); the workspace's currency. */
 async function digestManager(deps: Deps, input: { workspaceId: string; managerId: string }) {
-  const [m] = await deps.database.sql<(Manager & { workspace_locale: DigestLocale | null; currency: string | null })[]>`
-    select m.workspace_id, m.id, m.name, m.email, m.timezone, m.digest, m.active, coalesce(m.locale, w.settings->>'locale') as workspace_locale,
-      w.settings->>'currency' as currency
+  const [m] = await deps.database.sql<(Manager & { manager_locale: DigestLocale | null; settings: WorkspaceSettings })[]>`
+    select m.workspace_id, m.id, m.name, m.email, m.timezone, m.digest, m.active, m.locale as manager_locale, w.settings
     from managers m join workspaces w on w.id = m.workspace_id
     where m.workspace_id = ${input.workspaceId} and m.id = ${input.managerId}`;
   if (!m) throw notFound("manager", input.managerId);
-  return { ...m, locale: m.workspace_locale ?? "en", currency: m.currency ?? "KRW" };
+  const { manager_locale, settings, ...manager } = m;
+  return { ...manager, locale: manager_locale ?? localeOf(settings), currency: settings.currency ?? "KRW" };
 }
 
 const lastDigestAt = async (sql: Sql, m: { workspace_id: string; id: string }) =>

@@ -16,6 +16,7 @@ import type { AppEnv } from "./env.ts";
 import { refuseHostileInput } from "./input-hygiene.ts";
 import { isConnectionLoss } from "../resilience/connection-errors.ts";
 import { describeApi } from "./openapi.ts";
+import { serverTiming } from "./server-timing.ts";
 import { problemFromError, problemResponse } from "./problem.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerApiIndex } from "./routes/api-index.ts";
@@ -61,6 +62,7 @@ export function createApp(deps: Deps): App {
     c.set("deps", deps);
     await next();
   });
+  app.use("/v1/*", serverTiming);
   app.use("/v1/*", noteWrites);
   const tooLarge = (c: Context) => problemResponse(c, "payload_too_large", `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
   const limitStreamedBody = bodyLimit({ maxSize: deps.config.MAX_BODY_BYTES, onError: tooLarge });
@@ -113,6 +115,18 @@ export function createApp(deps: Deps): App {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer rw_live_…`. Roles: ingest, marketer, manager, admin.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "consoleSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "rw_session",
+    description: "The console's session (httpOnly, SameSite=Strict), from POST /v1/sessions; state-changing requests also send its CSRF token in `x-csrf-token`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "webhookSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description: "Standard Webhooks: `webhook-signature` is the HMAC-SHA256 of `webhook-id.webhook-timestamp.body` with the signing source's `whsec_` secret (with the `webhook-id` and `webhook-timestamp` headers).",
   });
 
   registerHealthRoutes(app);

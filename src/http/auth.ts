@@ -45,3 +45,9 @@ const authenticate = (roles: ApiKeyRole[]) =>
   });
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+/** Routes anyone may call (health, the index, signing in): OpenAPI's explicit "no credentials". */
+export const publicSecurity: Record<string, string[]>[] = [];
+/** The console's session cookie (rw_session), set by POST /v1/sessions. */
+export const sessionSecurity = [{ consoleSession: [] }];
+/** Inbound webhooks: the Standard Webhooks signature headers instead of a key. */
+export const signatureSecurity = [{ webhookSignature: [] }];

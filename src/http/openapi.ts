@@ -87,6 +87,8 @@ export function describeApi(app: App) {
       description:
         "Competitor-aware churn alerts: push signals, read profiles, features and alerts. Every error is RFC 9457 problem details (`application/problem+json`) naming the wrong field.",
     },
+    // Paths are from the service's own origin, wherever it is deployed (PUBLIC_URL in production).
+    servers: [{ url: "/", description: "This service" }],
   });
   const used = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {

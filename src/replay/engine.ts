@@ -13,6 +13,7 @@
 //
 // Nothing is queued: the replay drains its own work, and the workspace it runs in should be
 // a scratch workspace (scratch.ts) that the live scheduler, sweeps and outbox leave alone.
+import { z } from "zod";
 import { transitionAlert } from "../alerts/alerts.ts";
 import type { Deps } from "../deps.ts";
 import type { FieldError } from "../errors.ts";
@@ -47,17 +48,32 @@ export type ReplayInput = {
   progress?: (p: ReplayProgress) => void | Promise<void>;
 };
 
-export type ReplayProgress = { at: string; moment: number; moments: number; signals: number; alerts: number };
+const count = z.number().int().min(0);
 
-export type ReplayStats = {
-  signals: { accepted: number; duplicates: number; rejected: number; history: number };
-  moments: number;
-  rescores: number;
-  modelFits: { fitted: number; insufficientData: number; failed: number; reused: number };
-  tierReevaluations: number;
-  alertsResolved: number;
-  seconds: { ingest: number; refresh: number; dailyPasses: number; slowestPass: number; modelFits: number; total: number };
-};
+/** Where a running replay is, stored on it as it goes (GET /v1/replays/{id}). */
+export const replayProgressSchema = z
+  .strictObject({
+    at: z.iso.datetime().describe("The replay's clock: the moment of the history it has reached"),
+    moment: count.describe("Moments done (each a stretch of signals ingested, then what production runs at that time)"),
+    moments: count.describe("Moments in all"),
+    signals: count.describe("Signals ingested so far"),
+    alerts: count.describe("Alerts opened so far"),
+  })
+  .meta({ id: "ReplayProgress" });
+export type ReplayProgress = z.infer<typeof replayProgressSchema>;
+
+export const replayStatsSchema = z.strictObject({
+  signals: z.strictObject({ accepted: count, duplicates: count, rejected: count, history: count.describe("Loaded as history before the replay's start") }),
+  moments: count,
+  rescores: count,
+  modelFits: z.strictObject({ fitted: count, insufficientData: count, failed: count, reused: count }),
+  tierReevaluations: count,
+  alertsResolved: count,
+  seconds: z
+    .strictObject({ ingest: z.number(), refresh: z.number(), dailyPasses: z.number(), slowestPass: z.number(), modelFits: z.number(), total: z.number() })
+    .describe("Time spent, in seconds"),
+});
+export type ReplayStats = z.infer<typeof replayStatsSchema>;
 
 export async function runReplay(base: Deps, input: ReplayInput): Promise<ReplayStats> {
   const started = performance.now();

@@ -12,7 +12,8 @@ import { AppError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { runReplay } from "./engine.ts";
 import { replaySummary } from "./results.ts";
-import { createScratchWorkspace, parseReplaySetup, removeScratchWorkspace } from "./scratch.ts";
+import { workspaceSettingsPatchSchema } from "../workspaces/settings.ts";
+import { createScratchWorkspace, parseReplaySetup, removeScratchWorkspace, replayRulesSchema } from "./scratch.ts";
 import { workspaceSource } from "./workspace-source.ts";
 
 const DAY = 86_400_000;
@@ -22,8 +23,8 @@ export const replayRequestSchema = z
     from: z.iso.datetime({ offset: true }).meta({ description: "Signals up to here load as history; the pipeline runs from here" }),
     to: z.iso.datetime({ offset: true }).meta({ description: "End of the replay (not after now); later signals are left out" }),
     stepDays: z.number().int().min(1).max(365).default(7).meta({ description: "Longest stretch of signals ingested at once; the daily pass cuts it further" }),
-    settings: z.unknown().optional().meta({ description: "A settings patch (PATCH /v1/workspace/settings shape) for the replay only" }),
-    rules: z.unknown().optional().meta({ description: "Rules (POST /v1/rules shape) to run instead of the workspace's" }),
+    settings: workspaceSettingsPatchSchema.optional().meta({ description: "A settings patch (PATCH /v1/workspace/settings shape) for the replay only" }),
+    rules: replayRulesSchema.optional().meta({ description: "Rules (POST /v1/rules shape) to run instead of the workspace's" }),
   })
   .meta({ id: "ReplayRequest" });
 export type ReplayRequest = z.infer<typeof replayRequestSchema>;

@@ -2,7 +2,8 @@
 // snapshots (one line per customer), and the summary. Read with cursors, a page at a time,
 // so a replay of millions of customers writes its files in bounded memory.
 import type { Deps } from "../deps.ts";
-import type { ReplayStats } from "./engine.ts";
+import { z } from "zod";
+import { replayStatsSchema, type ReplayStats } from "./engine.ts";
 
 export type ReplayAlert = {
   alertId: string;
@@ -62,7 +63,28 @@ export async function* scoreSnapshot(deps: Pick<Deps, "database">, workspaceId: 
 }
 
 /** Counts over the replay's alerts and customers, beside the engine's own figures. */
-export async function replaySummary<E extends Record<string, unknown>>(deps: Pick<Deps, "database">, workspaceId: string, stats: ReplayStats, extra: E) {
+const count = z.number().int().min(0);
+
+/** What a finished replay did (GET /v1/replays/{id} `summary`; the CLI's summary.json adds its own fields). */
+export const replaySummarySchema = z
+  .strictObject({
+    customers: count,
+    alerts: count.describe("Alerts opened during the replay"),
+    customersAlerted: count,
+    alertsBySeverity: z.record(z.string(), count).describe("Alerts per severity: low, medium, high, critical"),
+    alertsByRule: z.record(z.string(), count).describe("Alerts each rule version took part in, keyed `ruleId@version` (an alert may name several)"),
+    signals: replayStatsSchema.shape.signals,
+    moments: count,
+    dailyPasses: count,
+    modelFits: replayStatsSchema.shape.modelFits,
+    tierReevaluations: count,
+    alertsResolved: count.describe("Alerts the replay's daily passes resolved"),
+    seconds: replayStatsSchema.shape.seconds,
+  })
+  .meta({ id: "ReplaySummary" });
+export type ReplaySummary = z.infer<typeof replaySummarySchema>;
+
+export async function replaySummary<E extends Record<string, unknown>>(deps: Pick<Deps, "database">, workspaceId: string, stats: ReplayStats, extra: E): Promise<E & ReplaySummary> {
   const sql = deps.database.sql;
   const [counts] = await sql<{ customers: number; alerts: number; customers_alerted: number }[]>`
     select (select count(*)::int from customers where workspace_id = ${workspaceId} and merged_into is null) as customers,

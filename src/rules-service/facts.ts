@@ -1,5 +1,6 @@
 // The fact catalogue as marketers read it, and a customer's stored facts as rules read them.
-import { factCatalogue, type FactDefinition, type FactValues } from "../../rules/index.ts";
+import { factCatalogue, type FactDefinition, type FactName, type FactValues } from "../../rules/index.ts";
+import { koPhrases } from "../../rules/phrases-ko.ts";
 import { operatorGuide, ruleLanguageNotes } from "../../rules/vocabulary.ts";
 
 /**
@@ -13,6 +14,8 @@ export function listFacts() {
     facts: factCatalogue.map((f) => ({
       name: f.name,
       label: f.label,
+      // The console shows the viewer's language; reasons use the same Korean words.
+      labels: { en: f.label, ko: koPhrases[f.name as FactName].label },
       type: f.type,
       unit: f.unit,
       window: f.window,

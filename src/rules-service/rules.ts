@@ -8,7 +8,7 @@ import type { DbOrTx, Tx } from "../../db/client.ts";
 import { ruleVersions, rules } from "../../db/scoring-schema.ts";
 import { campaigns } from "../../db/actions-schema.ts";
 import { ruleDefinitionSchema, type RuleDefinition } from "../../rules/index.ts";
-import { recordAudit } from "../audit/audit.ts";
+import { recordAudit, type AuditDetail } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound, zodIssuesToFieldErrors } from "../errors.ts";
 import { reservedRuleIds, type RuleCreate, type RulePatch } from "./schemas.ts";
@@ -311,13 +311,14 @@ async function requireKnownCampaign(tx: Tx, workspaceId: string, definition: Rul
 /** A diff-ish summary for the audit log: which fields changed, with both values when short. */
 export function diffDefinitions(before: RuleDefinition, after: RuleDefinition) {
   const fields = ["name", "description", "conditions", "tiers", "points", "severity", "cooldownDays", "actions", "mode"] as const;
-  const out: { field: string; from?: unknown; to?: unknown }[] = [];
+  const out: NonNullable<AuditDetail["changes"]> = [];
+  type Value = NonNullable<AuditDetail["changes"]>[number]["from"];
   for (const field of fields) {
     const a = before[field];
     const b = after[field];
     if (canonicalJson(a) === canonicalJson(b)) continue;
     // Conditions and descriptions can be long; the versions hold them in full.
-    out.push(field === "conditions" || field === "description" ? { field } : { field, from: a ?? null, to: b ?? null });
+    out.push(field === "conditions" || field === "description" ? { field } : { field, from: (a ?? null) as Value, to: (b ?? null) as Value });
   }
   return out;
 }

@@ -8,6 +8,8 @@ import type { ScoreReason, Severity } from "../../db/scoring-schema.ts";
 import type { Deps } from "../deps.ts";
 import { newId } from "../ids.ts";
 import { writeEvent, type OutboxRow } from "../outbox/events.ts";
+import type { Locale } from "../../rules/index.ts";
+import { localeOf } from "../workspaces/locale.ts";
 import { actionSettingsOf } from "../workspaces/settings.ts";
 import { taskEventData } from "./tasks.ts";
 import { tasksOpened } from "../metrics/metrics.ts";
@@ -15,21 +17,38 @@ import { tasksOpened } from "../metrics/metrics.ts";
 /** The alert's reasons in words, each sentence once (two rules often say the same thing about a customer). */
 export const taskWhy = (reasons: readonly ScoreReason[]): string[] => [...new Set(reasons.flatMap((r) => r.sentences))];
 
-/** What to do about it, from what the reasons are about (in English or Korean) and how valuable the customer is. */
-export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null): string {
+// The plays in each language, the workspace's (localeOf): the manager reads them beside the reasons.
+const plays = {
+  en: {
+    rivalVip: "Call within the SLA: acknowledge their loyalty, ask what the rival offers, and match it with a personal VIP offer.",
+    rival: "Reach out with a comeback offer that answers the rival's, and ask what made them look elsewhere.",
+    support: "Call to resolve the open support issue first; follow up with a goodwill gesture once it is fixed.",
+    refund: "Ask what went wrong with the refunded orders and offer an exchange or a recovery coupon.",
+    silent: "Send a personal check-in with something new in their favourite category and a time-limited comeback offer.",
+    otherVip: "Call the customer personally to understand what changed and offer VIP care.",
+    other: "Reach out personally to understand what changed.",
+  },
+  ko: {
+    rivalVip: "SLA 안에 전화하세요: 그동안의 이용에 감사를 전하고, 경쟁사가 무엇을 제안했는지 묻고, VIP 맞춤 혜택으로 맞춰 주세요.",
+    rival: "경쟁사 제안에 맞서는 재방문 혜택으로 연락하고, 다른 곳을 찾게 된 이유를 물어보세요.",
+    support: "먼저 전화로 미해결 문의를 해결하고, 해결된 뒤 사과의 뜻을 담은 혜택으로 후속 연락하세요.",
+    refund: "환불된 주문에 어떤 문제가 있었는지 묻고 교환이나 재구매 쿠폰을 제안하세요.",
+    silent: "선호 카테고리의 신상품과 기간 한정 재방문 혜택을 담아 개인 안부 메시지를 보내세요.",
+    otherVip: "고객에게 직접 전화해 무엇이 달라졌는지 듣고 VIP 전담 응대를 제안하세요.",
+    other: "고객에게 직접 연락해 무엇이 달라졌는지 알아보세요.",
+  },
+} as const satisfies Record<Locale, unknown>;
+
+/** What to do about it, from what the reasons are about (in English or Korean) and how valuable the customer is, in `locale`. */
+export function suggestPlay(reasons: readonly ScoreReason[], tier: string | null, locale: Locale = "en"): string {
+  const p = plays[locale];
   const text = reasons.map((r) => `${r.ruleId} ${r.name} ${r.sentences.join(" ")}`).join(" ").toLowerCase();
   const vip = tier === "Platinum" || tier === "Diamond" || tier === "Gold";
-  if (/competitor|rival|경쟁사/.test(text)) {
-    return vip
-      ? "Call within the SLA: acknowledge their loyalty, ask what the rival offers, and match it with a personal VIP offer."
-      : "Reach out with a comeback offer that answers the rival's, and ask what made them look elsewhere.";
-  }
-  if (/ticket|support|complain|문의/.test(text)) return "Call to resolve the open support issue first; follow up with a goodwill gesture once it is fixed.";
-  if (/refund|환불/.test(text)) return "Ask what went wrong with the refunded orders and offer an exchange or a recovery coupon.";
-  if (/silen|inactive|no purchase|reactivat|days since|구매 없음|구매 후/.test(text)) {
-    return "Send a personal check-in with something new in their favourite category and a time-limited comeback offer.";
-  }
-  return vip ? "Call the customer personally to understand what changed and offer VIP care." : "Reach out personally to understand what changed.";
+  if (/competitor|rival|경쟁사/.test(text)) return vip ? p.rivalVip : p.rival;
+  if (/ticket|support|complain|문의/.test(text)) return p.support;
+  if (/refund|환불/.test(text)) return p.refund;
+  if (/silen|inactive|no purchase|reactivat|days since|구매 없음|구매 후/.test(text)) return p.silent;
+  return vip ? p.otherVip : p.other;
 }
 
 type AlertRow = { id: string; customer_id: string; severity: Severity; tier: string | null; value_at_risk: number | null; reasons: ScoreReason[]; status: string };
@@ -77,7 +96,7 @@ export async function createTaskFromOutbox(deps: Deps, tx: postgres.TransactionS
   const hours = settings.taskSlaHours[alert.severity] ?? settings.taskSlaHours.medium;
   const dueAt = new Date(now.getTime() + hours * 3_600_000);
   const why = taskWhy(alert.reasons);
-  const play = suggestPlay(alert.reasons, alert.tier);
+  const play = suggestPlay(alert.reasons, alert.tier, localeOf(settingsRow!.settings));
   const ruleId = typeof row.payload.ruleId === "string" ? row.payload.ruleId : null;
   const id = newId("tsk");
   const inserted = await tx`

@@ -7,7 +7,8 @@ import { daysSinceLastPurchaseSql, idRangeSql, type IdRange } from "../../db/que
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { defaultTierSettings, type TierSettings } from "./settings.ts";
-import { tierFor, tierScore, type TierInputs } from "./tiers.ts";
+import { localeOf } from "../workspaces/locale.ts";
+import { tierFor, tierOccasion, tierScore, type TierInputs } from "./tiers.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -35,6 +36,7 @@ export async function promoteTiers(
   const asOf = input.asOf ?? deps.clock();
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const s = tierSettingsOf(settings);
+  const locale = localeOf(settings);
   const sql = deps.database.sql;
   const rows = await sql<FeatureRow[]>`
     select ${featureColumns(sql, asOf)} from customer_features f
@@ -44,7 +46,7 @@ export async function promoteTiers(
   const percentileOf = s.method === "relative" ? await storedPercentiles(sql, input.workspaceId) : () => null;
   const decisions = rows.map((f) => {
     const { score, parts } = tierScore(f, s);
-    const { tier, reason } = tierFor(f, score, percentileOf(score), s);
+    const { tier, reason } = tierFor(f, score, percentileOf(score), s, locale);
     const was = current.get(f.customer_id);
     const promote = !was || tierRank(tier) > tierRank(was.tier);
     return {
@@ -52,7 +54,7 @@ export async function promoteTiers(
       tier: promote ? tier : was.tier,
       score,
       parts,
-      reason: was ? `promoted mid-period: ${reason}` : `first evaluation: ${reason}`,
+      reason: tierOccasion(locale, was ? "promoted" : "first", reason),
       changed: promote,
     };
   });
@@ -64,6 +66,7 @@ export async function promoteTiers(
 export async function reevaluateTiers(deps: Deps, input: { workspaceId: string; pageSize?: number }) {
   const { settings } = await getWorkspace(deps.database.db, input.workspaceId);
   const s = tierSettingsOf(settings);
+  const locale = localeOf(settings);
   const sql = deps.database.sql;
   const pageSize = input.pageSize ?? 5_000;
   const now = deps.clock();
@@ -82,9 +85,9 @@ export async function reevaluateTiers(deps: Deps, input: { workspaceId: string; 
     const current = await currentTiers(sql, input.workspaceId, rows.map((r) => r.customer_id));
     const decisions = rows.map((f) => {
       const { score, parts } = tierScore(f, s);
-      const { tier, reason } = tierFor(f, score, percentileOf(score), s);
+      const { tier, reason } = tierFor(f, score, percentileOf(score), s, locale);
       const was = current.get(f.customer_id);
-      return { customerId: f.customer_id, tier, score, parts, reason: `scheduled re-evaluation: ${reason}`, changed: !was || was.tier !== tier };
+      return { customerId: f.customer_id, tier, score, parts, reason: tierOccasion(locale, "scheduled", reason), changed: !was || was.tier !== tier };
     });
     await writeTiers(sql, input.workspaceId, decisions, current, now);
     evaluated += decisions.length;

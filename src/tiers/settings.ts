@@ -42,6 +42,10 @@ export const tierSettingsSchema = z
   .meta({ id: "TierSettings" });
 export type TierSettings = z.infer<typeof tierSettingsSchema>;
 
+/** Some of the tier settings: a change to them (PATCH /v1/workspace/settings) or a proposal to preview. */
+export const tierSettingsPatchSchema = tierSettingsSchema.partial().meta({ id: "TierSettingsPatch" });
+export type TierSettingsPatch = z.infer<typeof tierSettingsPatchSchema>;
+
 export const defaultTierSettings: TierSettings = {
   weights: { monetary: 0.4, frequency: 0.3, recency: 0.2, engagement: 0.1 },
   method: "absolute",

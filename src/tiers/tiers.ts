@@ -2,6 +2,8 @@
 // cut into Bronze…Diamond by absolute scores or workspace percentiles, with absolute floors.
 // Pure: the same function serves one customer and a million.
 import { tierNames, tierRank, type Tier } from "../../db/scoring-schema.ts";
+import type { Locale } from "../../rules/index.ts";
+import { koPhrases } from "../../rules/phrases-ko.ts";
 import type { TierSettings } from "./settings.ts";
 
 export type TierInputs = {
@@ -36,22 +38,47 @@ export function tierScore(f: TierInputs, s: TierSettings): { score: number; part
   return { score: Math.round(score * 100) / 100, parts };
 }
 
+type Floor = TierSettings["floors"][number];
+
+// A tier's reason in the workspace's language (localeOf): the account manager reads it on
+// the customer's page, beside the rules' reasons.
+const reasonWords = {
+  en: {
+    cutoff: (score: string, tier: Tier) => `composite score ${score} reaches the ${tier} cut-off`,
+    percentile: (score: string, pct: number) => `composite score ${score} is at the ${pct}th percentile of the workspace`,
+    floor: (fl: Floor, value: number) => `${fl.fact} ${value.toLocaleString("en-US")} reaches the ${fl.tier} floor of ${fl.atLeast.toLocaleString("en-US")}`,
+    promoted: (reason: string) => `promoted mid-period: ${reason}`,
+    first: (reason: string) => `first evaluation: ${reason}`,
+    scheduled: (reason: string) => `scheduled re-evaluation: ${reason}`,
+  },
+  ko: {
+    cutoff: (score: string, tier: Tier) => `종합 점수 ${score}점, ${tier} 기준 충족`,
+    percentile: (score: string, pct: number) => `종합 점수 ${score}점, 워크스페이스 상위 ${100 - pct}% (백분위 ${pct})`,
+    floor: (fl: Floor, value: number) =>
+      `${koPhrases[fl.fact].label} ${value.toLocaleString("ko-KR")}${koPhrases[fl.fact].counter ?? ""}, ${fl.tier} 최소 기준 ${fl.atLeast.toLocaleString("ko-KR")}${koPhrases[fl.fact].counter ?? ""} 충족`,
+    promoted: (reason: string) => `기간 중 승급: ${reason}`,
+    first: (reason: string) => `첫 등급 평가: ${reason}`,
+    scheduled: (reason: string) => `정기 재평가: ${reason}`,
+  },
+} as const satisfies Record<Locale, unknown>;
+
+/** How a tier decision came about, around its reason: promoted mid-period, first evaluation, scheduled re-evaluation. */
+export const tierOccasion = (locale: Locale, occasion: "promoted" | "first" | "scheduled", reason: string) => reasonWords[locale][occasion](reason);
+
 /**
  * The tier for a composite score (absolute) or its percentile in the workspace (relative),
- * raised to any floor the customer reaches. Returns the reason in words.
+ * raised to any floor the customer reaches. Returns the reason in words, in `locale`.
  */
-export function tierFor(f: TierInputs, score: number, percentile: number | null, s: TierSettings): { tier: Tier; reason: string } {
+export function tierFor(f: TierInputs, score: number, percentile: number | null, s: TierSettings, locale: Locale = "en"): { tier: Tier; reason: string } {
+  const w = reasonWords[locale];
   const measure = s.method === "absolute" ? score : (percentile ?? 0);
   let tier: Tier = "Bronze";
   for (const name of ["Silver", "Gold", "Platinum", "Diamond"] as const) if (measure >= s.cutoffs[name]) tier = name;
-  let reason =
-    s.method === "absolute"
-      ? `composite score ${score.toFixed(1)} reaches the ${tier} cut-off`
-      : `composite score ${score.toFixed(1)} is at the ${Math.round((percentile ?? 0) * 100)}th percentile of the workspace`;
+  let reason = s.method === "absolute" ? w.cutoff(score.toFixed(1), tier) : w.percentile(score.toFixed(1), Math.round((percentile ?? 0) * 100));
   for (const floor of s.floors) {
     if (f[floor.fact] >= floor.atLeast && tierRank(floor.tier) > tierRank(tier)) {
       tier = floor.tier;
-      reason = `${floor.fact} ${f[floor.fact].toLocaleString("en-US")} reaches the ${floor.tier} floor of ${floor.atLeast.toLocaleString("en-US")}`;
+      reason = w.floor(floor, f[floor.fact]);
     }
   }
   return { tier, reason };

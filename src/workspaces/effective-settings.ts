@@ -1,12 +1,34 @@
 // A workspace's settings as they take effect: every default filled in, and which of them
 // the workspace set itself. Groups (model, actions, tiers, scoring) merge key by key with
 // their defaults, as the code that reads them does.
+import { z } from "zod";
 import type { WorkspaceSettings } from "../../db/schema.ts";
 import type { Workspace } from "../../db/schema.ts";
-import { defaultScoringSettings } from "../scores/settings.ts";
-import { defaultTierSettings } from "../tiers/settings.ts";
+import { defaultScoringSettings, scoringSettingsSchema } from "../scores/settings.ts";
+import { defaultTierSettings, tierSettingsSchema } from "../tiers/settings.ts";
 import { localeOf } from "./locale.ts";
-import { defaultActionSettings, defaultModelSettings, defaultWorkspaceSettings } from "./settings.ts";
+import { actionSettingsPatchSchema, defaultActionSettings, defaultModelSettings, defaultWorkspaceSettings, modelSettingsPatchSchema, workspaceSettingsPatchSchema } from "./settings.ts";
+
+const patch = workspaceSettingsPatchSchema.shape;
+
+/** Every setting in effect: what PATCH /v1/workspace/settings changes, each group complete. */
+export const effectiveSettingsSchema = z
+  .strictObject({
+    currency: patch.currency.unwrap(),
+    fxRates: patch.fxRates.unwrap(),
+    trustedProviders: patch.trustedProviders.unwrap(),
+    freshnessDays: patch.freshnessDays.unwrap(),
+    minConfidence: patch.minConfidence.unwrap(),
+    evidenceRetentionDays: patch.evidenceRetentionDays.unwrap(),
+    model: modelSettingsPatchSchema.required(),
+    riskModel: patch.riskModel.describe("Present when the workspace chose; absent: auto"),
+    actions: actionSettingsPatchSchema.required(),
+    tiers: tierSettingsSchema,
+    scoring: scoringSettingsSchema,
+    locale: patch.locale.unwrap().describe("The language of texts written for people: the workspace's choice, else ko for KRW and en otherwise"),
+  })
+  .meta({ id: "EffectiveSettings" });
+export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
 const groups = { model: defaultModelSettings, actions: defaultActionSettings, tiers: defaultTierSettings, scoring: defaultScoringSettings } as const;
 
@@ -24,7 +46,7 @@ export function effectiveSettings(stored: WorkspaceSettings) {
     settings[group] = { ...defaults, ...own };
     setByWorkspace.push(...Object.keys(own).map((k) => `${group}.${k}`));
   }
-  return { settings, setByWorkspace: setByWorkspace.sort() };
+  return { settings: settings as EffectiveSettings, setByWorkspace: setByWorkspace.sort() };
 }
 
 /** The workspace as the API shows it. */

@@ -1,6 +1,6 @@
 import { DEFAULT_MODEL_SETTINGS } from "../model/defaults.ts";
 import { scoringSettingsSchema } from "../scores/settings.ts";
-import { tierSettingsSchema } from "../tiers/settings.ts";
+import { tierSettingsPatchSchema } from "../tiers/settings.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
 import { z } from "zod";
 import type { ActionSettings } from "../../db/actions-schema.ts";
@@ -112,7 +112,7 @@ export const workspaceSettingsPatchSchema = z
     model: modelSettingsPatchSchema,
     riskModel: z.strictObject({ mode: z.enum(["auto", "shadow", "off"]) }).meta({ description: "The learned risk model: auto (live when it beats the purchase model out of time), shadow (fitted and reported, not scored) or off" }),
     actions: actionSettingsPatchSchema,
-    tiers: tierSettingsSchema.partial(),
+    tiers: tierSettingsPatchSchema,
     scoring: scoringSettingsSchema.partial(),
     locale: z.enum(["ko", "en"]),
   })

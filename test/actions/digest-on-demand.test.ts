@@ -55,6 +55,30 @@ describe("digest preview", () => {
     expect(ko.text).toContain("진행 중 업무 1건");
   });
 
+  it("writes a KRW workspace's digest in Korean when nobody chose a language: summary, severities and the task's play", async () => {
+    const ws = await ctx.workspace();
+    await managerWithAlert(ws, { timezone: "Asia/Seoul" });
+    const preview = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
+    expect(preview.locale).toBe("ko");
+    expect(preview.content.tasks[0].play).toMatch(/경쟁사/);
+    expect(preview.text).toContain("미해결 알림 1건");
+    expect(preview.text).toContain(`권장 조치: ${preview.content.tasks[0].play}`);
+    expect(preview.text).toContain(" · 높음 · ");
+    // None of the English digest's words (names, tiers and competitors stay as they are).
+    expect(preview.text).not.toMatch(/open alert|Tasks:|Alerts:|Why:|Play:|value at risk|\bdue\b|\bhigh\b|Call |Reach out/);
+  });
+
+  it("writes an English workspace's digest and task play in English", async () => {
+    const ws = await ctx.workspace();
+    expect((await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale: "en" } })).status).toBe(200);
+    await managerWithAlert(ws, { timezone: "Asia/Seoul" });
+    const preview = await readJson(await ctx.request("/v1/digests/kim/preview", { key: ws.keys.manager }));
+    expect(preview.locale).toBe("en");
+    expect(preview.content.tasks[0].play).toMatch(/^(Call|Reach out)/);
+    expect(preview.text).toContain("1 open alert (1 new, 0 updated)");
+    expect(preview.text).not.toMatch(/[가-힣]/);
+  });
+
   it("links each alert and the task list to the console when PUBLIC_URL is set, and to nothing otherwise", async () => {
     const ws = await ctx.workspace();
     const { alertId } = await managerWithAlert(ws, {});
@@ -95,7 +119,7 @@ describe("digest on demand", () => {
 
   it("sends even when nothing is new and scheduled digests are off", async () => {
     const ws = await ctx.workspace();
-    await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "lee", name: "Lee", email: "lee@brand.test", digest: { frequency: "off" } } });
+    await ctx.request("/v1/managers", { key: ws.keys.admin, json: { id: "lee", name: "Lee", email: "lee@brand.test", locale: "en", digest: { frequency: "off" } } });
     const res = await ctx.request("/v1/digests/lee/send", { method: "POST", key: ws.keys.manager });
     expect(res.status).toBe(201);
     expect((await readJson(res)).digest.text).toContain("0 open alerts (0 new, 0 updated), 0 open tasks (0 overdue, 0 new).");

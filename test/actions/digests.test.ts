@@ -40,7 +40,7 @@ const addManager = async (ws: TestWorkspace, body: Record<string, unknown>) => {
 describe("digests", () => {
   it("builds one digest per manager and period with alerts, tasks and reasons, emails it once, and serves the latest", async () => {
     const ws = await ctx.workspace();
-    await addManager(ws, { id: "kim", timezone: "Asia/Seoul" });
+    await addManager(ws, { id: "kim", timezone: "Asia/Seoul", locale: "en" });
     await ctx.request("/v1/customers/vip", { method: "PUT", key: ws.keys.manager, json: { managerId: "kim", name: "Jiwoo" } });
     await raiseAlert(ctx, ws, "vip");
     await drainOutbox(ctx);
@@ -91,7 +91,7 @@ describe("digests", () => {
       expect(r.result).toBe("created");
       const latest = await readJson(await ctx.request("/v1/digests/kim/latest", { key: ws.keys.manager }));
       expect(latest.content.tasks[0]).toMatchObject({ overdue: true, new: false });
-      expect(latest.text).toMatch(/\[OVERDUE\]/);
+      expect(latest.text).toMatch(/\[기한 초과\]/);
       ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3 * 86_400_000));
       expect((await sendDigest(ctx, { workspaceId: ws.id, managerId: "kim" })).result).toBe("skipped");
       await ctx.request("/v1/managers/kim", { method: "PATCH", key: ws.keys.admin, json: { digest: { sendWhenEmpty: true } } });

@@ -33,7 +33,7 @@ describe("starter campaigns", () => {
     expect(await count(ctx, "enrollments", ws.id)).toBe(0);
     const alert = await readJson(await ctx.request(`/v1/alerts/${alertId}`, { key: ws.keys.manager }));
     expect(alert.campaigns).toEqual([
-      expect.objectContaining({ campaign: "vip-competitor-winback", status: "paused", note: expect.stringContaining("campaign paused: enable it in") }),
+      expect.objectContaining({ campaign: "vip-competitor-winback", status: "paused", note: expect.stringContaining("캠페인 일시 중지됨: 콘솔이나 PATCH /v1/campaigns/vip-competitor-winback") }),
     ]);
     const listed = await readJson(await ctx.request("/v1/alerts", { key: ws.keys.manager }));
     expect(listed.alerts[0].campaigns[0].status).toBe("paused");
@@ -45,6 +45,15 @@ describe("starter campaigns", () => {
     await drainOutbox(ctx);
     const enrolled = await readJson(await ctx.request(`/v1/alerts/${second}`, { key: ws.keys.manager }));
     expect(enrolled.campaigns).toEqual([expect.objectContaining({ campaign: "vip-competitor-winback", status: "enrolled", arm: "treated" })]);
+  });
+
+  it("says a paused campaign in English in an English workspace", async () => {
+    const ws = await ctx.workspace();
+    expect((await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale: "en" } })).status).toBe(200);
+    const alertId = await raiseAlert(ctx, ws, "vip");
+    await drainOutbox(ctx);
+    const alert = await readJson(await ctx.request(`/v1/alerts/${alertId}`, { key: ws.keys.manager }));
+    expect(alert.campaigns[0].note).toMatch(/^campaign paused: enable it in the console or with PATCH \/v1\/campaigns\/vip-competitor-winback/);
   });
 
   it("a rule naming an unknown campaign is refused at save time, naming the field", async () => {

@@ -44,7 +44,8 @@ describe("tasks from alerts", () => {
     expect(task).toMatchObject({ alertId, customerId: "vip", managerId: "kim", assignment: "assigned", status: "open", severity: "high", overdue: false });
     expect(task.dueAt).toBe(new Date(DEFAULT_NOW.getTime() + 24 * 3_600_000).toISOString());
     expect(task.why.join(" ")).toMatch(/경쟁사 앱 3개/);
-    expect(task.play).toMatch(/rival/);
+    // The workspace's language (KRW, none chosen: Korean), like the reasons.
+    expect(task.play).toMatch(/경쟁사/);
     const created = await eventsOf(ws, "task.created");
     expect(created).toHaveLength(1);
     expect(created[0]!.payload).toMatchObject({ taskId: task.id, managerId: "kim", alertId });

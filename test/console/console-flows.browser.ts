@@ -95,6 +95,25 @@ describe("console", { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it("previews the tier distribution the edited cut-offs would give, before saving", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
+    await page.goto("/console/settings");
+    const form = page.locator("#s-tiers");
+    const preview = form.locator(".tier-preview");
+    const cell = (tier: string, col: "td:nth-child(2)" | "td.proposed") => preview.locator(`tr[data-tier="${tier}"] ${col}`);
+    const { customers, current } = await readJson(await ctx.request("/v1/tiers/preview", { key: ws.keys.admin, json: {} }));
+    expect(customers).toBeGreaterThan(1);
+    await expect.poll(() => cell("Gold", "td:nth-child(2)").textContent()).toBe(current.Gold.toLocaleString("en-US"));
+    // Every cut-off at 0 (each step still rising): everyone would be Diamond.
+    for (const tier of ["Silver", "Gold", "Platinum", "Diamond"]) await form.getByLabel(tier, { exact: true }).fill("0");
+    await expect.poll(() => cell("Diamond", "td.proposed").textContent()).toBe(customers.toLocaleString("en-US"));
+    await expect(cell("Bronze", "td.proposed").textContent()).resolves.toBe("0");
+    // Nothing was saved.
+    const settings = await readJson(await ctx.request("/v1/workspace", { key: ws.keys.admin }));
+    expect(settings.settings.tiers.cutoffs.Diamond).toBe(85);
+    await page.context().close();
+  });
+
   it("shows the case's campaign enrollment on their page", async () => {
     const { enrollments } = await readJson(await ctx.request(`/v1/customers/${CASE_CUSTOMER}/enrollments`, { key: ws.keys.manager }));
     expect(enrollments.map((e: { campaign: { slug: string } }) => e.campaign.slug)).toEqual([WINBACK]);

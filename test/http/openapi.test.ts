@@ -1,7 +1,8 @@
 // The API description: complete (every /v1 route, real schemas, every $ref resolvable),
-// valid OpenAPI 3.1 by an independent validator, and lint-clean by the rules a linter would
-// apply. The signal examples it shows are accepted by the API itself.
+// valid OpenAPI 3.1 by an independent validator, and lint-clean by Redocly's recommended
+// ruleset (@redocly/openapi-core, which runs offline). The signal examples it shows are accepted by the API itself.
 import { validate, compileErrors } from "@readme/openapi-parser";
+import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signalExamples } from "../../src/signals/examples.ts";
 import { useTestContext } from "../support/context.ts";
@@ -55,6 +56,34 @@ function resolve(ref: string): unknown {
     .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), doc);
 }
 
+/**
+ * Where a schema leaves an object's shape open: `{}`, or an object with no properties whose
+ * other keys are open too (`additionalProperties: {}` or absent). Maps of a described value
+ * (`additionalProperties: { type: "number" }`) are not open.
+ */
+function freeForm(schema: unknown, at: string, seen = new Set<string>()): string[] {
+  if (!schema || typeof schema !== "object") return [];
+  const s = schema as Schema;
+  if (typeof s.$ref === "string") {
+    if (seen.has(s.$ref)) return [];
+    seen.add(s.$ref);
+    return freeForm(resolve(s.$ref), `${at}→${s.$ref.split("/").at(-1)}`, seen);
+  }
+  const parts = ["anyOf", "oneOf", "allOf"].flatMap((k) => ((s[k] as unknown[] | undefined) ?? []).flatMap((x, i) => freeForm(x, `${at}.${k}[${i}]`, seen)));
+  if (parts.length > 0 || ["anyOf", "oneOf", "allOf"].some((k) => k in s)) return parts;
+  if (Object.keys(s).filter((k) => k !== "description").length === 0) return [at];
+  if (s.type === "array") return freeForm(s.items, `${at}[]`, seen);
+  if (s.type !== "object") return [];
+  const properties = Object.entries((s.properties as Record<string, unknown> | undefined) ?? {});
+  const extra = s.additionalProperties;
+  const openExtra = extra === true || (extra && typeof extra === "object" && Object.keys(extra).length === 0);
+  if (properties.length === 0 && (extra === undefined || openExtra)) return [at];
+  return [
+    ...properties.flatMap(([k, v]) => freeForm(v, `${at}.${k}`, seen)),
+    ...(extra && typeof extra === "object" && !openExtra ? freeForm(extra, `${at}.*`, seen) : []),
+  ];
+}
+
 /** A schema that says nothing: `{}` or an object with no properties and nothing else to go by. */
 function isEmpty(schema: Schema | undefined): boolean {
   if (!schema) return true;
@@ -96,6 +125,11 @@ describe("the API description", () => {
       }
     }
     expect(empty).toEqual([]);
+  });
+
+  it.each(["AuditEntry", "Replay", "ReplayRequest", "Workspace", "TierPreview"])("describes %s to its leaves: no free-form object inside", (name) => {
+    expect(doc.components.schemas[name], name).toBeDefined();
+    expect(freeForm(doc.components.schemas[name], name)).toEqual([]);
   });
 
   it("describes POST /v1/signals as one Signal or a batch, with an example per signal type", () => {
@@ -141,6 +175,22 @@ describe("the API description", () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("has no error by Redocly's recommended ruleset, and only the warnings explained here", async () => {
+    const config = await createConfig({
+      extends: ["recommended"],
+      // A private service's API: there is no licence to name.
+      rules: { "info-license": "off" },
+    });
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: "openapi.json", config });
+    const found = (severity: string) => problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}: ${p.message}`);
+    expect(found("error")).toEqual([]);
+    // The liveness and readiness probes and the /v1 index take no input and no credentials:
+    // nothing about a request can be refused, so they have no 4xx answer to describe.
+    expect(found("warn").map((w) => w.split(":")[0]).sort()).toEqual(
+      ["#/paths/~1healthz/get/responses", "#/paths/~1readyz/get/responses", "#/paths/~1v1/get/responses"].map((at) => `operation-4xx-response ${at}`),
+    );
   });
 
   it("is valid OpenAPI 3.1 by @readme/openapi-parser", async () => {

@@ -213,6 +213,14 @@ describe("the fact catalogue", () => {
     expect(spend.sql).toBeUndefined();
     expect(facts.find((f: { name: string }) => f.name === "tier").values).toEqual(["Bronze", "Silver", "Gold", "Platinum", "Diamond"]);
   });
+  it("labels each fact in English and in Korean, the words the Korean reasons use", async () => {
+    const ws = await ctx.workspace();
+    const { facts } = await readJson(await ctx.request("/v1/rules/facts", { key: ws.keys.marketer }));
+    const spend = facts.find((f: { name: string }) => f.name === "competitorSpend30d");
+    expect(spend.labels.en).toBe(spend.label);
+    expect(spend.labels.ko).toMatch(/경쟁사/);
+    expect(facts.every((f: { labels: { ko: string } }) => /[가-힣]/.test(f.labels.ko))).toBe(true);
+  });
 });
 
 describe("the API description", () => {

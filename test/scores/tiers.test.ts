@@ -32,6 +32,14 @@ describe("tier rules (pure)", () => {
     expect(result).toMatchObject({ tier: "Gold", reason: expect.stringContaining("spend180d") });
   });
 
+  it("says why in the language asked for: the floor's fact by its Korean label, or in English", () => {
+    const f = inputs({ spend180d: 300_000, orders180d: 1, aov180d: 300_000, daysSinceLastPurchase: 170 });
+    const score = tierScore(f, defaultTierSettings).score;
+    expect(tierFor(f, score, null, defaultTierSettings, "ko").reason).toBe("최근 180일 구매액 300,000, Gold 최소 기준 300,000 충족");
+    expect(tierFor(f, score, null, defaultTierSettings, "en").reason).toBe("spend180d 300,000 reaches the Gold floor of 300,000");
+    expect(tierFor(inputs(), 0, null, defaultTierSettings, "ko").reason).toBe("종합 점수 0.0점, Bronze 기준 충족");
+  });
+
   it("cuts by percentile when the workspace chooses relative tiers", () => {
     const s = { ...defaultTierSettings, method: "relative" as const, floors: [], cutoffs: { Silver: 0.5, Gold: 0.8, Platinum: 0.95, Diamond: 0.99 } };
     expect(tierFor(inputs(), 10, 0.85, s).tier).toBe("Gold");
@@ -60,7 +68,18 @@ describe("tier assignment", () => {
     expect(profile.tier).toMatchObject({ tier: "Gold", since: DEFAULT_NOW.toISOString(), parts: expect.objectContaining({ monetary: expect.any(Number) }) });
     const history = await ctx.database.sql`select from_tier, to_tier, reason from tier_history where workspace_id = ${ws.id} order by id`;
     expect(history.map((h) => [h.from_tier, h.to_tier])).toEqual([[null, "Silver"], ["Silver", "Gold"]]);
-    expect(history[1]!.reason).toMatch(/promoted mid-period/);
+    // A KRW workspace with no language chosen writes its tier reasons in Korean.
+    expect(history[1]!.reason).toMatch(/^기간 중 승급: /);
+  });
+
+  it("writes an English workspace's tier reasons in English", async () => {
+    const ws = await ctx.workspace();
+    expect((await ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json: { locale: "en" } })).status).toBe(200);
+    await push(ws, [signal.purchase("c", daysAgo(10), { data: { amount: 20_000 } })]);
+    await refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    await promoteTiers(ctx, { workspaceId: ws.id, customerIds: ["c"] });
+    const [first] = await ctx.database.sql`select reason from tier_history where workspace_id = ${ws.id}`;
+    expect(first!.reason).toMatch(/^first evaluation: composite score [\d.]+ reaches the \w+ cut-off$/);
   });
 
   it("does not demote between scheduled evaluations, and the scheduled one does", async () => {
@@ -82,7 +101,7 @@ describe("tier assignment", () => {
     const [now] = await ctx.database.sql`select tier from customer_tiers where workspace_id = ${ws.id}`;
     expect(now!.tier).toBe("Bronze");
     const [last] = await ctx.database.sql`select reason from tier_history where workspace_id = ${ws.id} order by id desc limit 1`;
-    expect(last!.reason).toMatch(/scheduled re-evaluation/);
+    expect(last!.reason).toMatch(/^정기 재평가: /);
   });
 
   describe("GET /v1/customers/{id}/tiers", () => {
@@ -108,7 +127,7 @@ describe("tier assignment", () => {
     it("serves every change with its reason, newest first, and the tier in force now", async () => {
       const ws = await silverThenGold();
       const body = await readJson(await tiers(ws));
-      expect(body.tier).toMatchObject({ tier: "Gold", since: DEFAULT_NOW.toISOString(), reason: expect.stringMatching(/promoted mid-period/) });
+      expect(body.tier).toMatchObject({ tier: "Gold", since: DEFAULT_NOW.toISOString(), reason: expect.stringMatching(/^기간 중 승급: /) });
       expect(body.changes.map((c: { fromTier: string | null; toTier: string }) => [c.fromTier, c.toTier])).toEqual([["Silver", "Gold"], [null, "Silver"]]);
       expect(body.changes[1].parts).toEqual(expect.objectContaining({ monetary: expect.any(Number) }));
     });

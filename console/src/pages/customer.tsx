@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { can } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { fmt, t, tv } from "../i18n.ts";
+import { factLabel, fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, Empty, ErrorBox, Loading, TierBadge, topReason, useApi } from "../ui.tsx";
 import { Reasons } from "./alert.tsx";
@@ -36,7 +36,10 @@ export default function Customer({ params, session, workspace }: PageProps) {
   if (!profile.data) return <Loading />;
   const p = profile.data;
   const f = p.features;
-  const labelOf = (name: string) => facts.data?.facts?.find((x: any) => x.name === name)?.label ?? name;
+  const labelOf = (name: string) => {
+    const fact = facts.data?.facts?.find((x: any) => x.name === name);
+    return fact ? factLabel(fact) : name;
+  };
   const history: any[] = [...(scores.data?.scores ?? [])].reverse();
   const shown = picked != null ? history[picked] : history.at(-1);
   const freshness: Record<string, number> = workspace?.settings?.freshnessDays ?? { default: 90 };

@@ -3,14 +3,14 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
 import { Chart } from "../chart.tsx";
-import { fmt, t, tv } from "../i18n.ts";
+import { factLabel, fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { navigate } from "../router.ts";
 import { Badge, Card, ErrorBox, Field, fieldError, Loading, useApi } from "../ui.tsx";
 
 type Leaf = { fact: string; operator: string; value: unknown };
 type Node = { all: Node[] } | { any: Node[] } | { not: Node } | Leaf;
-type Fact = { name: string; label: string; type: string; unit?: string; operators: string[]; values?: string[]; description?: string };
+type Fact = { name: string; label: string; labels?: { en?: string; ko?: string }; type: string; unit?: string; operators: string[]; values?: string[]; description?: string };
 
 const tiers = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
 const blank = () => ({
@@ -219,7 +219,7 @@ function LeafEditor({ leaf, path, facts, errors, onChange, onRemove }: { leaf: L
       <Field label={t("editor.fact")} error={e("fact")}>
         <select value={leaf.fact} onChange={(ev) => changeFact((ev.target as HTMLSelectElement).value)}>
           {!fact && <option value={leaf.fact}>{leaf.fact}</option>}
-          {facts.map((f) => <option key={f.name} value={f.name}>{f.label}{f.unit === "currency" ? " (₩)" : ""}</option>)}
+          {facts.map((f) => <option key={f.name} value={f.name}>{factLabel(f)}{f.unit === "currency" ? " (₩)" : ""}</option>)}
         </select>
       </Field>
       <Field label={t("editor.operator")} error={e("operator")}>
@@ -229,7 +229,7 @@ function LeafEditor({ leaf, path, facts, errors, onChange, onRemove }: { leaf: L
         </select>
       </Field>
       <ValueInput fact={fact} operator={leaf.operator} value={leaf.value} error={e("value") ?? leafErr} onChange={(value) => onChange({ ...leaf, value })} />
-      {onRemove && <button type="button" class="link remove" onClick={onRemove} aria-label={`${t("editor.remove")} ${fact?.label ?? leaf.fact}`}>×</button>}
+      {onRemove && <button type="button" class="link remove" onClick={onRemove} aria-label={`${t("editor.remove")} ${fact ? factLabel(fact) : leaf.fact}`}>×</button>}
     </div>
   );
 }
@@ -351,7 +351,7 @@ function Trace({ node, facts }: { node: any; facts: Fact[] }) {
     const show = (v: unknown) => (typeof v === "number" ? (f?.unit === "currency" ? fmt.money(v) : fmt.num(v, 2)) : Array.isArray(v) ? v.join(", ") : String(v));
     return (
       <li class={node.result ? "pass" : "fail"}>
-        <span aria-label={node.result ? t("editor.true") : t("editor.false")}>{node.result ? "✓" : "✗"}</span> {f?.label ?? node.fact} {opLabel(node.operator)} <strong>{show(node.value)}</strong>
+        <span aria-label={node.result ? t("editor.true") : t("editor.false")}>{node.result ? "✓" : "✗"}</span> {f ? factLabel(f) : node.fact} {opLabel(node.operator)} <strong>{show(node.value)}</strong>
         <span class="muted"> · {t("editor.actual")}: {node.factValue === null || node.factValue === undefined ? "—" : show(node.factValue)}{node.baseline ? ` (${t("col.baseline")} ${show(node.baseline.value)})` : ""}</span>
       </li>
     );

@@ -1,6 +1,6 @@
 // Settings: the workspace's tiers, scoring and actions (PATCH /v1/workspace/settings), webhook
 // endpoints and their deliveries, signing sources, API keys and competitors. Admin only to change.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, can, type FieldError } from "../api.ts";
 import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
@@ -52,6 +52,7 @@ export default function Settings({ session }: PageProps) {
                 <Field key={k} label={k} error={err(`tiers.cutoffs.${k}`) ?? err("tiers.cutoffs")} hint={dflt("tiers.cutoffs")}><input type="number" min={0} max={relative ? 1 : 100} step={relative ? 0.01 : 1} value={v.cutoffs[k]} onInput={(e) => set({ ...v, cutoffs: { ...v.cutoffs, [k]: Number((e.target as HTMLInputElement).value) } })} /></Field>
               ))}
             </div>
+            {admin && <TierPreview proposal={{ weights: v.weights, cutoffs: v.cutoffs }} />}
           </>
         )} />
       <SettingsForm id="s-scoring" title={t("settings.scoring")} admin={admin} onSaved={ws.reload}
@@ -82,6 +83,50 @@ export default function Settings({ session }: PageProps) {
       {admin && <Keys />}
       <Competitors />
     </>
+  );
+}
+
+type TierCounts = Record<string, number>;
+type TierPreviewResult = { customers: number; current: TierCounts; untiered: number; proposed: TierCounts; moved: number };
+
+/** The tier distribution the edited weights and cut-offs would give (POST /v1/tiers/preview), asked for once typing pauses. */
+function TierPreview({ proposal }: { proposal: unknown }) {
+  const [state, setState] = useState<{ data?: TierPreviewResult; error?: ApiError }>({});
+  const body = JSON.stringify(proposal);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      api<TierPreviewResult>("/v1/tiers/preview", { method: "POST", body: proposal }).then(
+        (data) => live && setState({ data }),
+        (error) => live && setState((s) => ({ data: s.data, error })),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [body]);
+  const { data, error } = state;
+  return (
+    <section class="tier-preview" aria-live="polite" aria-busy={!data && !error}>
+      <h3>{t("settings.preview")}</h3>
+      {error && <p class="field-error">{t("settings.previewInvalid", { m: error.errors[0]?.message ?? error.message })}</p>}
+      {!data ? !error && <Loading /> : (
+        <>
+          <p class="muted">{t("settings.previewHint", { n: fmt.num(data.customers), moved: fmt.num(data.moved) })}</p>
+          <table>
+            <caption class="sr-only">{t("settings.preview")}</caption>
+            <thead><tr><th scope="col">{t("col.tier")}</th><th scope="col">{t("settings.previewNow")}</th><th scope="col">{t("settings.previewProposed")}</th><th scope="col">{t("settings.previewChange")}</th></tr></thead>
+            <tbody>
+              {tiers.map((tier) => {
+                const change = data.proposed[tier]! - data.current[tier]!;
+                return <tr key={tier} data-tier={tier}><th scope="row">{tier}</th><td>{fmt.num(data.current[tier])}</td><td class="proposed">{fmt.num(data.proposed[tier])}</td><td>{change > 0 ? "+" : ""}{fmt.num(change)}</td></tr>;
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
   );
 }
 

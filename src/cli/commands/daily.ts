@@ -2,7 +2,7 @@
 // Each command validates with the API's own schema and calls the same domain function.
 import { z } from "zod";
 import { zodIssuesToFieldErrors } from "../../errors.ts";
-import { alertListQuerySchema, getAlert, listAlerts, transitionAlert } from "../../alerts/alerts.ts";
+import { alertListQuerySchema, alertTransitionSchema, getAlert, listAlerts, transitionAlert } from "../../alerts/alerts.ts";
 import { getCustomerProfile, listCustomerSignals, signalTimelineQuerySchema } from "../../customers/customers.ts";
 import { deliveryListQuerySchema, listDeliveries, replayDelivery } from "../../webhooks/deliveries.ts";
 import { previewDigest, sendDigestNow } from "../../digests/digests.ts";
@@ -14,7 +14,7 @@ import { alertLabelSchema, labelAlert } from "../../alerts/outcomes.ts";
 import { backtestStoredRule } from "../../rules-service/backtest.ts";
 import { dryRunSchema, rulePatchSchema, storedBacktestSchema } from "../../rules-service/schemas.ts";
 import type { Runtime } from "../../runtime.ts";
-import { apiBase, required, UsageError, withRuntime, workspaceOption, type Command, type Values } from "../command.ts";
+import { apiBase, required, UsageError, withRuntime, workspaceOption, type Command, type Out, type Values } from "../command.ts";
 
 // API field → the option that carries it here.
 const optionOf: Record<string, string> = { managerId: "manager", customerId: "customer", endpointId: "endpoint", eventType: "event" };
@@ -33,22 +33,33 @@ const str = (values: Values, name: string) => values[name] as string | undefined
 const money = (v: number | null) => (v === null ? "—" : Math.round(v).toLocaleString("en-US"));
 const alertId = (positionals: string[], usage: string) => positionals[0] ?? (() => { throw new UsageError(`give the alert id: ${usage}`); })();
 
-function transition(action: "acknowledge" | "resolve", summary: string): Command {
+type TransitionAction = z.infer<typeof alertTransitionSchema>["action"];
+const transitionActions = alertTransitionSchema.options.map((o) => o.shape.action.value);
+
+/** Moves the alert through its lifecycle with the API's schema (a snooze needs --until) and prints its new status. */
+async function moveAlert(values: Values, out: Out, id: string, action: string | undefined) {
+  const workspaceId = required(values, "workspace");
+  const note = str(values, "note");
+  const until = str(values, "until");
+  if (action !== undefined && !(transitionActions as string[]).includes(action)) throw new UsageError(`the action must be one of ${transitionActions.join(", ")}, not "${action}"`);
+  if (until !== undefined && action !== "snooze") throw new UsageError("--until goes with snooze only");
+  const change = parse(alertTransitionSchema, { action, ...(note ? { note } : {}), ...(action === "snooze" ? { until } : {}) });
+  await withRuntime(out, async (rt) => {
+    const alert = await transitionAlert(rt, { workspaceId, alertId: id, actor: "cli", change });
+    const snoozed = alert.status === "snoozed" && alert.snoozedUntil ? ` until ${alert.snoozedUntil}` : "";
+    out.print(`Alert ${alert.id} (${alert.customerId}) is now ${alert.status}${snoozed}.`, alert);
+  });
+}
+
+/** `alerts ack` and `alerts resolve`: the two transitions people use most, by a short name. */
+function transition(action: Extract<TransitionAction, "acknowledge" | "resolve">, summary: string): Command {
   const name = `alerts ${action === "acknowledge" ? "ack" : "resolve"}`;
   return {
     name,
     summary,
     usage: "<alert id> --workspace <id> [--note <text>]",
     options: { ...workspaceOption, note: { type: "string" } },
-    async run({ values, positionals, out }) {
-      const id = alertId(positionals, `${name} <alert id> --workspace <id>`);
-      const workspaceId = required(values, "workspace");
-      const note = str(values, "note");
-      await withRuntime(out, async (rt) => {
-        const alert = await transitionAlert(rt, { workspaceId, alertId: id, actor: "cli", change: { action, ...(note ? { note } : {}) } });
-        out.print(`Alert ${alert.id} (${alert.customerId}) is now ${alert.status}.`, alert);
-      });
-    },
+    run: ({ values, positionals, out }) => moveAlert(values, out, alertId(positionals, `${name} <alert id> --workspace <id>`), action),
   };
 }
 
@@ -137,6 +148,22 @@ export const dailyCommands: Command[] = [
   },
   transition("acknowledge", "acknowledge an alert: someone is on it"),
   transition("resolve", "resolve an alert"),
+  {
+    name: "alerts transition",
+    summary: "move an alert through its lifecycle: acknowledge, snooze until a time, resolve or reopen",
+    usage: "<alert id> acknowledge|snooze|resolve|reopen --workspace <id> [--until <date>] [--note <text>]",
+    details:
+      "The same change as POST /v1/alerts/{id}/transitions, with its rules: snooze needs --until, a future moment (ISO 8601, e.g. 2026-12-24T09:00:00+09:00); " +
+      "reopen takes an acknowledged or snoozed alert back to open; an alert already resolved stays resolved (exit code 1, conflict).\n" +
+      "Example: alerts transition alt_123 snooze --until 2026-12-24T09:00:00+09:00 --note \"on holiday\" --workspace ws_123 --json",
+    options: { ...workspaceOption, until: { type: "string" }, note: { type: "string" } },
+    async run({ values, positionals, out }) {
+      const usage = "alerts transition <alert id> acknowledge|snooze|resolve|reopen --workspace <id>";
+      const [id, action] = positionals;
+      if (!id || !action) throw new UsageError(`give the alert id and the action: ${usage}`);
+      await moveAlert(values, out, id, action);
+    },
+  },
   {
     name: "rules list",
     summary: "the workspace's rules at their current versions",

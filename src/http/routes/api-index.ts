@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app.ts";
+import { publicSecurity } from "../auth.ts";
 
 const link = z.object({ href: z.string(), title: z.string() });
 const apiIndex = z
@@ -19,6 +20,7 @@ export function registerApiIndex(app: App) {
       path: "/v1",
       summary: "This API's index: links to the docs, the OpenAPI description and the console",
       tags: ["index"],
+      security: publicSecurity,
       responses: { 200: { description: "Links", content: { "application/json": { schema: apiIndex } } } },
     }),
     (c) =>

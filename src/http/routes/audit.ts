@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { auditListQuerySchema, listAudit } from "../../audit/audit.ts";
+import { auditDetailSchema, auditListQuerySchema, listAudit } from "../../audit/audit.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
@@ -12,7 +12,7 @@ const entry = z
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),
-    detail: z.record(z.string(), z.unknown()),
+    detail: auditDetailSchema,
   })
   .meta({ id: "AuditEntry" });
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app.ts";
+import { publicSecurity } from "../auth.ts";
 
 const status = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });
 
@@ -10,6 +11,7 @@ export function registerHealthRoutes(app: App) {
       path: "/healthz",
       summary: "Liveness: the process answers",
       tags: ["health"],
+      security: publicSecurity,
       responses: { 200: { description: "Alive", content: { "application/json": { schema: status } } } },
     }),
     (c) => c.json({ status: "ok" }, 200),
@@ -20,6 +22,7 @@ export function registerHealthRoutes(app: App) {
       path: "/readyz",
       summary: "Readiness: the database and the queue answer",
       tags: ["health"],
+      security: publicSecurity,
       responses: {
         200: { description: "Ready", content: { "application/json": { schema: status } } },
         503: { description: "Not ready", content: { "application/json": { schema: status } } },

@@ -4,15 +4,17 @@ import { getReplay, listReplayAlerts, listReplays, replayRequestSchema, requestR
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
+import { replayProgressSchema } from "../../replay/engine.ts";
+import { replaySummarySchema } from "../../replay/results.ts";
 import { scoreReasonSchema } from "../schemas.ts";
 
 const replay = z
   .object({
     id: z.string(),
     status: z.enum(replayStatuses),
-    request: z.record(z.string(), z.unknown()),
-    progress: z.record(z.string(), z.unknown()).nullable().meta({ description: "The replay's clock, moments done and alerts so far" }),
-    summary: z.record(z.string(), z.unknown()).nullable().meta({ description: "Counts, alerts by rule and severity, time taken (when succeeded)" }),
+    request: replayRequestSchema,
+    progress: replayProgressSchema.nullable().meta({ description: "The replay's clock, moments done and alerts so far" }),
+    summary: replaySummarySchema.nullable().meta({ description: "Counts, alerts by rule and severity, time taken (when succeeded)" }),
     error: z.string().nullable(),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),

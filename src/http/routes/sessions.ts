@@ -7,6 +7,7 @@ import { AppError } from "../../errors.ts";
 import type { App } from "../app.ts";
 import type { AppEnv } from "../env.ts";
 import { problemResponses } from "../problem.ts";
+import { publicSecurity, sessionSecurity } from "../auth.ts";
 
 const session = z
   .object({ workspaceId: z.string(), workspaceName: z.string(), role: z.string(), keyId: z.string(), csrfToken: z.string(), expiresAt: z.iso.datetime() })
@@ -21,6 +22,8 @@ export function registerSessionRoutes(app: App) {
       path: "/v1/sessions",
       summary: "Sign in to the console: an API key for an httpOnly session cookie (rw_session) and a CSRF token",
       tags: ["sessions"],
+      // The key comes in the body, once, and is never kept by the page.
+      security: publicSecurity,
       request: { body: { required: true, content: { "application/json": { schema: sessionCreateSchema } } } },
       responses: { 201: { description: "Signed in; the cookie is set", content: { "application/json": { schema: session } } }, ...problemResponses(400, 401, 415, 422) },
     }),
@@ -36,6 +39,7 @@ export function registerSessionRoutes(app: App) {
       path: "/v1/sessions/current",
       summary: "The console session behind the cookie: workspace, role and CSRF token",
       tags: ["sessions"],
+      security: sessionSecurity,
       responses: { 200: { description: "The session", content: { "application/json": { schema: session } } }, ...problemResponses(401) },
     }),
     async (c) => {
@@ -54,6 +58,7 @@ export function registerSessionRoutes(app: App) {
       path: "/v1/sessions/current",
       summary: "Sign out: the session is deleted on the server and the cookie cleared",
       tags: ["sessions"],
+      security: sessionSecurity,
       responses: { 204: { description: "Signed out" }, ...problemResponses(403) },
     }),
     async (c) => {

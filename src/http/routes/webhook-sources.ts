@@ -11,7 +11,7 @@ import {
   verifySignedRequest,
 } from "../../signals/webhook-sources.ts";
 import type { App } from "../app.ts";
-import { bearerSecurity, requireRole } from "../auth.ts";
+import { bearerSecurity, requireRole, signatureSecurity } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
 const source = z
@@ -111,6 +111,7 @@ export function registerWebhookSourceRoutes(app: App) {
       method: "post",
       path: "/v1/webhooks/{workspaceId}/{sourceId}",
       summary: "Push signals signed by the Standard Webhooks scheme (no API key)",
+      security: signatureSecurity,
       description:
         "Headers `webhook-id`, `webhook-timestamp`, `webhook-signature`: HMAC-SHA256 of `id.timestamp.body` with the source's `whsec_` secret. " +
         "A timestamp more than 5 minutes off is refused. The body is the same as POST /v1/signals.",
