@@ -613,6 +613,26 @@ const usualSql = (baseline: string, arrival: string | null = null) =>
   `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${
     arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"
   } * 30 / ${knownDays} end)`;
+/** The count behind a usual level: the baseline's sum over the known days (`arrival` as in usualSql). */
+const usualCountSql = (baseline: string, arrival: string | null = null) =>
+  `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"} end)`;
+/** Terms summed at most: a count above this reads as this count (no customer orders 1,000 times a month). */
+export const SHORTFALL_MAX_COUNT = 1000;
+/** Log-probabilities below this read as this: PostgreSQL raises on underflow where JavaScript gives 0. */
+const LOG_FLOOR = -700;
+/**
+ * P(X ≤ k) for X ~ negative binomial (n, t / (t + 30)): the gamma-Poisson chance of seeing at most
+ * k events in 30 days from a customer whose rate is known from n events in t days (the rate's
+ * posterior Gamma(n, t) under a flat prior, so a rate known from a few events is uncertain and
+ * little surprises). Terms summed in log space, in order, rounded to 6 decimals, as `shortfallChance`.
+ */
+const shortfallSql = (count: string, n: string, t: string) =>
+  `(select case when p.k >= 0 and p.n > 0 and p.t >= ${MIN_BASELINE_DAYS} then (
+      select round(least(1::float8, sum(exp(greatest(${LOG_FLOOR}::float8, p.n * ln(p.t / (p.t + 30)) + s.j * ln(30 / (p.t + 30)) + s.lc))))::numeric, 6)::float8
+      from (select j, sum(case when j = 0 then 0::float8 else ln((p.n + j - 1) / j) end) over (order by j) as lc
+            from generate_series(0, least(p.k, ${SHORTFALL_MAX_COUNT})::int) j) s
+    ) end
+    from (select ${count} as k, ${n} as n, ${t} as t) p)`;
 const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
 const rivalBaseline = `coalesce(${finiteSql("f.competitor_spend_30d_baseline")}, 0)`;
 const ownBaseline = `coalesce(${finiteSql("f.spend_30d_baseline")}, 0)`;
@@ -621,7 +641,36 @@ const shareUsual = `(case when ${rivalBaseline} + ${ownBaseline} > 0 then ${riva
 const usualOf = (what: string) =>
   `The customer's usual ${what} per 30 days: the baseline (days 31–210 before now) taken over the part of that period since their first purchase, so a customer known for a few months is compared with their own months, not with months before they arrived. Empty with less than ${MIN_BASELINE_DAYS} such days.`;
 
+const shortfallOf = (what: string, usual: string) =>
+  `How surprising the customer's ${what} in the last 30 days are against their own usual (${usual}): the chance of seeing this few or fewer in 30 days if they went on as usual, allowing for how little a short history says about their usual rate (gamma-Poisson: the rate known from the count over the days they have been a customer). 0.02 = a 2% chance, a real fall; 0.4 = an ordinary month. Unlike a ratio to the usual it weighs the count: 1 order against a usual 3 is common (about 20%), 3 against a usual 10 is not (about 2%). Empty without a usual level (less than ${MIN_BASELINE_DAYS} days known, or none usual).`;
+
 const derivedSpecs = {
+  orders30dShortfallChance: {
+    label: "chance of so few orders at the usual rate",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description: shortfallOf("orders", "orders30dUsual"),
+    sql: shortfallSql("f.orders_30d", usualCountSql("f.orders_30d_baseline", afterFirstOrder), knownDays),
+    phrase: {
+      text: "had a {value} chance of ordering this little at their usual rate[ ({orders30d} orders in the last 30 days against a usual {orders30dUsual})]",
+      whenNull: "has no usual number of orders to compare with",
+    },
+    derivedFrom: ["orders30d", "orders30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  sessions30dShortfallChance: {
+    label: "chance of so few sessions at the usual rate",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description: shortfallOf("sessions", "sessions30dUsual"),
+    sql: shortfallSql("f.sessions_30d", usualCountSql("f.sessions_30d_baseline"), knownDays),
+    phrase: {
+      text: "had a {value} chance of visiting this little at their usual rate[ ({sessions30d} sessions in the last 30 days against a usual {sessions30dUsual})]",
+      whenNull: "has no usual number of sessions to compare with",
+    },
+    derivedFrom: ["sessions30d", "sessions30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
   silenceRatio: {
     label: "silence against the usual purchase interval",
     type: "number",
@@ -755,7 +804,8 @@ function knownBaselineDays(read: Read): number | null {
   if (typeof first !== "number" || typeof last !== "number" || typeof since !== "number") return null;
   return Math.min(180, Math.max(0, (last - first) / DAY_MS + since - 30));
 }
-function usual(read: Read, baseline: InputFactName, arrival = false): number | null {
+/** The count behind a usual level and the days it was counted over, as `usualCountSql`. */
+function usualCount(read: Read, baseline: InputFactName, arrival = false): { sum: number; days: number } | null {
   const days = knownBaselineDays(read);
   const b = read(baseline);
   if (days === null || days < MIN_BASELINE_DAYS || typeof b !== "number") return null;
@@ -765,7 +815,29 @@ function usual(read: Read, baseline: InputFactName, arrival = false): number | n
     const n = typeof orders === "number" ? orders * 6 : 0;
     sum *= n >= 1 ? (n - 1) / n : 0;
   }
-  return (sum * 30) / days;
+  return { sum, days };
+}
+function usual(read: Read, baseline: InputFactName, arrival = false): number | null {
+  const c = usualCount(read, baseline, arrival);
+  return c === null ? null : (c.sum * 30) / c.days;
+}
+/** As `shortfallSql`: P(X ≤ k), X negative binomial (n, t / (t + 30)), summed the same way. */
+export function shortfallChance(k: number, n: number, t: number): number | null {
+  if (!(k >= 0 && n > 0 && t >= MIN_BASELINE_DAYS)) return null;
+  const head = n * Math.log(t / (t + 30));
+  const step = Math.log(30 / (t + 30));
+  let lc = 0;
+  let sum = 0;
+  for (let j = 0; j <= Math.min(k, SHORTFALL_MAX_COUNT); j++) {
+    if (j > 0) lc += Math.log((n + j - 1) / j);
+    sum += Math.exp(Math.max(LOG_FLOOR, head + j * step + lc));
+  }
+  return Math.round(Math.min(1, sum) * 1e6) / 1e6;
+}
+function shortfall(read: Read, count: InputFactName, baseline: InputFactName, arrival = false): number | null {
+  const k = read(count);
+  const c = usualCount(read, baseline, arrival);
+  return typeof k !== "number" || c === null ? null : shortfallChance(k, c.sum, c.days);
 }
 function share(rival: unknown, own: unknown): number | null {
   const r = typeof rival === "number" ? rival : 0;
@@ -790,6 +862,8 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
     if (typeof days !== "number" || typeof gap !== "number" || gap === 0) return null;
     return days / gap;
   },
+  orders30dShortfallChance: (read) => shortfall(read, "orders30d", "orders30dBaseline", true),
+  sessions30dShortfallChance: (read) => shortfall(read, "sessions30d", "sessions30dBaseline"),
   baselineDaysKnown(read) {
     return knownBaselineDays(read);
   },

@@ -96,6 +96,16 @@ export const koPhrases: Record<FactName, KoPhrase> = {
     text: "최근 30일 지출 중 경쟁사 비중 {value}[ (경쟁사 {competitorSpend30d}, 자사 {spend30d})]",
     whenNull: "최근 30일 자사·경쟁사 지출 모두 없음",
   },
+  orders30dShortfallChance: {
+    label: "평소 주문 빈도로 이만큼 적게 주문할 확률",
+    text: "평소대로라면 이만큼 적게 주문할 확률 {value}[ (최근 30일 주문 {orders30d}, 평소 {orders30dUsual})]",
+    whenNull: "비교할 평소 주문 수 없음",
+  },
+  sessions30dShortfallChance: {
+    label: "평소 방문 빈도로 이만큼 적게 방문할 확률",
+    text: "평소대로라면 이만큼 적게 방문할 확률 {value}[ (최근 30일 방문 {sessions30d}, 평소 {sessions30dUsual})]",
+    whenNull: "비교할 평소 방문 수 없음",
+  },
   baselineDaysKnown: { label: "기준 기간 중 고객이었던 일수", text: "최근 30일 이전 180일 중 {value} 동안 고객", whenNull: noPurchase },
   spend30dUsual: { label: "평소 30일 구매액 (고객이 된 이후)", text: "평소 30일마다 {value} 구매", whenNull: "평소 구매액을 낼 만큼 이력이 길지 않음" },
   orders30dUsual: { label: "평소 30일 주문 수 (고객이 된 이후)", text: "평소 30일마다 주문 {value}", whenNull: "평소 주문 수를 낼 만큼 이력이 길지 않음", counter: "회" },
