@@ -55,6 +55,8 @@ export type QualityOptions = {
   /** Use this database instead of a fresh one (tests); it must be migrated. */
   database?: Database;
   log?: (line: string) => void;
+  /** Called after each daily pass with the state it left (to try rule packs offline on the same run). */
+  onDailyPass?: (input: { deps: Deps; workspaceId: string; at: Date }) => Promise<void>;
 };
 
 export type StrategyFigures = {
@@ -121,6 +123,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       // The other strategies read the state the daily pass left, as a job beside it would.
       onMoment: async (m) => {
         if (!m.jobs.includes("rescore")) return;
+        await opts.onDailyPass?.({ deps, workspaceId, at: new Date(m.at) });
         for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, new Date(m.at)))) {
           const last = lastFlag[name]!;
           for (const id of ids) {

@@ -545,6 +545,16 @@ const modelSpecs = {
     sql: "m.risk_probability",
     phrase: { text: "has a {value} learned risk probability", whenNull: "has no learned risk prediction" },
   },
+  riskAlertThreshold: {
+    label: "learned risk alert line",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description:
+      "The learned risk probability at or above which the workspace's alert budget (riskModel.alertBudgetPer1kPerWeek, 5 per 1,000 customers a week unless set) lets the model alert: set at each fit as the lowest line at which customers newly crossing it, on the fit's own as-of dates, stay within the budget. Compare riskProbability with it (`riskProbability greaterThanInclusive {fact: riskAlertThreshold}`). Empty while the workspace has no live learned model.",
+    sql: "m.risk_alert_threshold",
+    phrase: { text: "is held to a learned risk alert line of {value}", whenNull: "has no learned risk alert line" },
+  },
   clv: {
     label: "predicted customer lifetime value",
     type: "number",

@@ -77,6 +77,7 @@ export const koPhrases: Record<FactName, KoPhrase> = {
   tierScore: { label: "등급 점수", text: "등급 점수 {value}", whenNull: noTier },
   churnProbability: { label: "이탈 확률", text: "이탈 확률 {value}", whenNull: noModel },
   riskProbability: { label: "학습 모델 위험 확률", text: "학습 모델 위험 확률 {value}", whenNull: "학습 모델 예측 없음" },
+  riskAlertThreshold: { label: "학습 모델 알림 기준선", text: "알림 예산에 따른 학습 모델 알림 기준선 {value}", whenNull: "학습 모델 알림 기준선 없음" },
   clv: { label: "예상 고객 생애 가치", text: "예상 고객 생애 가치 {value}", whenNull: noModel },
   valueAtRisk: { label: "위험 금액", text: "이탈 위험 금액 {value}", whenNull: noModel },
   pAlive: { label: "활성 고객 확률", text: "아직 활성 구매 고객일 확률 {value}", whenNull: noModel },
