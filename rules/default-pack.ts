@@ -37,6 +37,9 @@ const vip: ConditionLeaf = { fact: "tier", operator: "greaterThanInclusive", val
 const vipTiers: PackRule["tiers"] = ["Gold", "Platinum", "Diamond"];
 const allTiers: PackRule["tiers"] = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
 
+/** A medium-severity live rule for every tier that opens a task, quiet 60 days after an alert. */
+const anyTierTask = { tiers: allTiers, severity: "medium", cooldownDays: 60, actions: { task: true }, mode: "live" } as const satisfies Partial<PackRule>;
+
 /** `fact` at most `factor` × the customer's own usual (`usual`). */
 const atMost = (fact: string, usual: string, factor: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: { fact: usual, factor } });
 /** `fact` at least `factor` × another fact. */
@@ -121,12 +124,8 @@ export const defaultRulePack: readonly PackRule[] = [
     description:
       "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders or sessions fell further than chance explains (at most a 1-in-5 chance at their usual rate), and they still buy from us. A customer who compares prices at rivals as they always have, or whose month dips as months do, does not match.",
     conditions: { all: [rivalRising, ownFalling, stillBuying] },
-    tiers: allTiers,
     points: 25,
-    severity: "medium",
-    cooldownDays: 60,
-    actions: { task: true },
-    mode: "live",
+    ...anyTierTask,
   },
   {
     id: "competitor-shift-confident",
@@ -225,12 +224,8 @@ export const defaultRulePack: readonly PackRule[] = [
     conditions: {
       all: [riskOverBudget, { any: [ownFalling, rivalRising, { fact: "gapSilenceRatio", operator: "greaterThan", value: 1 }] }],
     },
-    tiers: allTiers,
     points: 25,
-    severity: "medium",
-    cooldownDays: 60,
-    actions: { task: true },
-    mode: "live",
+    ...anyTierTask,
   },
   {
     id: "vip-bad-support",
