@@ -626,23 +626,27 @@ const usualSql = (baseline: string, arrival: string | null = null) =>
 /** The count behind a usual level: the baseline's sum over the known days (`arrival` as in usualSql). */
 const usualCountSql = (baseline: string, arrival: string | null = null) =>
   `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"} end)`;
-/** Terms summed at most: a count above this reads as this count (no customer orders 1,000 times a month). */
-export const SHORTFALL_MAX_COUNT = 1000;
-/** Log-probabilities below this read as this: PostgreSQL raises on underflow where JavaScript gives 0. */
-const LOG_FLOOR = -700;
 /**
- * P(X ≤ k) for X ~ negative binomial (n, t / (t + 30)): the gamma-Poisson chance of seeing at most
- * k events in 30 days from a customer whose rate is known from n events in t days (the rate's
- * posterior Gamma(n, t) under a flat prior, so a rate known from a few events is uncertain and
- * little surprises). Terms summed in log space, in order, rounded to 6 decimals, as `shortfallChance`.
+ * Counts up to this are weighed (a month with more is no shortfall worth a rule), usual counts up to
+ * SHORTFALL_MAX_USUAL: within both, p^n stays above the smallest double and the sum below the
+ * largest, so PostgreSQL (which raises on underflow and overflow) and JavaScript agree.
  */
-const shortfallSql = (count: string, n: string, t: string) =>
-  `(select case when p.k >= 0 and p.n > 0 and p.t >= ${MIN_BASELINE_DAYS} then (
-      select round(least(1::float8, sum(exp(greatest(${LOG_FLOOR}::float8, p.n * ln(p.t / (p.t + 30)) + s.j * ln(30 / (p.t + 30)) + s.lc))))::numeric, 6)::float8
-      from (select j, sum(case when j = 0 then 0::float8 else ln((p.n + j - 1) / j) end) over (order by j) as lc
-            from generate_series(0, least(p.k, ${SHORTFALL_MAX_COUNT})::int) j) s
-    ) end
-    from (select ${count} as k, ${n} as n, ${t} as t) p)`;
+export const SHORTFALL_MAX_COUNT = 60;
+export const SHORTFALL_MAX_USUAL = 1000;
+/**
+ * P(X ≤ k) for X ~ negative binomial (n, p = t / (t + 30)): the gamma-Poisson chance of seeing at
+ * most k events in 30 days from a customer whose rate is known from n events in t days (the rate's
+ * posterior Gamma(n, t) under a flat prior, so a rate known from a few events is uncertain and
+ * little surprises). p^n × (1 + a1 (1 + a2 (1 + … a_k))) with a_i = (n + i − 1) / i × (1 − p),
+ * unrolled (no set-returning subquery per customer), rounded to 6 decimals, as `shortfallChance`.
+ */
+const shortfallSql = (count: string, n: string, t: string) => {
+  let horner = "1";
+  for (let i = SHORTFALL_MAX_COUNT; i >= 1; i--) horner = `1 + case when p.k >= ${i} then (p.n + ${i - 1}) / ${i} * p.q * (${horner}) else 0 end`;
+  return `(select case when p.k >= 0 and p.k <= ${SHORTFALL_MAX_COUNT} and p.n > 0 and p.n <= ${SHORTFALL_MAX_USUAL} and p.t >= ${MIN_BASELINE_DAYS}
+      then round(least(1::float8, power(p.t / (p.t + 30), p.n) * (${horner}))::numeric, 6)::float8 end
+    from (select k, n, t, 30 / (t + 30) as q from (select (${count})::float8 as k, (${n})::float8 as n, (${t})::float8 as t offset 0) x) p)`;
+};
 const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
 const rivalBaseline = `coalesce(${finiteSql("f.competitor_spend_30d_baseline")}, 0)`;
 const ownBaseline = `coalesce(${finiteSql("f.spend_30d_baseline")}, 0)`;
@@ -652,7 +656,7 @@ const usualOf = (what: string) =>
   `The customer's usual ${what} per 30 days: the baseline (days 31–210 before now) taken over the part of that period since their first purchase, so a customer known for a few months is compared with their own months, not with months before they arrived. Empty with less than ${MIN_BASELINE_DAYS} such days.`;
 
 const shortfallOf = (what: string, usual: string) =>
-  `How surprising the customer's ${what} in the last 30 days are against their own usual (${usual}): the chance of seeing this few or fewer in 30 days if they went on as usual, allowing for how little a short history says about their usual rate (gamma-Poisson: the rate known from the count over the days they have been a customer). 0.02 = a 2% chance, a real fall; 0.4 = an ordinary month. Unlike a ratio to the usual it weighs the count: 1 order against a usual 3 is common (about 20%), 3 against a usual 10 is not (about 2%). Empty without a usual level (less than ${MIN_BASELINE_DAYS} days known, or none usual).`;
+  `How surprising the customer's ${what} in the last 30 days are against their own usual (${usual}): the chance of seeing this few or fewer in 30 days if they went on as usual, allowing for how little a short history says about their usual rate (gamma-Poisson: the rate known from the count over the days they have been a customer). 0.02 = a 2% chance, a real fall; 0.4 = an ordinary month. Unlike a ratio to the usual it weighs the count: 1 order against a usual 3 is common (about 20%), 3 against a usual 10 is not (about 2%). Empty without a usual level (less than ${MIN_BASELINE_DAYS} days known, or none usual), and above ${SHORTFALL_MAX_COUNT} in the last 30 days or ${SHORTFALL_MAX_USUAL} in the baseline period (no shortfall worth a rule).`;
 
 const derivedSpecs = {
   orders30dShortfallChance: {
@@ -833,16 +837,11 @@ function usual(read: Read, baseline: InputFactName, arrival = false): number | n
 }
 /** As `shortfallSql`: P(X ≤ k), X negative binomial (n, t / (t + 30)), summed the same way. */
 export function shortfallChance(k: number, n: number, t: number): number | null {
-  if (!(k >= 0 && n > 0 && t >= MIN_BASELINE_DAYS)) return null;
-  const head = n * Math.log(t / (t + 30));
-  const step = Math.log(30 / (t + 30));
-  let lc = 0;
-  let sum = 0;
-  for (let j = 0; j <= Math.min(k, SHORTFALL_MAX_COUNT); j++) {
-    if (j > 0) lc += Math.log((n + j - 1) / j);
-    sum += Math.exp(Math.max(LOG_FLOOR, head + j * step + lc));
-  }
-  return Math.round(Math.min(1, sum) * 1e6) / 1e6;
+  if (!(k >= 0 && k <= SHORTFALL_MAX_COUNT && n > 0 && n <= SHORTFALL_MAX_USUAL && t >= MIN_BASELINE_DAYS)) return null;
+  const q = 30 / (t + 30);
+  let horner = 1;
+  for (let i = Math.floor(k); i >= 1; i--) horner = 1 + ((n + (i - 1)) / i) * q * horner;
+  return Math.round(Math.min(1, Math.pow(t / (t + 30), n) * horner) * 1e6) / 1e6;
 }
 function shortfall(read: Read, count: InputFactName, baseline: InputFactName, arrival = false): number | null {
   const k = read(count);

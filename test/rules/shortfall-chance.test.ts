@@ -62,6 +62,12 @@ describe("shortfallChance", () => {
     expect(shortfallChance(0, 5, 29)).toBeNull();
     expect(shortfallChance(-1, 5, 180)).toBeNull();
   });
+
+  test("is empty above 60 in 30 days or 1,000 in the baseline period: no shortfall worth a rule, and no overflow in PostgreSQL", () => {
+    expect(shortfallChance(61, 400, 180)).toBeNull();
+    expect(shortfallChance(60, 400, 180)).toEqual(expect.any(Number));
+    expect(shortfallChance(0, 1001, 180)).toBeNull();
+  });
 });
 
 describe("orders30dShortfallChance and sessions30dShortfallChance", () => {
@@ -77,8 +83,8 @@ describe("orders30dShortfallChance and sessions30dShortfallChance", () => {
   test("PostgreSQL computes what JavaScript computes, customer by customer", async () => {
     const rows: Row[] = [];
     for (const knownDays of [20, 30, 45, 90, 150, 180])
-      for (const baselineOrders of [0, 1, 2, 5, 18, 60])
-        for (const orders30d of [0, 1, 3, 10, 40]) rows.push(customer({ knownDays, baselineOrders, orders30d, sessions30d: orders30d * 3, baselineSessions: baselineOrders * 4 }));
+      for (const baselineOrders of [0, 1, 2, 5, 18, 60, 400, 1200])
+        for (const orders30d of [0, 1, 3, 10, 40, 60, 61]) rows.push(customer({ knownDays, baselineOrders, orders30d, sessions30d: orders30d * 3, baselineSessions: baselineOrders * 4 }));
     const orders = factsByName.get("orders30dShortfallChance")!.sql;
     const sessions = factsByName.get("sessions30dShortfallChance")!.sql;
     const got = await sql.unsafe<{ i: number; orders: number | null; sessions: number | null }[]>(
