@@ -7,8 +7,7 @@
 // severity and adds points; an alert opens when the score (points + the model's part) reaches
 // the workspace's alertThreshold (50), which takes two or more independent kinds of evidence:
 // a shift to rivals, silence against the customer's own gaps, fewer orders, fewer sessions, a
-// bad support experience, the learned risk model above its budget's line, the model's part.
-// Four principles:
+// bad support experience, the model. Four principles:
 //
 // - Against the customer's own usual, measured over the time we have known them
 //   (`orders30dUsual`, `spend30dUsual`, `sessions30dUsual`): a baseline over months before a
@@ -83,8 +82,6 @@ const fewer = (fact: "orders30dShortfallChance" | "sessions30dShortfallChance", 
 const OWN_FALLING_CHANCE = 0.2;
 const ownFalling: RuleConditions = { any: [fewer("orders30dShortfallChance", OWN_FALLING_CHANCE), fewer("sessions30dShortfallChance", OWN_FALLING_CHANCE)] };
 
-/** The learned risk model's probability at or above the line the workspace's alert budget set. */
-const riskOverBudget: ConditionLeaf = { fact: "riskProbability", operator: "greaterThanInclusive", value: { fact: "riskAlertThreshold", factor: 1 } };
 
 /** Not yet gone: silent for at most twice their usual longest gap (or too few purchases to say). */
 const stillBuying: RuleConditions = { not: { fact: "gapSilenceRatio", operator: "greaterThan", value: 2 } };
@@ -215,17 +212,6 @@ export const defaultRulePack: readonly PackRule[] = [
     cooldownDays: 60,
     actions: { task: true },
     mode: "live",
-  },
-  {
-    id: "learned-risk-over-budget",
-    name: "Learned risk above the alert budget's line",
-    description:
-      "The learned risk model puts the customer at or above the line the workspace's alert budget set (riskAlertThreshold: the lowest probability at which the customers newly crossing it stay within the budget of alerts per 1,000 customers a week), and there is a sign of it in their own record: buying or visiting fell beyond chance, rival use is rising, or they are silent beyond their usual longest gap. One kind of evidence, like the others: it alerts with one more. Matches nothing while the workspace has no live learned model.",
-    conditions: {
-      all: [riskOverBudget, { any: [ownFalling, rivalRising, { fact: "gapSilenceRatio", operator: "greaterThan", value: 1 }] }],
-    },
-    points: 25,
-    ...anyTierTask,
   },
   {
     id: "vip-bad-support",

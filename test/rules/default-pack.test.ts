@@ -179,17 +179,6 @@ describe("default rule pack", () => {
     expect(matches("competitor-shift", { ...facts, competitorSpend30d: 5_000 })).toBe(false);
   });
 
-  test("learned-risk-over-budget matches a risk at or above the budget's line with a sign in the customer's own record, and alerts only with more", () => {
-    const facts: FactValues = { ...known(10), tier: "Silver", riskProbability: 0.7, riskAlertThreshold: 0.6, orders30d: 0, orders30dBaseline: 3 };
-    expect(matches("learned-risk-over-budget", facts)).toBe(true);
-    expect(alerts(facts)).toBe(false);
-    expect(matches("learned-risk-over-budget", { ...facts, riskProbability: 0.5 })).toBe(false);
-    // Risk alone, buying as usual: no sign of it.
-    expect(matches("learned-risk-over-budget", { ...facts, orders30d: 3 })).toBe(false);
-    // No live learned model: nothing to compare.
-    expect(matches("learned-risk-over-budget", { ...facts, riskProbability: null, riskAlertThreshold: null })).toBe(false);
-  });
-
   test("vip-bad-support matches a VIP with a high-severity and a negative ticket, not a Silver customer", () => {
     expect(matches("vip-bad-support", { tier: "Gold", highSeverityTickets30d: 1, negativeTickets30d: 1 })).toBe(true);
     expect(matches("vip-bad-support", { tier: "Gold", highSeverityTickets30d: 1, negativeTickets30d: 0 })).toBe(false);
