@@ -37,7 +37,7 @@ import type { Brand } from "../src/simulator/index.ts";
 import { archetypeTable, figuresByArchetype, isTruePositive } from "./quality-report.ts";
 
 const DAY = 86_400_000;
-export const strategies = ["rules", "model", "combined", "recency", "rfm", "learned"] as const;
+export const strategies = ["rules", "model", "combined", "recency", "rfm", "learned", "budget"] as const;
 export type Strategy = (typeof strategies)[number];
 
 export type QualityOptions = {
@@ -55,6 +55,8 @@ export type QualityOptions = {
   /** Use this database instead of a fresh one (tests); it must be migrated. */
   database?: Database;
   log?: (line: string) => void;
+  /** Called after each daily pass with the state it left (to try rule packs offline on the same run). */
+  onDailyPass?: (input: { deps: Deps; workspaceId: string; at: Date }) => Promise<void>;
 };
 
 export type StrategyFigures = {
@@ -108,8 +110,8 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     await saveGroundTruth(database.sql, { workspaceId, seed, truth: sim.truth });
 
     const startMs = sim.start.getTime();
-    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [] };
-    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map(), learned: new Map() };
+    const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [], budget: [] };
+    const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map(), learned: new Map(), budget: new Map() };
     // The service's pipeline over the simulated history, as production would run it (src/replay).
     const replay = await runReplay(deps, {
       workspaceId,
@@ -121,6 +123,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       // The other strategies read the state the daily pass left, as a job beside it would.
       onMoment: async (m) => {
         if (!m.jobs.includes("rescore")) return;
+        await opts.onDailyPass?.({ deps, workspaceId, at: new Date(m.at) });
         for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, new Date(m.at)))) {
           const last = lastFlag[name]!;
           for (const id of ids) {
@@ -148,6 +151,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       recency: score(flagged.recency, truth, customers, weeks),
       rfm: score(flagged.rfm, truth, customers, weeks),
       learned: score(flagged.learned, truth, customers, weeks),
+      budget: score(flagged.budget, truth, customers, weeks),
     };
     const byRule = (
       await database.sql<{ rule: string; n: number }[]>`
@@ -176,6 +180,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
         rfm: "spend 180d ≥ 300,000 and orders 180d ≥ 4 and days since last purchase > 30",
         rules: "the service's alerts: default rule pack plus the model's part of the score, as shipped",
         learned: `learned risk probability ≥ ${MODEL_CHURN_THRESHOLD} and value at risk ≥ ${MODEL_MIN_VALUE_AT_RISK} KRW (only while a learned version is live)`,
+        budget: "learned risk probability ≥ the alert line the workspace's alert budget set (riskAlertThreshold), alone (only while a learned version is live)",
         realert: `one alert per customer per ${REALERT_DAYS} days (service alerts resolved after ${REALERT_DAYS} days)`,
       },
       cdnow,
@@ -200,7 +205,9 @@ async function flaggedNow(database: Database, workspaceId: string, asOf: Date) {
     select customer_id from customer_features f where workspace_id = ${workspaceId}
       and spend_180d >= 300000 and orders_180d >= 4 and ${daysSinceLastPurchaseSql(database.sql, asOf)} > 30`;
   const ids = (rows: { customer_id: string }[]) => rows.map((r) => r.customer_id);
-  return { model: ids(model), recency: ids(recency), rfm: ids(rfm), learned: await learnedModelFlagged(database, workspaceId) };
+  const budget = await database.sql<{ customer_id: string }[]>`
+    select customer_id from customer_model_scores where workspace_id = ${workspaceId} and risk_probability >= risk_alert_threshold`;
+  return { model: ids(model), recency: ids(recency), rfm: ids(rfm), learned: await learnedModelFlagged(database, workspaceId), budget: ids(budget) };
 }
 
 /** The learned risk model alone: its probability where a version is live, with the same cut-offs as the model alone. */

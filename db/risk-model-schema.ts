@@ -68,6 +68,10 @@ export const riskModelVersions = pgTable(
     auc: doublePrecision("auc"),
     purchaseModelAuc: doublePrecision("purchase_model_auc"),
     fitMs: doublePrecision("fit_ms"),
+    /** The workspace's alert budget at fit time, the line it set and the crossings expected at that line (per 1,000 customers a week). */
+    alertBudgetPer1kPerWeek: doublePrecision("alert_budget_per_1k_per_week"),
+    alertThreshold: doublePrecision("alert_threshold"),
+    alertExpectedPer1kPerWeek: doublePrecision("alert_expected_per_1k_per_week"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -42,7 +42,7 @@ export type WorkspaceSettings = {
   /** The customer-base model's settings; absent or partial means the defaults (src/workspaces/settings.ts). */
   model?: Partial<ModelSettings>;
   /** The learned risk model: auto (live when it beats the purchase model), shadow (fitted and reported, not scored) or off. */
-  riskModel?: { mode: "auto" | "shadow" | "off" };
+  riskModel?: { mode?: "auto" | "shadow" | "off"; alertBudgetPer1kPerWeek?: number };
   /** Webhooks, tasks and campaigns; absent or partial means the defaults (src/workspaces/settings.ts). */
   actions?: Partial<import("./actions-schema.ts").ActionSettings>;
   /** Language of the console by default (and of texts written for people); absent: `ko` for KRW, else `en`. */
@@ -424,6 +424,8 @@ export const customerModelScores = pgTable(
     /** The live learned risk model's calibrated P(no purchase within horizon_days); null while the purchase model scores. */
     riskProbability: doublePrecision("risk_probability"),
     riskVersionId: text("risk_version_id"),
+    /** The live version's alert line (set by the workspace's alert budget); null with its probability. */
+    riskAlertThreshold: doublePrecision("risk_alert_threshold"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
 );

@@ -7,12 +7,17 @@
 // severity and adds points; an alert opens when the score (points + the model's part) reaches
 // the workspace's alertThreshold (50), which takes two or more independent kinds of evidence:
 // a shift to rivals, silence against the customer's own gaps, fewer orders, fewer sessions, a
-// bad support experience, the model. Three principles:
+// bad support experience, the model. Four principles:
 //
 // - Against the customer's own usual, measured over the time we have known them
 //   (`orders30dUsual`, `spend30dUsual`, `sessions30dUsual`): a baseline over months before a
 //   customer arrived would make everybody's usual look small, and the first purchase only says
 //   when they arrived, so it is left out of their rate.
+// - A fall is a surprise, not a ratio: `orders30dShortfallChance` / `sessions30dShortfallChance`
+//   are the chance of a month this thin at the customer's own usual rate (gamma-Poisson, so a
+//   rate known from a short history surprises less). One 30-day window against a ratio fires on
+//   ordinary months of customers who buy a few times a month; a 1-in-5 (or 1-in-10) shortfall
+//   does not, while a real fall from a high rate still shows.
 // - Competitor evidence counts as a shift, never as presence: rival use or spend new or rising
 //   against the customer's own usual AND their own buying or visiting falling; or rivals taking a
 //   larger share of their wallet than usual while they spend less with us. A customer who
@@ -30,6 +35,9 @@ import type { PackRule } from "./definition.ts";
 const vip: ConditionLeaf = { fact: "tier", operator: "greaterThanInclusive", value: "Gold" };
 const vipTiers: PackRule["tiers"] = ["Gold", "Platinum", "Diamond"];
 const allTiers: PackRule["tiers"] = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
+
+/** A medium-severity live rule for every tier that opens a task, quiet 60 days after an alert. */
+const anyTierTask = { tiers: allTiers, severity: "medium", cooldownDays: 60, actions: { task: true }, mode: "live" } as const satisfies Partial<PackRule>;
 
 /** `fact` at most `factor` × the customer's own usual (`usual`). */
 const atMost = (fact: string, usual: string, factor: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: { fact: usual, factor } });
@@ -68,14 +76,12 @@ const rivalRising: RuleConditions = {
   ],
 };
 
-/** Own buying (orders or spend) or visiting at most 70% of the customer's own usual. */
-const ownFalling: RuleConditions = {
-  any: [
-    { all: [{ fact: "orders30dUsual", operator: "greaterThanInclusive", value: 1 }, atMost("spend30d", "spend30dUsual", 0.7)] },
-    { all: [{ fact: "orders30dUsual", operator: "greaterThanInclusive", value: 1 }, atMost("orders30d", "orders30dUsual", 0.7)] },
-    { all: [{ fact: "sessions30dUsual", operator: "greaterThanInclusive", value: 2 }, atMost("sessions30d", "sessions30dUsual", 0.7)] },
-  ],
-};
+/** At most `chance` that a customer going on as usual would order (or visit) this little in 30 days. */
+const fewer = (fact: "orders30dShortfallChance" | "sessions30dShortfallChance", chance: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: chance });
+/** Own buying or visiting fell beyond what chance explains: a 1-in-5 shortfall against their own usual rate. */
+const OWN_FALLING_CHANCE = 0.2;
+const ownFalling: RuleConditions = { any: [fewer("orders30dShortfallChance", OWN_FALLING_CHANCE), fewer("sessions30dShortfallChance", OWN_FALLING_CHANCE)] };
+
 
 /** Not yet gone: silent for at most twice their usual longest gap (or too few purchases to say). */
 const stillBuying: RuleConditions = { not: { fact: "gapSilenceRatio", operator: "greaterThan", value: 2 } };
@@ -113,14 +119,10 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "competitor-shift",
     name: "Shifting to competitors",
     description:
-      "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders, spend or sessions fell to 70% of their usual or less, and they still buy from us. A customer who compares prices at rivals as they always have, or keeps buying as before, does not match.",
+      "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders or sessions fell further than chance explains (at most a 1-in-5 chance at their usual rate), and they still buy from us. A customer who compares prices at rivals as they always have, or whose month dips as months do, does not match.",
     conditions: { all: [rivalRising, ownFalling, stillBuying] },
-    tiers: allTiers,
     points: 25,
-    severity: "medium",
-    cooldownDays: 60,
-    actions: { task: true },
-    mode: "live",
+    ...anyTierTask,
   },
   {
     id: "competitor-shift-confident",
@@ -179,13 +181,9 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-order-drop",
     name: "VIP buying less",
     description:
-      "A Gold-or-better customer who usually orders at least twice a month (since they became a customer) ordered at most half as often, or spent at most half their usual, in the last 30 days.",
+      "A Gold-or-better customer who usually orders at least twice a month (since they became a customer) ordered so little in the last 30 days that going on as usual they would have done so at most 1 time in 10. A count, weighed by its noise: 1 order against a usual 2 is an ordinary month, 1 against a usual 5 is not.",
     conditions: {
-      all: [
-        vip,
-        { fact: "orders30dUsual", operator: "greaterThanInclusive", value: 2 },
-        { any: [atMost("orders30d", "orders30dUsual", 0.5), atMost("spend30d", "spend30dUsual", 0.5)] },
-      ],
+      all: [vip, { fact: "orders30dUsual", operator: "greaterThanInclusive", value: 2 }, fewer("orders30dShortfallChance", 0.1)],
     },
     tiers: vipTiers,
     points: 15,
@@ -198,14 +196,14 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-fading",
     name: "VIP fading on every count",
     description:
-      "A Gold-or-better customer who usually orders at least twice a month ordered, spent and visited at most half their usual in the last 30 days: all three at once, as a customer slipping away does, competitor evidence or not. With vip-order-drop and vip-long-silence it needs the model's agreement to alert: signs of one's own buying alone are the same evidence counted thrice.",
+      "A Gold-or-better customer who usually orders at least twice a month ordered and visited less than chance explains (each at most a 1-in-5 chance at their usual rate) and spent at most half their usual in the last 30 days: all three at once, as a customer slipping away does, competitor evidence or not. With vip-order-drop and vip-long-silence it needs the model's agreement to alert: signs of one's own buying alone are the same evidence counted thrice.",
     conditions: {
       all: [
         vip,
         { fact: "orders30dUsual", operator: "greaterThanInclusive", value: 2 },
-        atMost("orders30d", "orders30dUsual", 0.5),
+        fewer("orders30dShortfallChance", 0.2),
+        fewer("sessions30dShortfallChance", 0.2),
         atMost("spend30d", "spend30dUsual", 0.5),
-        atMost("sessions30d", "sessions30dUsual", 0.5),
       ],
     },
     tiers: vipTiers,

@@ -545,6 +545,16 @@ const modelSpecs = {
     sql: "m.risk_probability",
     phrase: { text: "has a {value} learned risk probability", whenNull: "has no learned risk prediction" },
   },
+  riskAlertThreshold: {
+    label: "learned risk alert line",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description:
+      "The learned risk probability at or above which the workspace's alert budget (riskModel.alertBudgetPer1kPerWeek, 5 per 1,000 customers a week unless set) lets the model alert: set at each fit as the lowest line at which customers newly crossing it, on the fit's own as-of dates, stay within the budget. Compare riskProbability with it (`riskProbability greaterThanInclusive {fact: riskAlertThreshold}`). Empty while the workspace has no live learned model.",
+    sql: "m.risk_alert_threshold",
+    phrase: { text: "is held to a learned risk alert line of {value}", whenNull: "has no learned risk alert line" },
+  },
   clv: {
     label: "predicted customer lifetime value",
     type: "number",
@@ -613,6 +623,30 @@ const usualSql = (baseline: string, arrival: string | null = null) =>
   `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${
     arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"
   } * 30 / ${knownDays} end)`;
+/** The count behind a usual level: the baseline's sum over the known days (`arrival` as in usualSql). */
+const usualCountSql = (baseline: string, arrival: string | null = null) =>
+  `(case when ${knownDays} >= ${MIN_BASELINE_DAYS} then ${finiteSql(baseline)} * 6 * ${arrival ? `(case when ${knownDays} < 180 then ${arrival} else 1 end)` : "1"} end)`;
+/**
+ * Counts up to this are weighed (a month with more is no shortfall worth a rule), usual counts up to
+ * SHORTFALL_MAX_USUAL: within both, p^n stays above the smallest double and the sum below the
+ * largest, so PostgreSQL (which raises on underflow and overflow) and JavaScript agree.
+ */
+export const SHORTFALL_MAX_COUNT = 60;
+export const SHORTFALL_MAX_USUAL = 1000;
+/**
+ * P(X ≤ k) for X ~ negative binomial (n, p = t / (t + 30)): the gamma-Poisson chance of seeing at
+ * most k events in 30 days from a customer whose rate is known from n events in t days (the rate's
+ * posterior Gamma(n, t) under a flat prior, so a rate known from a few events is uncertain and
+ * little surprises). p^n × (1 + a1 (1 + a2 (1 + … a_k))) with a_i = (n + i − 1) / i × (1 − p),
+ * unrolled (no set-returning subquery per customer), rounded to 6 decimals, as `shortfallChance`.
+ */
+const shortfallSql = (count: string, n: string, t: string) => {
+  let horner = "1";
+  for (let i = SHORTFALL_MAX_COUNT; i >= 1; i--) horner = `1 + case when p.k >= ${i} then (p.n + ${i - 1}) / ${i} * p.q * (${horner}) else 0 end`;
+  return `(select case when p.k >= 0 and p.k <= ${SHORTFALL_MAX_COUNT} and p.n > 0 and p.n <= ${SHORTFALL_MAX_USUAL} and p.t >= ${MIN_BASELINE_DAYS}
+      then round(least(1::float8, power(p.t / (p.t + 30), p.n) * (${horner}))::numeric, 6)::float8 end
+    from (select k, n, t, 30 / (t + 30) as q from (select (${count})::float8 as k, (${n})::float8 as n, (${t})::float8 as t offset 0) x) p)`;
+};
 const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
 const rivalBaseline = `coalesce(${finiteSql("f.competitor_spend_30d_baseline")}, 0)`;
 const ownBaseline = `coalesce(${finiteSql("f.spend_30d_baseline")}, 0)`;
@@ -621,7 +655,36 @@ const shareUsual = `(case when ${rivalBaseline} + ${ownBaseline} > 0 then ${riva
 const usualOf = (what: string) =>
   `The customer's usual ${what} per 30 days: the baseline (days 31–210 before now) taken over the part of that period since their first purchase, so a customer known for a few months is compared with their own months, not with months before they arrived. Empty with less than ${MIN_BASELINE_DAYS} such days.`;
 
+const shortfallOf = (what: string, usual: string) =>
+  `How surprising the customer's ${what} in the last 30 days are against their own usual (${usual}): the chance of seeing this few or fewer in 30 days if they went on as usual, allowing for how little a short history says about their usual rate (gamma-Poisson: the rate known from the count over the days they have been a customer). 0.02 = a 2% chance, a real fall; 0.4 = an ordinary month. Unlike a ratio to the usual it weighs the count: 1 order against a usual 3 is common (about 20%), 3 against a usual 10 is not (about 2%). Empty without a usual level (less than ${MIN_BASELINE_DAYS} days known, or none usual), and above ${SHORTFALL_MAX_COUNT} in the last 30 days or ${SHORTFALL_MAX_USUAL} in the baseline period (no shortfall worth a rule).`;
+
 const derivedSpecs = {
+  orders30dShortfallChance: {
+    label: "chance of so few orders at the usual rate",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description: shortfallOf("orders", "orders30dUsual"),
+    sql: shortfallSql("f.orders_30d", usualCountSql("f.orders_30d_baseline", afterFirstOrder), knownDays),
+    phrase: {
+      text: "had a {value} chance of ordering this little at their usual rate[ ({orders30d} orders in the last 30 days against a usual {orders30dUsual})]",
+      whenNull: "has no usual number of orders to compare with",
+    },
+    derivedFrom: ["orders30d", "orders30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
+  sessions30dShortfallChance: {
+    label: "chance of so few sessions at the usual rate",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description: shortfallOf("sessions", "sessions30dUsual"),
+    sql: shortfallSql("f.sessions_30d", usualCountSql("f.sessions_30d_baseline"), knownDays),
+    phrase: {
+      text: "had a {value} chance of visiting this little at their usual rate[ ({sessions30d} sessions in the last 30 days against a usual {sessions30dUsual})]",
+      whenNull: "has no usual number of sessions to compare with",
+    },
+    derivedFrom: ["sessions30d", "sessions30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
   silenceRatio: {
     label: "silence against the usual purchase interval",
     type: "number",
@@ -755,7 +818,8 @@ function knownBaselineDays(read: Read): number | null {
   if (typeof first !== "number" || typeof last !== "number" || typeof since !== "number") return null;
   return Math.min(180, Math.max(0, (last - first) / DAY_MS + since - 30));
 }
-function usual(read: Read, baseline: InputFactName, arrival = false): number | null {
+/** The count behind a usual level and the days it was counted over, as `usualCountSql`. */
+function usualCount(read: Read, baseline: InputFactName, arrival = false): { sum: number; days: number } | null {
   const days = knownBaselineDays(read);
   const b = read(baseline);
   if (days === null || days < MIN_BASELINE_DAYS || typeof b !== "number") return null;
@@ -765,7 +829,24 @@ function usual(read: Read, baseline: InputFactName, arrival = false): number | n
     const n = typeof orders === "number" ? orders * 6 : 0;
     sum *= n >= 1 ? (n - 1) / n : 0;
   }
-  return (sum * 30) / days;
+  return { sum, days };
+}
+function usual(read: Read, baseline: InputFactName, arrival = false): number | null {
+  const c = usualCount(read, baseline, arrival);
+  return c === null ? null : (c.sum * 30) / c.days;
+}
+/** As `shortfallSql`: P(X ≤ k), X negative binomial (n, t / (t + 30)), summed the same way. */
+export function shortfallChance(k: number, n: number, t: number): number | null {
+  if (!(k >= 0 && k <= SHORTFALL_MAX_COUNT && n > 0 && n <= SHORTFALL_MAX_USUAL && t >= MIN_BASELINE_DAYS)) return null;
+  const q = 30 / (t + 30);
+  let horner = 1;
+  for (let i = Math.floor(k); i >= 1; i--) horner = 1 + ((n + (i - 1)) / i) * q * horner;
+  return Math.round(Math.min(1, Math.pow(t / (t + 30), n) * horner) * 1e6) / 1e6;
+}
+function shortfall(read: Read, count: InputFactName, baseline: InputFactName, arrival = false): number | null {
+  const k = read(count);
+  const c = usualCount(read, baseline, arrival);
+  return typeof k !== "number" || c === null ? null : shortfallChance(k, c.sum, c.days);
 }
 function share(rival: unknown, own: unknown): number | null {
   const r = typeof rival === "number" ? rival : 0;
@@ -790,6 +871,8 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
     if (typeof days !== "number" || typeof gap !== "number" || gap === 0) return null;
     return days / gap;
   },
+  orders30dShortfallChance: (read) => shortfall(read, "orders30d", "orders30dBaseline", true),
+  sessions30dShortfallChance: (read) => shortfall(read, "sessions30d", "sessions30dBaseline"),
   baselineDaysKnown(read) {
     return knownBaselineDays(read);
   },

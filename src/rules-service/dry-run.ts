@@ -26,7 +26,7 @@ export async function dryRunRule(deps: Deps, input: { workspaceId: string } & Dr
   const sql = deps.database.sql;
   const [row] = await sql<Record<string, unknown>[]>`
     select f.*, ${daysSinceLastPurchaseSql(sql, asOf)} as days_since_last_purchase, t.tier, t.tier_score,
-      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.scored_at as model_scored_at
+      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_alert_threshold, m.scored_at as model_scored_at
     from customer_features f
     left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
     left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id

@@ -70,7 +70,7 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
   const sql = deps.database.sql;
   const rows = await sql<FactRow[]>`
     select f.*, t.tier, t.tier_score,
-      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_version_id,
+      m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_version_id, m.risk_alert_threshold,
       last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
     from ${customersWithFacts(sql, input)}`;
   const explainRisk = await riskExplainer(sql, input.workspaceId, rows, input.locale);

@@ -110,7 +110,17 @@ export const workspaceSettingsPatchSchema = z
       .nullable()
       .meta({ description: "Days each provider's competitor signals are kept, counted from the end of their period (`default` for providers not named); null or absent keeps them. A daily job deletes what aged out." }),
     model: modelSettingsPatchSchema,
-    riskModel: z.strictObject({ mode: z.enum(["auto", "shadow", "off"]) }).meta({ description: "The learned risk model: auto (live when it beats the purchase model out of time), shadow (fitted and reported, not scored) or off" }),
+    riskModel: z
+      .strictObject({
+        mode: z.enum(["auto", "shadow", "off"]).meta({ description: "auto (live when it beats the purchase model out of time), shadow (fitted and reported, not scored) or off" }),
+        alertBudgetPer1kPerWeek: z
+          .number()
+          .positive()
+          .max(1000)
+          .meta({ description: "Alerts per 1,000 customers a week the learned model may raise (default 5): each fit sets its alert line (riskAlertThreshold) so that customers newly crossing it stay within this" }),
+      })
+      .partial()
+      .meta({ description: "The learned risk model; keys merge one by one" }),
     actions: actionSettingsPatchSchema,
     tiers: tierSettingsPatchSchema,
     scoring: scoringSettingsSchema.partial(),
@@ -129,6 +139,7 @@ export function mergeSettings(current: WorkspaceSettings, patch: z.infer<typeof 
     ...(patch.actions ? { actions: { ...current.actions, ...patch.actions } } : {}),
     ...(patch.tiers ? { tiers: { ...current.tiers, ...patch.tiers } } : {}),
     ...(patch.scoring ? { scoring: { ...current.scoring, ...patch.scoring } } : {}),
+    ...(patch.riskModel ? { riskModel: { ...current.riskModel, ...patch.riskModel } } : {}),
   };
 }
 

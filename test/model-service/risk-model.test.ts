@@ -6,8 +6,9 @@ import { fitWorkspaceModel } from "../../src/model-fits/fit-workspace-model.ts";
 import { riskProbabilityOf } from "../../src/model-fits/risk/apply-risk-model.ts";
 import { decideRiskVersion } from "../../src/model-fits/risk/fit-risk-model.ts";
 import { Rng } from "../../src/model/synthetic.ts";
+import { compileRule } from "../../rules/compile-js.ts";
 import { loadActiveRules } from "../../src/rules-service/active-rules.ts";
-import { scoreCustomers } from "../../src/scores/score-customers.ts";
+import { loadFacts, scoreCustomers } from "../../src/scores/score-customers.ts";
 import { ingestSignals } from "../../src/signals/ingest.ts";
 import type { SignalInput } from "../../src/signals/schema.ts";
 import { daysAgo, signal } from "../support/factories.ts";
@@ -57,10 +58,10 @@ async function loadWorkspace(customers: number, seed: number, settings?: Record<
   return { ws, ids };
 }
 
-type RiskRow = Record<string, unknown> & { customer_id: string; risk_probability: number | null; risk_version_id: string | null };
+type RiskRow = Record<string, unknown> & { customer_id: string; risk_probability: number | null; risk_version_id: string | null; risk_alert_threshold: number | null };
 const riskRows = (workspaceId: string) => ctx.database.sql<RiskRow[]>`
   select f.*, (extract(epoch from ${NOW}::timestamptz - f.last_purchase_at) / 86400)::float8 as days_since_last_purchase,
-    m.churn_probability, m.expected_purchases_90d, m.risk_probability, m.risk_version_id
+    m.churn_probability, m.expected_purchases_90d, m.risk_probability, m.risk_version_id, m.risk_alert_threshold
   from customer_features f join customer_model_scores m using (workspace_id, customer_id)
   where f.workspace_id = ${workspaceId} order by customer_id`;
 
@@ -115,6 +116,39 @@ describe("the learned risk model on a workspace", () => {
     expect(v.coefficients.competitorSpend30d).toBeGreaterThan(0);
   });
 
+  it("sets its alert line from the workspace's alert budget (5 per 1,000 customers a week unless set), kept with the version and shown by GET /v1/model", async () => {
+    const body = await readJson(await ctx.request("/v1/model", { key: ws.keys.manager }));
+    const [v] = body.riskModel.versions;
+    expect(v).toMatchObject({ alertBudgetPer1kPerWeek: 5, alertThreshold: expect.any(Number), alertExpectedPer1kPerWeek: expect.any(Number) });
+    // Here four in ten customers leave within a year: even the model's highest probability
+    // would raise more than 5 a week, so the line is that highest probability, and it says so.
+    const highest = Math.max(...(await riskRows(ws.id)).map((r) => r.risk_probability!));
+    expect(v.alertThreshold).toBe(highest);
+    expect(v.alertExpectedPer1kPerWeek).toBeGreaterThan(5);
+  });
+
+  it("writes the line beside each customer's probability, so a rule compares riskProbability with riskAlertThreshold", async () => {
+    const [version] = await ctx.database.sql<{ alert_threshold: number }[]>`select alert_threshold from risk_model_versions where workspace_id = ${ws.id}`;
+    const rows = await riskRows(ws.id);
+    expect(rows.every((r) => r.risk_alert_threshold === version!.alert_threshold)).toBe(true);
+    const aboveLine = compileRule({ all: [{ fact: "riskProbability", operator: "greaterThanInclusive", value: { fact: "riskAlertThreshold", factor: 1 } }] });
+    const facts = await loadFacts(ctx, { workspaceId: ws.id, customerIds: ids, asOf: NOW });
+    const matched = new Set(facts.filter((f) => aboveLine(f.facts).matched).map((f) => f.customerId));
+    expect(matched).toEqual(new Set(rows.filter((r) => r.risk_probability! >= version!.alert_threshold).map((r) => r.customer_id)));
+    expect(matched.size).toBeLessThan(ids.length);
+  });
+
+  it("sets a lower line on the same history for a larger budget, within it", async () => {
+    const large = await loadWorkspace(600, 11, { riskModel: { alertBudgetPer1kPerWeek: 60 } });
+    await fitWorkspaceModel(ctx, { workspaceId: large.ws.id });
+    const line = async (workspaceId: string) =>
+      (await ctx.database.sql<{ alert_threshold: number; alert_expected_per_1k_per_week: number }[]>`
+        select alert_threshold, alert_expected_per_1k_per_week from risk_model_versions where workspace_id = ${workspaceId} and version = 1`)[0]!;
+    const [five, sixty] = [await line(ws.id), await line(large.ws.id)];
+    expect(sixty.alert_threshold).toBeLessThan(five.alert_threshold);
+    expect(sixty.alert_expected_per_1k_per_week).toBeLessThanOrEqual(60);
+  }, 120_000);
+
   it("keeps its versions: a refit adds version 2 and retires version 1", async () => {
     ctx.setNow(new Date(NOW.getTime() + 86_400_000));
     try {
@@ -141,7 +175,7 @@ describe("below what it needs", () => {
     expect(outcome.riskModel).toMatchObject({ status: "insufficient_data", message: expect.stringMatching(/Not enough history.*purchase model scores/) });
     const rows = await riskRows(ws.id);
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((r) => r.risk_probability === null)).toBe(true);
+    expect(rows.every((r) => r.risk_probability === null && r.risk_alert_threshold === null)).toBe(true);
     const body = await readJson(await ctx.request("/v1/model", { key: ws.keys.manager }));
     expect(body.riskModel).toMatchObject({ scoring: "purchase_model", liveVersion: null, message: expect.stringMatching(/^The purchase model scores\. Not enough history/) });
   }, 60_000);
@@ -155,6 +189,18 @@ describe("shadow mode", () => {
     expect(outcome.riskModel).toMatchObject({ status: "shadow", message: expect.stringMatching(/shadow/) });
     expect((await riskRows(ws.id)).every((r) => r.risk_probability === null)).toBe(true);
   }, 60_000);
+});
+
+describe("the alert budget setting", () => {
+  it("merges with the mode key by key and refuses a budget that is not positive, naming the field", async () => {
+    const ws = await ctx.workspace();
+    const patch = (json: unknown) => ctx.request("/v1/workspace/settings", { method: "PATCH", key: ws.keys.admin, json });
+    expect((await patch({ riskModel: { mode: "shadow" } })).status).toBe(200);
+    expect((await readJson(await patch({ riskModel: { alertBudgetPer1kPerWeek: 2 } }))).settings.riskModel).toEqual({ mode: "shadow", alertBudgetPer1kPerWeek: 2 });
+    const bad = await patch({ riskModel: { alertBudgetPer1kPerWeek: 0 } });
+    expect(bad.status).toBe(422);
+    expect((await readJson(bad)).errors.map((e: { path: string }) => e.path)).toEqual(["riskModel.alertBudgetPer1kPerWeek"]);
+  });
 });
 
 describe("the decision", () => {

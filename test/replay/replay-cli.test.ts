@@ -92,7 +92,10 @@ describe("npm run cli -- replay", () => {
       ["2026-03-09", "cust-vip"],
     ]);
     expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-09")).tier).toMatch(/^(Gold|Platinum|Diamond)$/);
-    expect(scores.find((s) => s.customerId === "cust-vip" && s.at.startsWith("2026-03-09")).score).toBeGreaterThanOrEqual(30);
+    // After the move to rivals the VIP scores above what they scored before it, and above the calm customer.
+    const score = (customerId: string, day: string) => scores.find((s) => s.customerId === customerId && s.at.startsWith(day)).score;
+    expect(score("cust-vip", "2026-03-09")).toBeGreaterThan(score("cust-vip", "2026-03-01"));
+    expect(score("cust-vip", "2026-03-09")).toBeGreaterThan(score("cust-calm", "2026-03-09"));
 
     // Nothing is left behind: the scratch workspace is gone.
     expect(await ctx.database.sql`select id from workspaces where scratch`).toHaveLength(0);

@@ -58,6 +58,7 @@ describe("fact catalogue", () => {
     expect(model).toEqual([
       ["churnProbability", "m.churn_probability", true],
       ["riskProbability", "m.risk_probability", true],
+      ["riskAlertThreshold", "m.risk_alert_threshold", true],
       ["clv", "m.clv", true],
       ["valueAtRisk", "m.value_at_risk", true],
       ["pAlive", "m.p_alive", true],

@@ -49,6 +49,12 @@ const riskModelVersion = z
       .nullable()
       .meta({ description: "Out of time: trained on the earlier dates, calibrated on the second last, validated on the last" }),
     fitMs: z.number().nullable(),
+    alertBudgetPer1kPerWeek: z.number().nullable().meta({ description: "The workspace's alert budget (riskModel.alertBudgetPer1kPerWeek) when the version was fitted" }),
+    alertThreshold: z
+      .number()
+      .nullable()
+      .meta({ description: "The alert line the budget set: the lowest probability at which customers newly crossing it stay within the budget; rules read it as riskAlertThreshold" }),
+    alertExpectedPer1kPerWeek: z.number().nullable().meta({ description: "Customers newly crossing the line per 1,000 a week on the fit's own as-of dates" }),
   })
   .meta({ id: "RiskModelVersion" });
 

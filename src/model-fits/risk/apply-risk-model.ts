@@ -12,11 +12,11 @@ import { riskInputLabelsKo } from "./labels-ko.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-export type LiveRiskVersion = Pick<RiskModelVersion, "id" | "version"> & { params: RiskModelParamsJson };
+export type LiveRiskVersion = Pick<RiskModelVersion, "id" | "version"> & { params: RiskModelParamsJson; alertThreshold: number | null };
 
 export async function liveRiskVersion(sql: Sql, workspaceId: string): Promise<LiveRiskVersion | null> {
-  const [row] = await sql<{ id: string; version: number; params: RiskModelParamsJson }[]>`
-    select id, version, params from risk_model_versions where workspace_id = ${workspaceId} and status = 'live' limit 1`;
+  const [row] = await sql<LiveRiskVersion[]>`
+    select id, version, params, alert_threshold as "alertThreshold" from risk_model_versions where workspace_id = ${workspaceId} and status = 'live' limit 1`;
   return row ?? null;
 }
 
@@ -40,8 +40,8 @@ export function riskProbabilitySql(params: RiskModelParamsJson): string {
 }
 
 /**
- * Writes the live version's probability for the workspace's customers (or the given ones), or
- * clears it when no version is live. Returns the rows written.
+ * Writes the live version's probability and alert line for the workspace's customers (or the
+ * given ones), or clears them when no version is live. Returns the rows written.
  */
 export async function applyRiskModel(sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[] }): Promise<number> {
   const { workspaceId } = input;
@@ -49,12 +49,12 @@ export async function applyRiskModel(sql: Sql, input: { workspaceId: string; asO
   const live = await liveRiskVersion(sql, workspaceId);
   if (!live) {
     const cleared = await sql`
-      update customer_model_scores set risk_probability = null, risk_version_id = null
+      update customer_model_scores set risk_probability = null, risk_version_id = null, risk_alert_threshold = null
       where workspace_id = ${workspaceId} and risk_version_id is not null ${only("customer_id")}`;
     return cleared.count;
   }
   const written = await sql`
-    update customer_model_scores target set risk_probability = v.p, risk_version_id = ${live.id}
+    update customer_model_scores target set risk_probability = v.p, risk_version_id = ${live.id}, risk_alert_threshold = ${live.alertThreshold}
     from (
       select m.customer_id, ${sql.unsafe(riskProbabilitySql(live.params))} as p
       from (
@@ -64,7 +64,8 @@ export async function applyRiskModel(sql: Sql, input: { workspaceId: string; asO
       join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
     ) v
     where target.workspace_id = ${workspaceId} and target.customer_id = v.customer_id
-      and (target.risk_probability is distinct from v.p or target.risk_version_id is distinct from ${live.id})`;
+      and (target.risk_probability is distinct from v.p or target.risk_version_id is distinct from ${live.id}
+        or target.risk_alert_threshold is distinct from ${live.alertThreshold}::float8)`;
   return written.count;
 }
 

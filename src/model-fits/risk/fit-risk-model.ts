@@ -24,6 +24,7 @@ import {
 import { modelSettingsOf } from "../../workspaces/settings.ts";
 import { getWorkspace } from "../../workspaces/workspaces.ts";
 import { fitParams } from "../score-summary.ts";
+import { alertLineForBudget, customerCounts, DEFAULT_ALERT_BUDGET_PER_1K_PER_WEEK, type AlertLine } from "./alert-budget.ts";
 import { applyRiskModel, liveRiskVersion, toRiskParams } from "./apply-risk-model.ts";
 import { riskInputs, type RiskInput } from "./inputs.ts";
 import { sampleCustomers, trainingDates, trainingRowsAt, type TrainingRow } from "./training-set.ts";
@@ -57,7 +58,9 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
   const fit = await findLatestFittedFit(sql, workspaceId);
   const params = fit && fitParams(fit);
 
-  const record = async (status: RiskModelStatus, message: string, extra: { params?: RiskModelParamsJson; report?: RiskModelReportJson } = {}) =>
+  const budget = settings.riskModel?.alertBudgetPer1kPerWeek ?? DEFAULT_ALERT_BUDGET_PER_1K_PER_WEEK;
+  type Extra = { params?: RiskModelParamsJson; report?: RiskModelReportJson; line?: AlertLine };
+  const record = async (status: RiskModelStatus, message: string, extra: Extra = {}) =>
     sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, hashtext(${workspaceId}))`;
       const [row] = await tx<{ next: number }[]>`
@@ -68,13 +71,15 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
         await tx`update risk_model_versions set status = 'retired' where workspace_id = ${workspaceId} and status = 'live'`;
       }
       await tx`
-        insert into risk_model_versions (workspace_id, id, version, status, message, fit_id, fitted_at, as_of, horizon_days, params, report, auc, purchase_model_auc, fit_ms)
+        insert into risk_model_versions (workspace_id, id, version, status, message, fit_id, fitted_at, as_of, horizon_days, params, report, auc, purchase_model_auc, fit_ms,
+          alert_budget_per_1k_per_week, alert_threshold, alert_expected_per_1k_per_week)
         values (${workspaceId}, ${id}, ${next}, ${status}, ${message}, ${fit?.id ?? null}, ${deps.clock()}, ${asOf}, ${horizonDays},
           ${extra.params ? tx.json(extra.params) : null}, ${extra.report ? tx.json(extra.report as never) : null},
-          ${extra.report?.validation.auc ?? null}, ${extra.report?.purchaseModel.auc ?? null}, ${performance.now() - started})`;
+          ${extra.report?.validation.auc ?? null}, ${extra.report?.purchaseModel.auc ?? null}, ${performance.now() - started},
+          ${budget}, ${extra.line?.threshold ?? null}, ${extra.line?.expectedPer1kPerWeek ?? null})`;
       return { id, version: next };
     });
-  const finish = async (status: RiskModelStatus, message: string, extra: { params?: RiskModelParamsJson; report?: RiskModelReportJson } = {}) => {
+  const finish = async (status: RiskModelStatus, message: string, extra: Extra = {}) => {
     const { id, version } = await record(status, message, extra);
     // Scores follow whichever version is live now (or the purchase model when none is).
     const scored = await applyRiskModel(sql, { workspaceId, asOf });
@@ -129,7 +134,20 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
     iterations: learned.report.iterations,
   };
   const { status, message } = decideRiskVersion({ learnedAuc: validation.auc, purchaseAuc: purchase.auc, mode, validationDate: report.dates.validation });
-  return finish(status, message, { params: paramsJson, report });
+  // The alert line: the budget met by customers newly crossing it between the fit's own dates.
+  const predicted = predictRiskMatrix(toRiskParams(paramsJson), set.X);
+  const counts = await customerCounts(sql, workspaceId);
+  const line = alertLineForBudget({
+    dates: perDate.map((_, k) => {
+      const at = period.flatMap((p, i) => (p === k ? [i] : []));
+      return { customerIds: at.map((i) => rows[i]!.customer_id), probabilities: at.map((i) => predicted[i]!) };
+    }),
+    stepDays: RISK_STEP_DAYS,
+    perSampled: counts.purchasers / Math.max(1, customerIds.length),
+    customers: counts.customers,
+    budgetPer1kPerWeek: budget,
+  });
+  return finish(status, message, { params: paramsJson, report, line });
 }
 
 /** Live when it ranks better than the purchase model on the validation date (shadow mode keeps it out of scores). */

@@ -20,6 +20,9 @@ export function riskVersionView(v: RiskModelVersion) {
     coefficients: v.params ? Object.fromEntries(v.params.inputs.map((name, j) => [name, v.params!.coefficients[j]!])) : null,
     report: v.report,
     fitMs: v.fitMs,
+    alertBudgetPer1kPerWeek: v.alertBudgetPer1kPerWeek,
+    alertThreshold: v.alertThreshold,
+    alertExpectedPer1kPerWeek: v.alertExpectedPer1kPerWeek,
   };
 }
 

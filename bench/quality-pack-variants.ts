@@ -1,0 +1,71 @@
+// Variants of the default pack tried offline on the quality bench's replays
+// (bench/quality-packs.ts): the 30-day ratio tests the pack had before the shortfall facts,
+// other shortfall chances, and a rule on the learned model's budget line.
+import type { ConditionLeaf, RuleConditions } from "../rules/conditions.ts";
+import { defaultRulePack } from "../rules/default-pack.ts";
+import type { PackRule } from "../rules/definition.ts";
+
+const vip: ConditionLeaf = { fact: "tier", operator: "greaterThanInclusive", value: "Gold" };
+const usualAtLeast = (fact: string, v: number): ConditionLeaf => ({ fact, operator: "greaterThanInclusive", value: v });
+const ratio = (fact: string, usual: string, factor: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: { fact: usual, factor } });
+const chance = (fact: string, p: number): ConditionLeaf => ({ fact, operator: "lessThanInclusive", value: p });
+const rule = (id: string) => defaultRulePack.find((r) => r.id === id)!;
+/** competitor-shift's rival part and still-buying part, as shipped (its conditions are all: [rivalRising, ownFalling, stillBuying]). */
+const [rivalRising, , stillBuying] = (rule("competitor-shift").conditions as { all: RuleConditions[] }).all;
+
+type Own = { falling: RuleConditions; drop: RuleConditions; fading: RuleConditions[] };
+/** The pack before the shortfall facts: own buying against the usual by 30-day ratios. */
+const ratios: Own = {
+  falling: {
+    any: [
+      { all: [usualAtLeast("orders30dUsual", 1), ratio("spend30d", "spend30dUsual", 0.7)] },
+      { all: [usualAtLeast("orders30dUsual", 1), ratio("orders30d", "orders30dUsual", 0.7)] },
+      { all: [usualAtLeast("sessions30dUsual", 2), ratio("sessions30d", "sessions30dUsual", 0.7)] },
+    ],
+  },
+  drop: { any: [ratio("orders30d", "orders30dUsual", 0.5), ratio("spend30d", "spend30dUsual", 0.5)] },
+  fading: [ratio("orders30d", "orders30dUsual", 0.5), ratio("spend30d", "spend30dUsual", 0.5), ratio("sessions30d", "sessions30dUsual", 0.5)],
+};
+const shortfalls = (own: number, drop: number, fading: number): Own => ({
+  falling: { any: [chance("orders30dShortfallChance", own), chance("sessions30dShortfallChance", own)] },
+  drop: chance("orders30dShortfallChance", drop),
+  fading: [chance("orders30dShortfallChance", fading), chance("sessions30dShortfallChance", fading), ratio("spend30d", "spend30dUsual", 0.5)],
+});
+const riskRule = (own: Own): PackRule => ({
+  ...rule("competitor-shift"),
+  id: "learned-risk-over-budget",
+  name: "Learned risk above the alert budget's line",
+  conditions: {
+    all: [
+      { fact: "riskProbability", operator: "greaterThanInclusive", value: { fact: "riskAlertThreshold", factor: 1 } },
+      { any: [own.falling, rivalRising!, { fact: "gapSilenceRatio", operator: "greaterThan", value: 1 }] },
+    ],
+  },
+});
+
+function variant(own: Own, withRisk = false): PackRule[] {
+  const pack = defaultRulePack.map((r): PackRule => {
+    switch (r.id) {
+      case "competitor-shift":
+        return { ...r, conditions: { all: [rivalRising!, own.falling, stillBuying!] } };
+      case "competitor-shift-confident":
+        return { ...r, conditions: { all: [rivalRising!, own.falling, stillBuying!, { fact: "competitorConfidence30d", operator: "greaterThanInclusive", value: 0.8 }] } };
+      case "vip-order-drop":
+        return { ...r, conditions: { all: [vip, usualAtLeast("orders30dUsual", 2), own.drop] } };
+      case "vip-fading":
+        return { ...r, conditions: { all: [vip, usualAtLeast("orders30dUsual", 2), ...own.fading] } };
+      default:
+        return r;
+    }
+  });
+  return withRisk ? [...pack, riskRule(own)] : pack;
+}
+
+export const packVariants: Record<string, readonly PackRule[]> = {
+  "ratios (before)": variant(ratios),
+  "shortfall 0.1/0.05/0.1": variant(shortfalls(0.1, 0.05, 0.1)),
+  "shortfall 0.2/0.1/0.2 (shipped)": variant(shortfalls(0.2, 0.1, 0.2)),
+  "shortfall 0.3/0.1/0.2": variant(shortfalls(0.3, 0.1, 0.2)),
+  "shortfall 0.2/0.1/0.2 + risk line": variant(shortfalls(0.2, 0.1, 0.2), true),
+  "ratios + risk line": variant(ratios, true),
+};
