@@ -66,11 +66,13 @@ export async function runLatencyBench(opts: { rate?: number; seconds?: number; d
     }
     await Promise.all(inflight);
     const elapsed = (Date.now() - start) / 1000;
-    // Wait for the queue to drain (bounded).
+    // Wait for the refreshes to finish (bounded): no request left and no job queued or running.
+    // Both, since ingest may still hold a refresh for the end of its throttle window.
     const until = Date.now() + 60_000;
     while (Date.now() < until) {
       const counts = await jobs.queue("features").getJobCounts("waiting", "active", "delayed");
-      if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0) break;
+      const [left] = await database.sql<{ n: number }[]>`select count(*)::int as n from refresh_requests where workspace_id = ${ws}`;
+      if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (left?.n ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const rows = await database.sql<{ customer_id: string; opened_at: Date }[]>`select customer_id, opened_at from alerts where workspace_id = ${ws}`;
