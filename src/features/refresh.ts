@@ -80,7 +80,7 @@ export async function drainRefreshRequests(
       const page = await sql<{ customer_id: string; ids: string[] }[]>`
         with waiting as (
           select id, customer_id from refresh_requests
-          where workspace_id = ${input.workspaceId} and (hashtext(customer_id) & 2147483647) % ${shards}::int = ${input.shard}::int
+          where workspace_id = ${input.workspaceId} and ${inShard(sql, shards, input.shard)}
           order by id limit ${pageSize * 4}
         )
         select customer_id, array_agg(id)::text[] as ids from waiting group by customer_id order by min(id) limit ${pageSize}`;
@@ -112,11 +112,15 @@ export async function drainRefreshRequests(
 export async function requeueIfWaiting(deps: Deps, workspaceId: string, shard: number) {
   const [left] = await deps.database.sql<{ n: number }[]>`
     select count(*)::int as n from (select 1 from refresh_requests
-      where workspace_id = ${workspaceId} and (hashtext(customer_id) & 2147483647) % ${deps.config.REFRESH_SHARDS}::int = ${shard}::int limit 1) r`;
+      where workspace_id = ${workspaceId} and ${inShard(deps.database.sql, deps.config.REFRESH_SHARDS, shard)} limit 1) r`;
   if (!left?.n) return false;
   await enqueueRefresh(deps, workspaceId, [shard]).catch((err: unknown) => deps.log.warn("refresh not queued again; the sweep will pick it up", { err }));
   return true;
 }
+
+/** The refresh requests of one shard: a customer's shard is a hash of its id. */
+const inShard = (sql: postgres.Sql, shards: number, shard: number) =>
+  sql`(hashtext(customer_id) & 2147483647) % ${shards}::int = ${shard}::int`;
 
 const slotsByPool = new WeakMap<postgres.Sql, Semaphore>();
 const drainSlots = (sql: postgres.Sql) => {
