@@ -21,21 +21,30 @@ import { benchRedisUrl, freshDatabase, machineFacts, percentile, SERVICE_HEAP_MI
 const root = path.resolve(import.meta.dirname, "..");
 const METRICS_BASE_PORT = 9470;
 
-type Proc = { role: string; child: ChildProcess; metricsPort: number; apiUrl?: string; errors: number; out: string };
+/** `refresh`: the worker's refresh pages so far (its "refresh page" debug lines), the capacity reading. */
+type Proc = { role: string; child: ChildProcess; metricsPort: number; apiUrl?: string; errors: number; out: string; refresh: { customers: number; ms: number }; partial: string };
 
 function startProcess(role: "api" | "worker" | "scheduler", metricsPort: number, env: Record<string, string>): Promise<Proc> {
   const child = spawn(process.execPath, [`--max-old-space-size=${SERVICE_HEAP_MIB}`, "--import", "tsx", "src/main.ts"], {
     cwd: root,
-    env: { ...process.env, ...env, ROLES: role, PORT: "0", LOG_LEVEL: "info", METRICS_PORT: String(metricsPort) },
+    env: { ...process.env, ...env, ROLES: role, PORT: "0", LOG_LEVEL: role === "worker" ? "debug" : "info", METRICS_PORT: String(metricsPort) },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const p: Proc = { role, child, metricsPort, errors: 0, out: "" };
+  const p: Proc = { role, child, metricsPort, errors: 0, out: "", refresh: { customers: 0, ms: 0 }, partial: "" };
   const ready = role === "api" ? /API:\s+(http:\/\/\S+)\/v1/ : role === "worker" ? /workers started/ : /schedules registered/;
   return new Promise((resolve, reject) => {
     const take = (c: Buffer) => {
       const text = c.toString("utf8");
       // Count error lines; keep only the tail for a failure message.
       p.errors += (text.match(/"level":"error"/g) ?? []).length;
+      const lines = (p.partial + text).split("\n");
+      p.partial = lines.pop()!;
+      for (const line of lines) {
+        if (!line.includes('"msg":"refresh page"')) continue;
+        const page = JSON.parse(line) as { customers: number; featuresMs: number; tiersMs: number; modelMs: number; scoresMs: number };
+        p.refresh.customers += page.customers;
+        p.refresh.ms += page.featuresMs + page.tiersMs + page.modelMs + page.scoresMs;
+      }
       p.out = (p.out + text).slice(-4000);
       const m = p.out.match(ready);
       if (m) {
@@ -117,6 +126,7 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
     let windowStart = start;
     const inflight = new Set<Promise<void>>();
     let sampling: Promise<void> | null = null;
+    let lastRefreshed = { customers: 0, ms: 0 };
 
     const sample = async () => {
       const at = Date.now();
@@ -138,6 +148,14 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
       }
       const memory: Record<string, unknown> = {};
       for (const p of procs) memory[p.role] = await processMemory(p);
+      // Customers the workers refreshed since the last sample, and the page time each cost.
+      const refreshed = procs.reduce((t, p) => ({ customers: t.customers + p.refresh.customers, ms: t.ms + p.refresh.ms }), { customers: 0, ms: 0 });
+      const customersSince = refreshed.customers - lastRefreshed.customers;
+      const refresh = {
+        customersPerSecond: Math.round(customersSince / ((at - windowStart) / 1000)),
+        msPerCustomer: customersSince > 0 ? +((refreshed.ms - lastRefreshed.ms) / customersSince).toFixed(2) : null,
+      };
+      lastRefreshed = refreshed;
       const s = {
         minute: +((at - start) / 60_000).toFixed(2),
         signalsPerSecond: Math.round(sent / ((at - start) / 1000)),
@@ -147,6 +165,7 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
         p99Ms: percentile(inWindow, 99),
         backlog: backlog!.n,
         backlogAgeSeconds: backlog!.age === null ? 0 : +backlog!.age.toFixed(1),
+        refresh,
         queueDepths: depths,
         memory,
         errors: { http: httpErrors, failedJobs, errorLogLines: procs.reduce((n, p) => n + p.errors, 0) },

@@ -18,12 +18,20 @@ import { scoringSettingsOf } from "./settings.ts";
 export async function refreshCustomers(deps: Deps, input: { workspaceId: string; customerIds: readonly string[] }) {
   const { workspaceId, customerIds } = input;
   const asOf = deps.clock();
+  // Where a page's time goes, at debug level (the soak benchmark's capacity reading).
+  let mark = performance.now();
+  const lap = () => Math.round(-mark + (mark = performance.now()));
   await refreshFeatures(deps, { workspaceId, customerIds, asOf });
+  const featuresMs = lap();
   await promoteTiers(deps, { workspaceId, customerIds, asOf });
+  const tiersMs = lap();
   // The model's values with the latest fit (refitted on its own schedule).
   await scoreCustomersWithLatestFit(deps, { workspaceId, customerIds });
+  const modelMs = lap();
   const rules = await loadActiveRules(deps, workspaceId);
-  return scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
+  const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
+  deps.log.debug("refresh page", { workspaceId, customers: customerIds.length, featuresMs, tiersMs, modelMs, scoresMs: lap() });
+  return scored;
 }
 
 /**
