@@ -6,11 +6,12 @@ import type { Deps } from "../deps.ts";
 export const overviewQuerySchema = z.object({ weeks: z.coerce.number().int().min(1).max(52).default(12) });
 
 export async function getOverview(deps: Deps, input: { workspaceId: string; weeks: number }) {
-  const sql = deps.database.sql;
   const now = deps.clock();
   const since = new Date(now.getTime() - input.weeks * 7 * 86_400_000);
   const ws = input.workspaceId;
-  const [bySeverity, perWeek, tierMix, counts] = await Promise.all([
+  // One snapshot for all four reads: on separate connections an alert committed between them
+  // would be counted as open but missing from its week.
+  const [bySeverity, perWeek, tierMix, counts] = await deps.database.sql.begin("isolation level repeatable read read only", (sql) => Promise.all([
     sql<{ severity: string; status: string; n: number }[]>`
       select severity, status, count(*)::int n from alerts where workspace_id = ${ws} and status <> 'resolved' group by severity, status`,
     // Every week of the window, the quiet ones as 0, so a chart's axis is the window.
@@ -25,7 +26,7 @@ export async function getOverview(deps: Deps, input: { workspaceId: string; week
              exists (select 1 from signals where workspace_id = ${ws}) has_signals,
              (select count(*)::int from rules r join rule_versions v on v.workspace_id = r.workspace_id and v.rule_id = r.id and v.version = r.current_version
               where r.workspace_id = ${ws} and r.deleted_at is null and v.definition->>'mode' = 'live') rules_live`,
-  ]);
+  ]));
   const openAlerts: Record<string, number> = {};
   for (const r of bySeverity) openAlerts[r.severity] = (openAlerts[r.severity] ?? 0) + r.n;
   return {
