@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { connectDatabase, type Database } from "../../db/client.ts";
@@ -178,6 +180,31 @@ export async function unprocessed(sql: postgres.Sql, workspaceId: string, custom
     select count(*)::int as n from unnest(${customerIds}::text[]) as c(id)
     where not exists (select 1 from customer_features f where f.workspace_id = ${workspaceId} and f.customer_id = c.id)`;
   return row!.n;
+}
+
+/**
+ * What the pipeline is doing, for a wait that runs long: requests waiting per shard, refresh
+ * locks held and by whom, the service's backends by state, and the features queue's jobs.
+ * A stuck run then says where it is stuck instead of only timing out.
+ */
+export async function pipelineState(sql: postgres.Sql, workspaceId: string, redisUrl: string, prefix: string) {
+  const [requests, locks, backends] = await Promise.all([
+    sql<{ n: number; oldest_s: number }[]>`
+      select count(*)::int n, coalesce(extract(epoch from now() - min(requested_at)), 0)::int oldest_s from refresh_requests where workspace_id = ${workspaceId}`,
+    sql<{ pid: number; state: string; age_s: number; query: string }[]>`
+      select a.pid, a.state, extract(epoch from now() - a.xact_start)::int age_s, left(a.query, 80) query
+      from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'advisory' and l.granted and l.classid = hashtext('refresh')::oid`,
+    sql<{ state: string; n: number }[]>`
+      select coalesce(state, '?') state, count(*)::int n from pg_stat_activity where datname = current_database() and application_name = 'rivalwatch' group by 1`,
+  ]);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => {});
+  const features = new Queue("features", { connection: redis, prefix });
+  const jobs = await features.getJobCounts().catch((err: Error) => ({ error: err.message }));
+  await features.close().catch(() => {});
+  redis.disconnect();
+  return { requests: requests[0], refreshLocks: locks, backends: Object.fromEntries(backends.map((b) => [b.state, b.n])), featuresJobs: jobs };
 }
 
 /** Recovery figures go to the output so the README can quote them. */

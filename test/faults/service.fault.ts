@@ -7,7 +7,7 @@ import http from "node:http";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batch, createDatabase, createTestWorkspace, postBatch, report, startRedis, startService, storedSignals, unprocessed, waitFor, type Posted, type Service } from "./harness.ts";
+import { batch, createDatabase, createTestWorkspace, pipelineState, postBatch, report, startRedis, startService, storedSignals, unprocessed, waitFor, type Posted, type Service } from "./harness.ts";
 
 const PREFIX = "{rwfault}";
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -70,8 +70,21 @@ function keepPosting(prefix: string, lanes = 3, size = 50) {
   };
 }
 
-const processed = (posted: Posted[]) =>
-  waitFor("every customer processed", async () => (await unprocessed(db.sql, ws.id, customersOf(posted))) === 0, 150_000);
+/** Waits for every posted customer's features; while it waits, prints the pipeline's state every 15 s. */
+async function processed(posted: Posted[]) {
+  const started = Date.now();
+  const watch = setInterval(() => {
+    void pipelineState(db.sql, ws.id, redis.url, PREFIX).then(
+      (state) => process.stdout.write(`WAITING ${Math.round((Date.now() - started) / 1000)} s for every customer processed: ${JSON.stringify(state)}\n`),
+      () => {},
+    );
+  }, 15_000);
+  try {
+    await waitFor("every customer processed", async () => (await unprocessed(db.sql, ws.id, customersOf(posted))) === 0, 100_000);
+  } finally {
+    clearInterval(watch);
+  }
+}
 
 describe("faults", () => {
   it("PostgreSQL backends terminated during ingest: every process survives, nothing lost or doubled, processing resumes", async () => {
