@@ -9,6 +9,7 @@ import { runIngestBench } from "./ingest.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
 import { qualityArchetypeTable, qualityTable, runQualityBench } from "./quality.ts";
+import { runRefreshDepthBench } from "./refresh-depth.ts";
 import { runRescoreBench } from "./rescore.ts";
 import { runScaleoutBench } from "./scaleout.ts";
 import { runSoakBench } from "./soak.ts";
@@ -17,7 +18,7 @@ import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
+  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, rounds: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
@@ -28,6 +29,8 @@ const quick = positionals.length === 0 || values.quick === true;
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => runIngestBench({ seconds: num(values.seconds), concurrency: num(values.concurrency) }),
   latency: () => runLatencyBench({ seconds: num(values.seconds), rate: num(values.rate) }),
+  // The cost of refreshing a customer as their history deepens (--size: customers, default 20,000).
+  "refresh-depth": () => runRefreshDepthBench({ customers: num(values.size) ?? (quick ? 5_000 : 20_000), rounds: num(values.rounds) ?? (quick ? 4 : 12) }),
   rescore: () => runRescoreBench({ customers: num(values.size) ?? (quick ? 20_000 : 200_000) }),
   // The full size is --size 50000 --days 365.
   quality: () =>
@@ -45,7 +48,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
 // Benchmarks whose process is the service (with its load generator or data loader): they
 // run under the service's heap cap. The quality simulator holds every signal it generates,
 // so it runs without one.
-const serviceBenches = new Set(["ingest", "latency", "rescore"]);
+const serviceBenches = new Set(["ingest", "latency", "rescore", "refresh-depth"]);
 
 const names = positionals.length > 0 ? positionals : Object.keys(benches);
 // Each benchmark in a process of its own, so each reports its own peak memory, with the
@@ -75,6 +78,11 @@ for (const name of names) {
     console.table(qualityTable(result as Awaited<ReturnType<typeof runQualityBench>>));
     console.table(qualityArchetypeTable(result as Awaited<ReturnType<typeof runQualityBench>>));
     console.table(flatten({ cdnowHoldout: result.cdnow ?? {}, sizes: result.sizes, seconds: result.seconds, memory: result.memory }));
+  } else if (name === "refresh-depth") {
+    const { steps, ...rest } = result as { steps: Record<string, unknown>[] };
+    const dead = (t: unknown) => Object.fromEntries(Object.entries(t as Record<string, { dead: number }>).map(([k, v]) => [k, v.dead]));
+    console.table(steps.map((x) => flatten({ round: x.round, msPerCustomer: x.msPerCustomer, phase: x.phaseMsPerCustomer, dead: dead(x.tables) })));
+    console.table(flatten(rest));
   } else if (name === "soak") {
     const { samples, ...rest } = result as { samples: Record<string, unknown>[] };
     console.table(samples.map((x) => flatten({ minute: x.minute, p50Ms: x.p50Ms, p99Ms: x.p99Ms, backlog: x.backlog, memory: x.memory, errors: x.errors })));
