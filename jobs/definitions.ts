@@ -29,6 +29,8 @@ export const jobDefinitions = {
     name: "sweep-stale-features",
     payload: z.object({}),
   },
+  /** Vacuum and analyze the tables whose dead or changed rows passed autovacuum's trigger (src/infra/vacuum.ts). */
+  vacuumTables: { queue: "maintenance", name: "vacuum-tables", payload: z.object({}) },
   /** Delete the workspace's external evidence older than its retention (src/privacy/evidence-retention.ts). */
   enforceEvidenceRetention: { queue: "maintenance", name: "enforce-evidence-retention", payload: z.object({ workspaceId: id }) },
   /** The daily fan-out: one enforceEvidenceRetention per workspace that sets a retention. */

@@ -12,6 +12,7 @@ import { deliverWebhook } from "../src/webhooks/deliver.ts";
 import { reevaluateTiers } from "../src/tiers/evaluate.ts";
 import { runStoredReplay } from "../src/replay/replays.ts";
 import { enforceAllEvidenceRetention, enforceEvidenceRetention } from "../src/privacy/evidence-retention.ts";
+import { vacuumTables } from "../src/infra/vacuum.ts";
 import type { JobQueues } from "./runtime.ts";
 
 export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<void> }[] {
@@ -25,6 +26,7 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
       "maintenance",
       {
         sweepStaleFeatures: () => sweepStaleFeatures(deps),
+        vacuumTables: () => vacuumTables(deps),
         fitAllModels: () => fitAllModels(deps),
         enforceEvidenceRetention: (p) => enforceEvidenceRetention(deps, p),
         enforceAllEvidenceRetention: () => enforceAllEvidenceRetention(deps),
@@ -54,6 +56,7 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
 /** Recurring work, registered idempotently: every scheduler process may call this. */
 export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<void> {
   await jobs.queue("maintenance").upsertJobScheduler("sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
+  await jobs.queue("maintenance").upsertJobScheduler("vacuum-tables", { every: deps.config.VACUUM_EVERY_MS }, { name: "vacuum-tables", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
   await jobs.queue("maintenance").upsertJobScheduler("fit-all-models", { pattern: deps.config.MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
   await jobs.queue("outbox").upsertJobScheduler("drain-outbox", { every: deps.config.OUTBOX_DRAIN_EVERY_MS }, { name: "drain-outbox", data: {} });

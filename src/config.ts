@@ -67,6 +67,8 @@ export const configSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How often the scheduler drains the outbox and re-finds due deliveries. */
   OUTBOX_DRAIN_EVERY_MS: z.coerce.number().int().min(200).default(2_000),
+  /** How often the scheduler vacuums tables whose dead rows passed autovacuum's trigger (src/infra/vacuum.ts). */
+  VACUUM_EVERY_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** How often overdue tasks are escalated and deferred campaign sends released. */
   ACTIONS_SWEEP_EVERY_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Where digest emails go out (smtp://user:pass@host:port); unset: digests are stored and sent as webhooks only. */

@@ -1,6 +1,7 @@
 // The service: api, worker and scheduler roles in one process or apart (ROLES=api, …).
 import { serve } from "@hono/node-server";
 import { registerSchedules, startWorkers } from "../jobs/handlers.ts";
+import { autovacuumIsOn } from "./infra/vacuum.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { gracefulHttp } from "./resilience/http-drain.ts";
@@ -48,6 +49,8 @@ async function main() {
     const kept = keepSchedules({ jobs: runtime.jobs, register, log, everyMs: config.SCHEDULES_CHECK_EVERY_MS });
     stops.push({ name: "schedule keeper", stop: async () => kept.stop() });
     log.info("schedules registered");
+    if (!(await autovacuumIsOn(runtime).catch(() => true)))
+      log.warn("PostgreSQL's autovacuum is off: the scheduler vacuums the tables the pipeline rewrites itself", { everyMs: config.VACUUM_EVERY_MS });
   }
   if (config.ROLES.includes("api")) {
     const app = createApp(runtime);
