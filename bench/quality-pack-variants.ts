@@ -1,6 +1,7 @@
 // Variants of the default pack tried offline on the quality bench's replays
 // (bench/quality-packs.ts): the 30-day ratio tests the pack had before the shortfall facts,
-// other shortfall chances, and a rule on the learned model's budget line.
+// other shortfall chances, a rule on the learned model's budget line, and silence judged by its
+// chance at the customer's own rhythm (silenceChance) instead of a ratio to their usual longest gap.
 import type { ConditionLeaf, RuleConditions } from "../rules/conditions.ts";
 import { defaultRulePack } from "../rules/default-pack.ts";
 import type { PackRule } from "../rules/definition.ts";
@@ -61,6 +62,31 @@ function variant(own: Own, withRisk = false): PackRule[] {
   return withRisk ? [...pack, riskRule(own)] : pack;
 }
 
+/** A silence as unlikely as `chance` at the customer's own rhythm. */
+const silentBeyond = (p: number): ConditionLeaf => chance("silenceChance", p);
+/**
+ * The shipped pack with silence judged by its chance: vip-long-silence at most `long` (no cut on the number of gaps:
+ * the chance weighs them), and, when `own` is set, a silence at most that likely as one more sign of own buying falling
+ * beside the two shortfalls (in competitor-shift).
+ */
+function silenceVariant(long: number | null, own: number | null, fading: number | null = null): PackRule[] {
+  const falling: RuleConditions = own === null ? shortfalls(0.2, 0.1, 0.2).falling : { any: [...(shortfalls(0.2, 0.1, 0.2).falling as { any: RuleConditions[] }).any, silentBeyond(own)] };
+  return variant(shortfalls(0.2, 0.1, 0.2)).map((r): PackRule => {
+    switch (r.id) {
+      case "vip-long-silence":
+        return long === null ? r : { ...r, conditions: { all: [vip, silentBeyond(long)] } };
+      case "competitor-shift":
+        return { ...r, conditions: { all: [rivalRising!, falling, stillBuying!] } };
+      case "competitor-shift-confident":
+        return { ...r, conditions: { all: [rivalRising!, falling, stillBuying!, { fact: "competitorConfidence30d", operator: "greaterThanInclusive", value: 0.8 }] } };
+      case "vip-fading":
+        return fading === null ? r : { ...r, conditions: { all: [vip, usualAtLeast("orders30dUsual", 2), { any: [chance("orders30dShortfallChance", 0.2), silentBeyond(fading)] }, chance("sessions30dShortfallChance", 0.2), ratio("spend30d", "spend30dUsual", 0.5)] } };
+      default:
+        return r;
+    }
+  });
+}
+
 export const packVariants: Record<string, readonly PackRule[]> = {
   "ratios (before)": variant(ratios),
   "shortfall 0.1/0.05/0.1": variant(shortfalls(0.1, 0.05, 0.1)),
@@ -68,4 +94,14 @@ export const packVariants: Record<string, readonly PackRule[]> = {
   "shortfall 0.3/0.1/0.2": variant(shortfalls(0.3, 0.1, 0.2)),
   "shortfall 0.2/0.1/0.2 + risk line": variant(shortfalls(0.2, 0.1, 0.2), true),
   "ratios + risk line": variant(ratios, true),
+  "silence chance long 0.05": silenceVariant(0.05, null),
+  "silence chance long 0.02": silenceVariant(0.02, null),
+  "silence chance long 0.01": silenceVariant(0.01, null),
+  "shipped + own silence 0.2": silenceVariant(null, 0.2),
+  "shipped + own silence 0.1": silenceVariant(null, 0.1),
+  "long 0.02 + own silence 0.1": silenceVariant(0.02, 0.1),
+  "long 0.02 + own 0.1 + fading 0.1": silenceVariant(0.02, 0.1, 0.1),
+  "long 0.05 + own silence 0.2": silenceVariant(0.05, 0.2),
+  "long 0.01 + own silence 0.05": silenceVariant(0.01, 0.05),
+  "shipped + own silence 0.3": silenceVariant(null, 0.3),
 };

@@ -658,6 +658,20 @@ const usualOf = (what: string) =>
 const shortfallOf = (what: string, usual: string) =>
   `How surprising the customer's ${what} in the last 30 days are against their own usual (${usual}): the chance of seeing this few or fewer in 30 days if they went on as usual, allowing for how little a short history says about their usual rate (gamma-Poisson: the rate known from the count over the days they have been a customer). 0.02 = a 2% chance, a real fall; 0.4 = an ordinary month. Unlike a ratio to the usual it weighs the count: 1 order against a usual 3 is common (about 20%), 3 against a usual 10 is not (about 2%). Empty without a usual level (less than ${MIN_BASELINE_DAYS} days known, or none usual), and above ${SHORTFALL_MAX_COUNT} in the last 30 days or ${SHORTFALL_MAX_USUAL} in the baseline period (no shortfall worth a rule).`;
 
+/** Fewer gaps than this say nothing about a rhythm: silenceChance is empty. */
+export const MIN_SILENCE_GAPS = 1;
+/** Beyond this exponent (e^−700 ≈ 1e−304) the chance is 0: no underflow in PostgreSQL, which raises on it. */
+const SILENCE_MAX_EXPONENT = 700;
+/**
+ * P(gap ≥ s) for exponential gaps whose rate has a Gamma(n, n × q / ln 10) posterior (n gaps,
+ * each read as of mean q / ln 10, so that 9 in 10 are at most q): the Lomax tail
+ * (1 + s ln 10 / (n q))^−n, as exp(−n ln(…)), rounded to 6 decimals, as `silenceChance`.
+ */
+const silenceChanceSql = `(select case when p.s >= 0 and p.n >= ${MIN_SILENCE_GAPS} and p.q > 0
+      then round((case when p.e > ${SILENCE_MAX_EXPONENT} then 0 else exp(-p.e) end)::numeric, 6)::float8 end
+    from (select s, n, q, case when s >= 0 and n >= ${MIN_SILENCE_GAPS} and q > 0 then n * ln(1 + s * ${Math.LN10}::float8 / (n * q)) end as e
+      from (select ${daysSince} as s, (f.purchase_gaps)::float8 as n, ${usualMaxGap} as q offset 0) x) p)`;
+
 const derivedSpecs = {
   orders30dShortfallChance: {
     label: "chance of so few orders at the usual rate",
@@ -712,6 +726,19 @@ const derivedSpecs = {
       whenNull: "has no usual longest gap between purchases to compare with",
     },
     derivedFrom: ["daysSinceLastPurchase", "usualMaxGapDays"],
+  },
+  silenceChance: {
+    label: "chance of a silence this long at their own rhythm",
+    type: "number",
+    unit: "fraction",
+    window: "current",
+    description: `How unusual the customer's current silence is for them: the chance that a customer buying at their own rhythm would go at least this long without buying. Their gaps between purchases are taken as exponential with nine in ten at most their usual longest gap (usualMaxGapDays, their own 90th percentile shrunk toward the workspace's spread of gaps when they have few), and the rate as known only from their own gaps (purchaseGaps) (gamma posterior, so a customer with few gaps surprises less): (1 + days × ln 10 / (gaps × usual longest gap))^−gaps. At their usual longest gap it is about 0.1 for a customer with many gaps; 0.01 = a silence they would keep 1 time in 100, a real break in their rhythm. A seasonal buyer between seasons, or a price comparer still buying as usual, scores high. Empty with fewer than ${MIN_SILENCE_GAPS} gaps or no usual longest gap; rounded to 6 decimals.`,
+    sql: silenceChanceSql,
+    phrase: {
+      text: "had a {value} chance of going this long without buying at their own rhythm[ (silent {daysSinceLastPurchase}, usually at most {usualMaxGapDays} between purchases)]",
+      whenNull: "has too few gaps between purchases to judge a silence",
+    },
+    derivedFrom: ["daysSinceLastPurchase", "purchaseGaps", "usualMaxGapDays"],
   },
   baselineDaysKnown: {
     label: "days of the baseline period known",
@@ -843,6 +870,16 @@ export function shortfallChance(k: number, n: number, t: number): number | null 
   for (let i = Math.floor(k); i >= 1; i--) horner = 1 + ((n + (i - 1)) / i) * q * horner;
   return Math.round(Math.min(1, Math.pow(t / (t + 30), n) * horner) * 1e6) / 1e6;
 }
+/**
+ * As `silenceChanceSql`: the chance that a customer with `gaps` gaps between purchases, nine in
+ * ten of them at most `usualMaxGap` days, goes at least `days` days without buying.
+ */
+export function silenceChance(days: unknown, gaps: unknown, usualMaxGap: unknown): number | null {
+  if (typeof days !== "number" || typeof gaps !== "number" || typeof usualMaxGap !== "number") return null;
+  if (!(days >= 0 && gaps >= MIN_SILENCE_GAPS && usualMaxGap > 0)) return null;
+  const e = gaps * Math.log(1 + (days * Math.LN10) / (gaps * usualMaxGap));
+  return e > SILENCE_MAX_EXPONENT ? 0 : Math.round(Math.exp(-e) * 1e6) / 1e6;
+}
 function shortfall(read: Read, count: InputFactName, baseline: InputFactName, arrival = false): number | null {
   const k = read(count);
   const c = usualCount(read, baseline, arrival);
@@ -871,6 +908,7 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
     if (typeof days !== "number" || typeof gap !== "number" || gap === 0) return null;
     return days / gap;
   },
+  silenceChance: (read) => silenceChance(read("daysSinceLastPurchase"), read("purchaseGaps"), read("usualMaxGapDays")),
   orders30dShortfallChance: (read) => shortfall(read, "orders30d", "orders30dBaseline", true),
   sessions30dShortfallChance: (read) => shortfall(read, "sessions30d", "sessions30dBaseline"),
   baselineDaysKnown(read) {

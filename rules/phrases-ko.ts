@@ -92,6 +92,11 @@ export const koPhrases: Record<FactName, KoPhrase> = {
     text: "{daysSinceLastPurchase}째 구매 없음, 평소 최장 구매 간격[ {usualMaxGapDays}]의 {value}",
     whenNull: "비교할 평소 최장 구매 간격 없음",
   },
+  silenceChance: {
+    label: "평소 구매 리듬으로 이만큼 오래 구매하지 않을 확률",
+    text: "평소 리듬대로라면 이만큼 오래 구매하지 않을 확률 {value}[ ({daysSinceLastPurchase}째 구매 없음, 평소 최장 구매 간격 {usualMaxGapDays})]",
+    whenNull: "공백을 판단할 만큼 구매 간격이 많지 않음",
+  },
   competitorShareOfWallet30d: {
     label: "최근 30일 경쟁사 지출 비중",
     text: "최근 30일 지출 중 경쟁사 비중 {value}[ (경쟁사 {competitorSpend30d}, 자사 {spend30d})]",
