@@ -45,7 +45,7 @@ export type FactDefinition = {
   description: string;
   /**
    * SQL expression reading the fact over the aliases f (customer_features with
-   * days_since_last_purchase as of the moment evaluated), t (tier), m (model).
+   * days_since_last_purchase as of the moment evaluated, and the derivedFactColumns), t (tier), m (model).
    */
   sql: string;
   nullable: boolean;
@@ -614,7 +614,11 @@ const ownSpend = `coalesce(${finiteSql("f.spend_30d")}, 0)`;
 // it only says when they arrived: their own rate is estimated from the orders after it (n − 1
 // orders in the known days, spend scaled alike), or a short history would overstate it.
 // least/greatest skip nulls in PostgreSQL, so unknown inputs are caught first.
-const knownDays = `(case when f.first_purchase_at is not null and f.last_purchase_at is not null and ${daysSince} is not null then least(180::float8, greatest(0::float8, extract(epoch from (f.last_purchase_at - f.first_purchase_at)) / 86400 + ${daysSince} - 30)) end)`;
+// Computed once per customer as the column baseline_days_known (see derivedFactColumns): its
+// numeric extract(epoch …), repeated in every rule that reads a usual level, was most of the
+// cost of evaluating the rules for a whole workspace.
+const knownDaysSql = `(case when f.first_purchase_at is not null and f.last_purchase_at is not null and ${daysSince} is not null then least(180::float8, greatest(0::float8, extract(epoch from (f.last_purchase_at - f.first_purchase_at)) / 86400 + ${daysSince} - 30)) end)`;
+const knownDays = "f.baseline_days_known";
 /** Below this many known days of baseline, nothing is usual yet. */
 export const MIN_BASELINE_DAYS = 30;
 const baselineOrders = `(${finiteSql("f.orders_30d_baseline")} * 6)`;
@@ -648,6 +652,27 @@ const shortfallSql = (count: string, n: string, t: string) => {
     from (select k, n, t, 30 / (t + 30) as q from (select (${count})::float8 as k, (${n})::float8 as n, (${t})::float8 as t offset 0) x) p)`;
 };
 const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
+
+/**
+ * Derived facts that every rule reading them would otherwise recompute, computed once per
+ * customer as columns of `f` instead, in stages (a stage reads the columns of the ones
+ * before). Whoever builds `f` for rule SQL wraps its query with `derivedFactColumnsOpen` +
+ * query + `derivedFactColumnsClose` (the query and each stage fenced by `offset 0`, so
+ * PostgreSQL does not paste a column's expression, days_since_last_purchase's included, back
+ * into every reader). Their values are exactly what the
+ * expressions give inline, so the JavaScript derivations (deriveFact) agree as before.
+ */
+export const derivedFactColumns: readonly (readonly { column: string; sql: string }[])[] = [
+  [{ column: "baseline_days_known", sql: knownDaysSql }],
+  [
+    { column: "orders_30d_shortfall_chance", sql: shortfallSql("f.orders_30d", usualCountSql("f.orders_30d_baseline", afterFirstOrder), knownDays) },
+    { column: "sessions_30d_shortfall_chance", sql: shortfallSql("f.sessions_30d", usualCountSql("f.sessions_30d_baseline"), knownDays) },
+  ],
+];
+const stageSelect = (stage: readonly { column: string; sql: string }[]) => `select f.*, ${stage.map((c) => `${c.sql} as ${c.column}`).join(", ")} from (`;
+/** `(open)(a query over f: customer_features with days_since_last_purchase)(close)` is that query with the derived fact columns. */
+export const derivedFactColumnsOpen = [...derivedFactColumns].reverse().map(stageSelect).join("") + "select * from (";
+export const derivedFactColumnsClose = [null, ...derivedFactColumns].map(() => ") f offset 0").join(" ");
 const rivalBaseline = `coalesce(${finiteSql("f.competitor_spend_30d_baseline")}, 0)`;
 const ownBaseline = `coalesce(${finiteSql("f.spend_30d_baseline")}, 0)`;
 const shareNow = `(case when ${rivalSpend} + ${ownSpend} > 0 then ${rivalSpend} / (${rivalSpend} + ${ownSpend}) end)`;
@@ -679,7 +704,7 @@ const derivedSpecs = {
     unit: "fraction",
     window: "30d",
     description: shortfallOf("orders", "orders30dUsual"),
-    sql: shortfallSql("f.orders_30d", usualCountSql("f.orders_30d_baseline", afterFirstOrder), knownDays),
+    sql: "f.orders_30d_shortfall_chance",
     phrase: {
       text: "had a {value} chance of ordering this little at their usual rate[ ({orders30d} orders in the last 30 days against a usual {orders30dUsual})]",
       whenNull: "has no usual number of orders to compare with",
@@ -692,7 +717,7 @@ const derivedSpecs = {
     unit: "fraction",
     window: "30d",
     description: shortfallOf("sessions", "sessions30dUsual"),
-    sql: shortfallSql("f.sessions_30d", usualCountSql("f.sessions_30d_baseline"), knownDays),
+    sql: "f.sessions_30d_shortfall_chance",
     phrase: {
       text: "had a {value} chance of visiting this little at their usual rate[ ({sessions30d} sessions in the last 30 days against a usual {sessions30dUsual})]",
       whenNull: "has no usual number of sessions to compare with",

@@ -29,6 +29,8 @@ export {
 export { explainTrace, formatAmount, locales, type ExplainOptions, type Locale } from "./explain.ts";
 export { koNeeds, koPhrases, type KoPhrase } from "./phrases-ko.ts";
 export {
+  derivedFactColumnsClose,
+  derivedFactColumnsOpen,
   factCatalogue,
   factsByName,
   factUnits,

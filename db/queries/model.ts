@@ -81,15 +81,22 @@ const agedT = (sql: Sql, asOf: Date, row: string) =>
 /**
  * The summary as stored with each customer's model values, aged to `asOf`: with no purchase
  * since, only T (the customer's age) moves, by whole UTC days. For customers whose stored
- * values have seen every purchase; `except` leaves out those that have not.
+ * values have seen every purchase; `except` leaves out those that have not. With `limit`, a
+ * page: the first `limit` such customers after `after` in id order (the daily pass reads the
+ * workspace page by page rather than holding every customer's row at once).
  */
-export async function selectStoredSummary(sql: Sql, scope: { workspaceId: string; asOf: Date; except: readonly string[] }): Promise<PurchaseSummary> {
+export async function selectStoredSummary(
+  sql: Sql,
+  scope: { workspaceId: string; asOf: Date; except: readonly string[]; after?: string; limit?: number },
+): Promise<PurchaseSummary> {
   const rows = await sql`
     select customer_id, x::float8, t_x,
       ${agedT(sql, scope.asOf, "m")} as t, zbar
     from customer_model_scores m
     where workspace_id = ${scope.workspaceId} and customer_id <> all(${scope.except as string[]}::text[])
+      ${scope.after === undefined ? sql`` : sql`and customer_id > ${scope.after}`}
     order by customer_id
+    ${scope.limit === undefined ? sql`` : sql`limit ${scope.limit}`}
   `.values();
   return summaryOf(rows);
 }

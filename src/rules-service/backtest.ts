@@ -27,7 +27,7 @@ import { AppError } from "../errors.ts";
 import { tierSettingsOf } from "../tiers/evaluate.ts";
 import { tierRankSql, tierScoreSql } from "../tiers/tier-sql.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
-import { ruleFragment } from "./rule-sql.ts";
+import { ruleFragment, withDerivedFactColumns } from "./rule-sql.ts";
 import { loadRuleDefinition } from "./rules.ts";
 import type { BacktestWindow } from "./schemas.ts";
 
@@ -130,7 +130,7 @@ async function evaluateAt(
     ),
     f as (
       select f.*, ${tierRankSql(sql, tiers, sql`f.recomputed_score`, sql`f.recomputed_percentile`)} as recomputed_rank
-      from (select f1.*, (rank() over (order by f1.recomputed_score) - 1)::float8 / count(*) over () as recomputed_percentile from f1) f
+      from (${withDerivedFactColumns(sql, sql`select f1.*, (rank() over (order by f1.recomputed_score) - 1)::float8 / count(*) over () as recomputed_percentile from f1`)}) f
     ),
     ev as (
       select f.customer_id, t.tier, t.recomputed,

@@ -9,6 +9,7 @@ import { raiseAlerts } from "../alerts/raise.ts";
 import { countOpenedAlerts } from "../metrics/record.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { factValuesOf } from "../rules-service/facts.ts";
+import { withDerivedFactColumns } from "../rules-service/rule-sql.ts";
 import { riskExplainer } from "../model-fits/risk/explain-risk.ts";
 import type { Deps } from "../deps.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
@@ -39,13 +40,10 @@ type FactRow = Record<string, unknown> & {
  * reads — and their last score (last); or, with `customerIds`, those customers alone, each
  * looked up by its keys (a page of ids joined to whole tables was planned as a scan of each
  * table per page, its cost growing with the workspace). The screen reads the workspace
- * whole, `computedOnce`: days since the last purchase is then computed once per customer
- * (the fence keeps PostgreSQL from pasting its numeric expression into every rule that reads it).
+ * whole. Days since the last purchase and the derived fact columns the rules' SQL reads
+ * (withDerivedFactColumns) are computed once per customer.
  */
-export const customersWithFacts = (
-  sql: Sql,
-  input: { workspaceId: string; asOf: Date; customerIds?: readonly string[]; computedOnce?: boolean },
-) => {
+export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[] }) => {
   const ws = input.workspaceId;
   const features = sql`
     select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
@@ -53,13 +51,13 @@ export const customersWithFacts = (
   if (input.customerIds) {
     return sql`
   (select distinct id from unnest(${input.customerIds as string[]}::text[]) as u(id)) page
-  cross join lateral (${features} and f.customer_id = page.id limit 1) f
+  cross join lateral (${withDerivedFactColumns(sql, sql`${features} and f.customer_id = page.id limit 1`)}) f
   left join lateral (select * from customer_tiers t where t.workspace_id = ${ws} and t.customer_id = page.id limit 1) t on true
   left join lateral (select * from customer_model_scores m where m.workspace_id = ${ws} and m.customer_id = page.id limit 1) m on true
   left join lateral (select * from customer_scores last where last.workspace_id = ${ws} and last.customer_id = page.id limit 1) last on true`;
   }
   return sql`
-  (${features} ${input.computedOnce ? sql`offset 0` : sql``}) f
+  (${withDerivedFactColumns(sql, features)}) f
   left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
   left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
   left join customer_scores last on last.workspace_id = f.workspace_id and last.customer_id = f.customer_id`;

@@ -42,7 +42,7 @@ export async function customersToRescore(
     select customer_id from (
       select f.customer_id, date_trunc('milliseconds', f.watermark) as watermark, ${modelPoints} as model_points,
         last.score as last_score, last.signature as last_signature, last.watermark as last_watermark ${flags}
-      from ${customersWithFacts(sql, { workspaceId, asOf, computedOnce: true })}
+      from ${customersWithFacts(sql, { workspaceId, asOf })}
       -- Each rule once per customer: pulled up, its column would be pasted (and evaluated)
       -- wherever the signature and the score below read it.
       offset 0

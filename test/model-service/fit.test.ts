@@ -248,6 +248,18 @@ describe("fitting a workspace's model", () => {
     expect(rows.get(refreshed)).toMatchObject({ x: summary.x[1]! + 1, scored_at: asOf });
     expect(rows.get(summary.ids[2]!)).toMatchObject({ t: expect.closeTo(summary.T[2]!, 9), churn_probability: scores.churnProbability[2] });
   });
+
+  it("ages the workspace page by page to the same values as in one read", async () => {
+    const asOf = new Date(ctx.clock().getTime() + 3 * 86_400_000);
+    const paged = await scoreWorkspaceWithLatestFit(ctx, { workspaceId: ws.id, asOf, storedPageSize: 7, parallelism: 2 });
+    const afterPaged = await scoresOf(ws.id);
+    // Every customer aged once, none skipped between pages.
+    expect(paged!.customersScored).toBe(afterPaged.length);
+    expect(afterPaged.every((r) => r.scored_at.getTime() === asOf.getTime())).toBe(true);
+    // The same moment in one read: nothing moves.
+    await scoreWorkspaceWithLatestFit(ctx, { workspaceId: ws.id, asOf, storedPageSize: 1_000_000 });
+    expect(await scoresOf(ws.id)).toEqual(afterPaged);
+  });
 });
 
 describe("a workspace without enough history", () => {

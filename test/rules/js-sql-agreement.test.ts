@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { compileRule } from "../../rules/compile-js.ts";
 import { compileRuleToSql } from "../../rules/compile-sql.ts";
 import { validateConditions, type ConditionNode } from "../../rules/conditions.ts";
-import { factCatalogue, type FactDefinition, type FactValues } from "../../rules/facts.ts";
+import { derivedFactColumnsClose, derivedFactColumnsOpen, factCatalogue, type FactDefinition, type FactValues } from "../../rules/facts.ts";
 import { comparableFamily, isComparisonOperator, tierNames, tierRank, type Operator } from "../../rules/vocabulary.ts";
 
 // Connection in one place, to move onto the shared harness later. A session time zone far
@@ -175,7 +175,7 @@ async function sqlVerdicts(rows: Record<string, unknown>[], conditions: Conditio
   const { text, params } = compileRuleToSql(conditions, { firstParam: 2 });
   const result = await sql.unsafe<{ customer_id: string; matched: boolean }[]>(
     `select f.customer_id, coalesce(${text}, false) as matched
-     from ${table} f
+     from (${derivedFactColumnsOpen}select * from ${table}${derivedFactColumnsClose}) f
      join ${table} t on t.run = f.run and t.customer_id = f.customer_id
      join ${table} m on m.run = f.run and m.customer_id = f.customer_id
      where f.run = $1`,

@@ -2,7 +2,7 @@
 // against their own usual rate, as a gamma-Poisson tail, the same in JavaScript and PostgreSQL.
 import postgres from "postgres";
 import { afterAll, describe, expect, test } from "vitest";
-import { deriveFact, factsByName, shortfallChance, type InputFactName } from "../../rules/facts.ts";
+import { derivedFactColumnsClose, derivedFactColumnsOpen, deriveFact, factsByName, shortfallChance, type InputFactName } from "../../rules/facts.ts";
 
 const DAY = 86_400_000;
 const now = Date.parse("2026-06-01T00:00:00Z");
@@ -89,8 +89,8 @@ describe("orders30dShortfallChance and sessions30dShortfallChance", () => {
     const sessions = factsByName.get("sessions30dShortfallChance")!.sql;
     const got = await sql.unsafe<{ i: number; orders: number | null; sessions: number | null }[]>(
       `select f.i, ${orders} as orders, ${sessions} as sessions
-       from jsonb_to_recordset($1::text::jsonb) as f(i int, first_purchase_at timestamptz, last_purchase_at timestamptz, days_since_last_purchase float8,
-         orders_30d int, orders_30d_baseline float8, sessions_30d int, sessions_30d_baseline float8)
+       from (${derivedFactColumnsOpen}select * from jsonb_to_recordset($1::text::jsonb) as f(i int, first_purchase_at timestamptz, last_purchase_at timestamptz, days_since_last_purchase float8,
+         orders_30d int, orders_30d_baseline float8, sessions_30d int, sessions_30d_baseline float8)${derivedFactColumnsClose}) f
        order by f.i`,
       [JSON.stringify(rows.map((r, i) => ({ i, ...r }))) as never],
     );
