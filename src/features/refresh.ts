@@ -68,11 +68,17 @@ export async function drainRefreshRequests(
   // jobs) held every connection and waited forever for one more; so at most half the pool
   // holds locks, and pages always find a connection.
   const locked = await drainSlots(sql).run(() => sql.begin(async (lock) => {
+    // The simple query protocol, so the idle lock transaction holds no snapshot. A statement
+    // with parameters leaves its portal, and the portal's snapshot, open until the transaction
+    // ends: under steady load a drain runs for minutes, and that snapshot kept VACUUM from
+    // removing any row that died meanwhile (the soak's dead rows grew to 890,000 per table
+    // and the workers fell behind). The key is a workspace id and a number, quoted anyway.
+    const key = `'${lockKey.replaceAll("'", "''")}'`;
     if (input.wait === false) {
-      const [got] = await lock<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey})) as ok`;
+      const [got] = await lock.unsafe<{ ok: boolean }[]>(`select pg_try_advisory_xact_lock(hashtext('refresh'), hashtext(${key})) as ok`).simple();
       if (!got?.ok) return false;
     } else {
-      await lock`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${lockKey}))`;
+      await lock.unsafe(`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${key}))`).simple();
     }
     for (;;) {
       const pageSize = input.pageSize ?? 2_000;

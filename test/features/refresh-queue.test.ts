@@ -65,4 +65,19 @@ describe("queued refreshes", () => {
     const ws = await ctx.workspace();
     expect(await requeueIfWaiting(ctx, ws.id, 0)).toBe(false);
   });
+
+  it("hold no snapshot while a drain runs, so VACUUM can remove the rows that die meanwhile", async () => {
+    const ws = await ctx.workspace();
+    const shard = await shardOf("c-1");
+    await requestRefresh(ctx.database.sql, ws.id, ["c-1"], ctx.clock());
+    let holding: unknown[] = ["not read"];
+    await drainRefreshRequests(ctx, { workspaceId: ws.id, shard, wait: false }, async () => {
+      // The drain's lock transaction sits idle while its page is refreshed: it must not pin the
+      // oldest row version VACUUM has to keep (backend_xmin).
+      holding = await ctx.database.sql`
+        select pid from pg_stat_activity
+        where datname = current_database() and state = 'idle in transaction' and backend_xmin is not null`;
+    });
+    expect(holding).toEqual([]);
+  });
 });
