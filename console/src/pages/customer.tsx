@@ -82,7 +82,7 @@ export default function Customer({ params, session, workspace }: PageProps) {
               <div><dt>{t("c360.expectedValue")}</dt><dd>{fmt.money(p.model.clv)}</dd></div>
               <div><dt>{t("col.valueAtRisk")}</dt><dd>{fmt.money(p.model.valueAtRisk)}</dd></div>
             </dl>
-          ) : <Empty><p>{p.modelReason ?? t("overview.noModel")}</p></Empty>}
+          ) : <Empty><p>{p.modelStatus && p.modelStatus !== "not_fitted" ? tv("c360.model", p.modelStatus) : t("overview.noModel")}</p></Empty>}
         </Card>
       </div>
       <Card title={t("c360.scores")}>

@@ -11,6 +11,7 @@ import {
 import { customerTierHistory, tierHistoryQuerySchema } from "../../tiers/history.ts";
 import { traceFactValueSchema } from "../../../rules/trace.ts";
 import { signalDataSchema } from "../../signals/schema.ts";
+import { customerModelStatuses } from "../../model-fits/model-views.ts";
 import type { App } from "../app.ts";
 import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
@@ -60,7 +61,8 @@ const profile = z
       .meta({ description: "The customer's features by name (each described in GET /v1/rules/facts); null before the first refresh" }),
     featuresStale: z.boolean().meta({ description: "A signal arrived after the features were last refreshed" }),
     model: customerModel.nullable(),
-    modelReason: z.string().nullable().meta({ description: "Why model is null: no fit yet, not enough history, no purchase" }),
+    modelStatus: z.enum(customerModelStatuses).meta({ description: "scored, or why model is null, as a code" }),
+    modelReason: z.string().nullable().meta({ description: "Why model is null, in words (English): no fit yet, the fit failed and why, no purchase" }),
   })
   .meta({ id: "CustomerProfile" });
 const tierHistory = z
