@@ -72,7 +72,7 @@ describe("console", { timeout: 90_000 }, () => {
     // The filter's label wraps its select, so its name also holds the chosen option ("Rule All").
     await Promise.all([
       page.waitForRequest((r) => new URL(r.url()).pathname === "/v1/alerts" && new URL(r.url()).searchParams.get("rule") === rule),
-      page.getByRole("combobox", { name: /^Rule/ }).selectOption({ label: "VIP silent beyond their usual longest gap" }),
+      page.getByRole("combobox", { name: /^Rule/ }).selectOption({ label: "평소 최장 구매 간격을 넘긴 VIP / VIP silent beyond their usual longest gap" }),
     ]);
     const list = async (query: string) => (await readJson(await ctx.request(`/v1/alerts?limit=200${query}`, { key: ws.keys.manager }))).alerts.map((a: { customerId: string }) => a.customerId);
     const expected = await list(`&rule=${rule}`);
