@@ -58,7 +58,7 @@ describe("console", { timeout: 90_000 }, () => {
     await reasons.getByText(/경쟁사 앱 3개 사용 \(.*GlowMall.*\)/).first().waitFor();
     await reasons.getByText(/경쟁사 구매액 120,000원/).first().waitFor();
     // The signal timeline shows the evidence's provider, confidence and consent.
-    const evidence = page.getByRole("row").filter({ hasText: "competitor_purchase" }).first();
+    const evidence = page.getByRole("row").filter({ hasText: "competitor purchase" }).first();
     await evidence.getByText("demo-card-panel").waitFor();
     await evidence.getByText("consent", { exact: true }).waitFor();
     await page.context().close();

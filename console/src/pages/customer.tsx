@@ -178,11 +178,11 @@ export default function Customer({ params, session, workspace }: PageProps) {
                 return (
                   <tr key={s.id} class={external ? "external" : ""}>
                     <td>{fmt.dateTime(s.occurredAt)}</td>
-                    <td><span class={`tag type-${s.type}`}>{s.type}</span></td>
+                    <td><span class={`tag type-${s.type}`}>{tv("signalType", s.type)}</span></td>
                     <td>{describe(s)}</td>
                     <td>{s.source ?? "—"}</td>
                     <td class="num">{s.confidence != null ? fmt.pct(s.confidence) : "—"}</td>
-                    <td>{s.consentBasis ?? "—"}</td>
+                    <td>{tv("consent", s.consentBasis)}</td>
                     <td>{external ? <span class={fresh ? "ok" : "warn"}>{fresh ? t("c360.fresh") : t("c360.expired")}</span> : "—"}</td>
                   </tr>
                 );
