@@ -279,6 +279,19 @@ describe("console", { timeout: 90_000 }, () => {
     expect(status).toBe(403);
     await page.context().close();
   });
+
+  // Last: saving the scoring form marks its settings as the workspace's own.
+  it("holds out a share of one rule's alerts from actions, set per rule in the settings", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
+    await page.goto("/console/settings");
+    const form = page.locator("#s-scoring");
+    await form.getByLabel("Wallet moving to competitors").fill("25");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await readJson(await ctx.request("/v1/workspace", { key: ws.keys.admin }))).settings.scoring.alertHoldout)
+      .toEqual({ "competitor-wallet-shift": 25 });
+    await page.context().close();
+  });
 });
 
 async function caseAlert() {
