@@ -94,7 +94,7 @@ export async function runConsoleBench(opts: { customers?: number; repeats?: numb
         page: "Settings",
         url: "/console/settings",
         calls: [
-          { path: "/v1/workspace" }, { path: "/v1/api-keys" }, { path: "/v1/webhook-endpoints" }, { path: "/v1/deliveries?limit=20" },
+          { path: "/v1/workspace" }, { path: "/v1/rules" }, { path: "/v1/api-keys" }, { path: "/v1/webhook-endpoints" }, { path: "/v1/deliveries?limit=20" },
           { path: "/v1/webhook-sources" }, { path: "/v1/competitors" }, { path: "/v1/tiers/preview", method: "POST", body: { cutoffs: { Silver: 20, Gold: 40, Platinum: 65, Diamond: 85 } } },
         ],
       },

@@ -167,6 +167,9 @@ export const managers = pgTable(
 
 export const taskStatuses = ["open", "in_progress", "done", "dismissed"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
+/** How a task got its manager: the customer's own, the least loaded, none free, or reassigned by hand. */
+export const taskAssignments = ["assigned", "least_loaded", "unassigned", "manual"] as const;
+export type TaskAssignment = (typeof taskAssignments)[number];
 export const taskOutcomes = ["retained", "lost", "no_contact"] as const;
 export type TaskOutcome = (typeof taskOutcomes)[number];
 

@@ -86,10 +86,12 @@ const ownFalling: RuleConditions = { any: [fewer("orders30dShortfallChance", OWN
 /** Not yet gone: silent for at most twice their usual longest gap (or too few purchases to say). */
 const stillBuying: RuleConditions = { not: { fact: "gapSilenceRatio", operator: "greaterThan", value: 2 } };
 
+// Names in Korean and English, as the starter campaigns' are: the rule list, the inbox's
+// reasons and managers' tasks show them to Korean marketers; descriptions are English.
 export const defaultRulePack: readonly PackRule[] = [
   {
     id: "vip-competitor-defection",
-    name: "VIP moving to competitors",
+    name: "경쟁사로 옮겨 가는 VIP / VIP moving to competitors",
     description:
       "A Gold-or-better customer uses at least 3 competitor apps and spent at least 100,000 at competitors in the last 30 days, more than they usually do there, while their own buying fell or half their spend went to rivals. Strong enough to alert alone; a VIP who compares at rivals and keeps buying with us does not match.",
     conditions: {
@@ -117,7 +119,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "competitor-shift",
-    name: "Shifting to competitors",
+    name: "경쟁사로 옮겨 가는 중 / Shifting to competitors",
     description:
       "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders or sessions fell further than chance explains (at most a 1-in-5 chance at their usual rate), and they still buy from us. A customer who compares prices at rivals as they always have, or whose month dips as months do, does not match.",
     conditions: { all: [rivalRising, ownFalling, stillBuying] },
@@ -126,7 +128,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "competitor-shift-confident",
-    name: "Shift to competitors, confidently reported",
+    name: "경쟁사로 이동 (신뢰도 높은 증거) / Shift to competitors, confidently reported",
     description:
       "As competitor-shift, with the providers at least 80% sure of the competitor evidence of the last 30 days: evidence weighs by its confidence.",
     conditions: { all: [rivalRising, ownFalling, stillBuying, { fact: "competitorConfidence30d", operator: "greaterThanInclusive", value: 0.8 }] },
@@ -139,7 +141,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "competitor-wallet-shift",
-    name: "Wallet moving to competitors",
+    name: "지출이 경쟁사로 이동 / Wallet moving to competitors",
     description:
       "Rivals took at least 25 points more of the customer's wallet in the last 30 days than they usually do, with rival spend of at least a third of what the customer usually spends with us and twice their usual at rivals, while their own spend fell to 80% of their usual or less. Share of wallet, not mere presence: a customer who splits their spend as they always have scores nothing.",
     conditions: {
@@ -160,7 +162,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "vip-long-silence",
-    name: "VIP silent beyond their usual longest gap",
+    name: "평소 최장 구매 간격을 넘긴 VIP / VIP silent beyond their usual longest gap",
     description:
       "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 4 gaps of their own (as many as the shrinkage weighs the workspace's spread): with fewer, their usual longest gap is mostly a guess.",
     conditions: {
@@ -179,7 +181,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "vip-order-drop",
-    name: "VIP buying less",
+    name: "구매가 줄어든 VIP / VIP buying less",
     description:
       "A Gold-or-better customer who usually orders at least twice a month (since they became a customer) ordered so little in the last 30 days that going on as usual they would have done so at most 1 time in 10. A count, weighed by its noise: 1 order against a usual 2 is an ordinary month, 1 against a usual 5 is not.",
     conditions: {
@@ -194,7 +196,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "vip-fading",
-    name: "VIP fading on every count",
+    name: "모든 면에서 멀어지는 VIP / VIP fading on every count",
     description:
       "A Gold-or-better customer who usually orders at least twice a month ordered and visited less than chance explains (each at most a 1-in-5 chance at their usual rate) and spent at most half their usual in the last 30 days: all three at once, as a customer slipping away does, competitor evidence or not. With vip-order-drop and vip-long-silence it needs the model's agreement to alert: signs of one's own buying alone are the same evidence counted thrice.",
     conditions: {
@@ -215,7 +217,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "vip-bad-support",
-    name: "VIP with a bad support experience",
+    name: "상담 경험이 나빴던 VIP / VIP with a bad support experience",
     description:
       "A Gold-or-better customer filed a high- or critical-severity ticket and a ticket with negative sentiment in the last 30 days: fix it fast, personally. Alerts with any other sign of leaving.",
     conditions: {
@@ -234,7 +236,7 @@ export const defaultRulePack: readonly PackRule[] = [
   },
   {
     id: "vip-repeated-bad-support",
-    name: "VIP complaining again",
+    name: "다시 불만을 제기한 VIP / VIP complaining again",
     description:
       "A Gold-or-better customer filed a high- or critical-severity ticket and at least two tickets with negative sentiment in the last 30 days: a complaint that came back is an escalation, and customers leave within weeks of one. Strong enough to alert alone.",
     conditions: {

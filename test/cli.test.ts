@@ -98,6 +98,14 @@ describe("help", { timeout: 120_000 }, () => {
     expect(run.out).not.toContain("workspace create");
   });
 
+  it.each([["help", "rules"], ["rules"]])("%s %s lists the group's commands only", (...args) => {
+    const run = cli(args);
+    expect(run.status).toBe(0);
+    expect(run.out).toMatch(/^Commands for rules:/);
+    for (const c of ["rules list", "rules show", "rules dry-run", "rules backtest", "rules mode"]) expect(run.out).toContain(`  ${c} `);
+    expect(run.out).not.toContain("alerts list");
+  });
+
   it("answers an unknown option with the command's own usage", () => {
     const run = cli(["alerts", "list", "--colour", "red"]);
     expect(run.status).toBe(2);

@@ -1,6 +1,7 @@
 // uPlot charts: small (≈ 50 kB), fast, canvas-based; a table beside each chart carries the numbers for screen readers.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
+import { t } from "./i18n.ts";
 
 export type Series = { label: string; values: (number | null)[]; color: string; scale?: string; bars?: boolean; points?: boolean };
 
@@ -34,7 +35,8 @@ export function Chart({ x, series, height = 220, label, onSelect, yFormat }: {
         legend: { show: true },
         cursor: { points: { size: 8 } },
         series: [
-          {},
+          // uPlot names the x series "Time" in its legend: in the viewer's language instead.
+          { label: t("chart.time") },
           ...series.map((s) => ({
             label: s.label,
             stroke: s.color,

@@ -8,6 +8,8 @@ import { AppError, notFound } from "../errors.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { campaignsOfAlerts } from "../campaigns/alert-campaigns.ts";
 import { instant } from "../input/instant.ts";
+import { alertLabelSchema } from "./outcomes.ts";
+import type { ModelValues } from "../scores/compute.ts";
 
 export const alertListQuerySchema = z.object({
   status: z.enum(alertStatuses).optional(),
@@ -31,6 +33,20 @@ export const alertTransitionSchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("snooze"), until: instant, note: z.string().max(2000).optional() }),
   z.strictObject({ action: z.literal("reopen"), note: z.string().max(2000).optional() }),
 ]);
+
+/** One entry of an alert's history, as stored in alert_events. */
+export const alertEventSchema = z.object({
+  at: z.date(),
+  actor: z.string().meta({ description: "system, or the API key that made the change" }),
+  type: z.enum(["opened", "updated", "acknowledge", "snooze", "resolve", "reopen", "labeled"]),
+  detail: z.union([
+    z
+      .object({ scoreId: z.number().int().nullable(), score: z.number(), ruleVersions: z.array(z.string()), newlyFired: z.array(z.string()) })
+      .meta({ description: "opened, updated: the score that did it and the rules (ruleId@version) that matched, newly or again" }),
+    alertTransitionSchema.meta({ description: "acknowledge, snooze, resolve, reopen: the transition as asked" }),
+    alertLabelSchema.extend({ note: z.string().nullable() }).meta({ description: "labeled: the label and its note" }),
+  ]),
+});
 
 type AlertRow = {
   id: string;
@@ -113,7 +129,7 @@ export async function getAlert(deps: Deps, input: { workspaceId: string; alertId
     join customers c on c.workspace_id = a.workspace_id and c.id = a.customer_id
     where a.workspace_id = ${input.workspaceId} and a.id = ${input.alertId}`;
   if (!row) throw notFound("alert", input.alertId);
-  const events = await sql<{ at: Date; actor: string; type: string; detail: unknown }[]>`
+  const events = await sql<z.infer<typeof alertEventSchema>[]>`
     select at, actor, type, detail from alert_events where workspace_id = ${input.workspaceId} and alert_id = ${input.alertId} order by at, id`;
   const campaigns = await campaignsOfAlerts(deps, { workspaceId: input.workspaceId, alertIds: [row.id] });
   return { ...view(row), campaigns: campaigns.get(row.id) ?? [], events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
@@ -167,7 +183,7 @@ export async function transitionAlert(
 /** A customer's score history, newest first. */
 export async function listCustomerScores(deps: Deps, input: { workspaceId: string; customerId: string; limit: number }) {
   const rows = await deps.database.sql<
-    { id: number; scored_at: Date; as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: ScoreReason[]; shadow_hits: ScoreReason[]; model: Record<string, unknown> | null }[]
+    { id: number; scored_at: Date; as_of: Date; score: number; rule_points: number; model_points: number; tier: string | null; reasons: ScoreReason[]; shadow_hits: ScoreReason[]; model: ModelValues | null }[]
   >`
     select id, scored_at, as_of, score, rule_points, model_points, tier, reasons, shadow_hits, model
     from scores where workspace_id = ${input.workspaceId} and customer_id = ${input.customerId}

@@ -1,5 +1,6 @@
 // A customer's campaign enrollments, newest first, for their page: which campaign, which arm,
 // what became of the message (scheduled, dispatched, held, suppressed and why) and what it said.
+import type { CampaignChannel, EnrollmentArm, EnrollmentStatus } from "../../db/actions-schema.ts";
 import type { Deps } from "../deps.ts";
 
 type Row = {
@@ -7,11 +8,11 @@ type Row = {
   campaign_id: string;
   slug: string;
   name: string;
-  channel: string;
+  channel: CampaignChannel;
   alert_id: string | null;
   rule_id: string | null;
-  arm: string;
-  status: string;
+  arm: EnrollmentArm;
+  status: EnrollmentStatus;
   suppressed_reason: string | null;
   message: { title?: string | null; body?: string } | null;
   enrolled_at: Date;

@@ -17,11 +17,18 @@ const line = (c: Command) => {
   return head.length < 52 ? `${head.padEnd(54)}${c.summary}` : `${head}\n${" ".repeat(54)}${c.summary}`;
 };
 
+const groupOf = (c: Command) => c.name.split(" ")[0]!;
+/** The commands with each group's together, groups in the order they first appear. */
+const byGroup = () => {
+  const order = [...new Set(commands.map(groupOf))];
+  return [...commands].sort((a, b) => order.indexOf(groupOf(a)) - order.indexOf(groupOf(b)));
+};
+
 export const usage = () =>
   [
     "Usage: npm run cli -- <command> [options] [--json]      (or: npx rivalwatch <command> …)",
     "",
-    ...commands.map(line),
+    ...byGroup().map(line),
     "",
     "Help on one command: npm run cli -- help <command>   or   <command> --help",
     "Configuration: the environment and a .env file in this folder, as the server reads them.",
@@ -30,6 +37,13 @@ export const usage = () =>
 
 export function commandHelp(c: Command): string {
   return [`Usage: npm run cli -- ${c.name} ${c.usage}`.trimEnd(), "", `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, ...(c.details ? ["", c.details] : []), "", "--json prints the result as JSON.", ""].join("\n");
+}
+
+/** The commands whose first word is `group` ("alerts" → alerts list, alerts show, …), as a short list. */
+function groupHelp(group: string): string | undefined {
+  const members = commands.filter((c) => groupOf(c) === group);
+  if (members.length === 0) return undefined;
+  return [`Commands for ${group}:`, "", ...members.map(line), "", `Help on one: npm run cli -- help ${members[0]!.name}`, ""].join("\n");
 }
 
 /** The command named by the leading words of argv (the longest match), and the rest. */
@@ -50,12 +64,19 @@ export async function run(argv: string[], out: Out): Promise<void> {
   if (argv[0] === "help") {
     const wanted = argv.slice(1).join(" ");
     const command = commands.find((c) => c.name === wanted);
-    if (!command && wanted) throw new UsageError(`unknown command "${wanted}"`);
-    process.stdout.write(command ? commandHelp(command) : usage());
+    const group = command ? undefined : groupHelp(wanted);
+    if (!command && !group && wanted) throw new UsageError(`unknown command "${wanted}"`);
+    process.stdout.write(command ? commandHelp(command) : (group ?? usage()));
     return;
   }
   const { command, words } = findCommand(argv);
   if (!command) {
+    // A group's first word alone ("alerts") lists what the group can do.
+    const group = words.length === 1 ? groupHelp(words[0]!) : undefined;
+    if (group) {
+      process.stdout.write(group);
+      return;
+    }
     if (words.length === 0 || argv.includes("--help") || argv.includes("-h")) {
       process.stdout.write(usage());
       return;

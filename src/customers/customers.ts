@@ -38,7 +38,8 @@ export const customerUpsertSchema = z
       .record(z.string().min(1).max(100), z.unknown())
       .refine((a) => Buffer.byteLength(JSON.stringify(a)) <= MAX_ATTRIBUTES_BYTES, {
         message: `must be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON`,
-      }),
+      })
+      .meta({ description: `The integrator's own labels for the customer, any JSON values (at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB); campaign templates can use them as {{attributes.name}}` }),
     identities: z.array(identitySchema).max(50),
   })
   .partial()

@@ -27,8 +27,13 @@ export function jsonSchemaComponents(name: string, schema: z.ZodType, opts: { io
     $defs[pointed] = { ...$defs[pointed], ...rest };
     rootBody = undefined;
   }
+  // A recursive root refers to itself as "#": that is the component `name`.
   const rewrite = (s: JsonSchema) =>
-    JSON.parse(JSON.stringify(s).replace(/"#\/\$defs\/([^"]+)"/g, (_m, def: string) => JSON.stringify(componentRef(rename.get(def) ?? def)))) as JsonSchema;
+    JSON.parse(
+      JSON.stringify(s)
+        .replace(/"#\/\$defs\/([^"]+)"/g, (_m, def: string) => JSON.stringify(componentRef(rename.get(def) ?? def)))
+        .replace(/"\$ref":"#"/g, `"$ref":${JSON.stringify(componentRef(name))}`),
+    ) as JsonSchema;
   const out: Record<string, JsonSchema> = {};
   for (const [def, body] of Object.entries($defs)) out[rename.get(def) ?? def] = rewrite(body);
   if (rootBody) out[name] = rewrite(rootBody);

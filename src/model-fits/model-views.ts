@@ -96,11 +96,15 @@ export type CustomerModelView = {
 };
 
 /** A customer's model values, or null and the reason there are none. */
+/** Why a customer has model values or not, as a code (the console words it in the viewer's language). */
+export const customerModelStatuses = ["scored", "not_fitted", "no_purchase", "fit_failed", "no_usable_fit"] as const;
+export type CustomerModelStatus = (typeof customerModelStatuses)[number];
+
 export async function getCustomerModel(
   db: DbOrTx,
   workspaceId: string,
   customerId: string,
-): Promise<{ model: CustomerModelView | null; modelReason: string | null }> {
+): Promise<{ model: CustomerModelView | null; modelStatus: CustomerModelStatus; modelReason: string | null }> {
   const [row] = await db
     .select({ score: customerModelScores, fittedAt: modelFits.fittedAt, horizonDays: modelFits.horizonDays })
     .from(customerModelScores)
@@ -122,13 +126,14 @@ export async function getCustomerModel(
         valueAtRisk: s.valueAtRisk,
         summary: { x: s.x, tx: s.tX, T: s.t, zbar: s.zbar },
       },
+      modelStatus: "scored",
       modelReason: null,
     };
   }
   const latest = await latestFit(db, workspaceId);
-  if (!latest) return { model: null, modelReason: notFitted };
+  if (!latest) return { model: null, modelStatus: "not_fitted", modelReason: notFitted };
   const fitted = latest.status === "fitted" ? latest : await latestFit(db, workspaceId, true);
-  if (fitted) return { model: null, modelReason: "The customer has no purchase the model can use yet." };
-  if (latest.status === "failed") return { model: null, modelReason: `The model's last fit failed: ${latest.error ?? "unknown error"}` };
-  return { model: null, modelReason: latest.message ?? "The model has no usable fit for this workspace yet." };
+  if (fitted) return { model: null, modelStatus: "no_purchase", modelReason: "The customer has no purchase the model can use yet." };
+  if (latest.status === "failed") return { model: null, modelStatus: "fit_failed", modelReason: `The model's last fit failed: ${latest.error ?? "unknown error"}` };
+  return { model: null, modelStatus: "no_usable_fit", modelReason: latest.message ?? "The model has no usable fit for this workspace yet." };
 }

@@ -21,15 +21,49 @@ export const ruleDefinitionSchema = engineDefinitionSchema.extend({ conditions: 
 export const reservedRuleIds = ["facts", "dry-run", "backtest", "import"] as const;
 
 /** A json-rules-engine rule as sent to POST /v1/rules/import; the converter checks it in detail (with paths). */
+const d = ruleDefinitionSchema.shape;
+
+const eventParamsProperties = (
+  z.toJSONSchema(
+    z.object({
+      points: d.points,
+      severity: d.severity,
+      tiers: d.tiers,
+      cooldownDays: d.cooldownDays,
+      campaign: ruleSlugSchema.describe("Becomes actions.campaign."),
+      task: z.boolean().describe("Becomes actions.task."),
+      description: d.description,
+      mode: d.mode,
+    }),
+    { unrepresentable: "any" },
+  ) as { properties: Record<string, unknown> }
+).properties;
+
 export const jsonRulesEngineRuleSchema = z
   .looseObject({
     name: z.string().optional().describe("Becomes the rule's name (required here)."),
     priority: z.number().optional().describe("Accepted and ignored: every rule is evaluated."),
-    conditions: z.record(z.string(), z.unknown()).describe("json-rules-engine conditions; `path`, `params` and named `condition` references are refused."),
+    // Taken as it comes: the converter refuses what does not map with its path and reason.
+    // What maps is exactly this API's condition tree, so that is what the description shows.
+    conditions: z.record(z.string(), z.unknown()).meta({
+      type: "object",
+      $ref: "#/components/schemas/RuleCondition",
+      description:
+        "json-rules-engine conditions in the shape of RuleCondition (a condition's name and priority are accepted and dropped); `path`, `params` and named `condition` references are refused with their path.",
+    }),
     event: z
       .looseObject({
         type: z.string().describe("Becomes the rule id when it is a slug."),
-        params: z.record(z.string(), z.unknown()).optional().describe("May set points, severity, tiers, cooldownDays, campaign, task, description, mode."),
+        // Checked by the converter with the conditions, so every mistake is reported at once;
+        // described with the rule fields they set.
+        params: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .meta({
+            type: "object",
+            properties: eventParamsProperties,
+            description: "May set points, severity, tiers, cooldownDays, campaign, task, description, mode; any other key is refused.",
+          }),
       })
       .describe("What fires: its type names the rule."),
   })
@@ -53,7 +87,6 @@ export const ruleCreateSchema = ruleDefinitionSchema
 
 export const ruleDefinitionBodySchema = ruleDefinitionSchema.meta({ id: "RuleDefinition" });
 
-const d = ruleDefinitionSchema.shape;
 /** Any subset of a definition's fields; the merge with the current version is checked again. */
 export const rulePatchSchema = z
   .strictObject({

@@ -96,6 +96,9 @@ export const signalSchema = z
   ])
   .meta({ id: "Signal", description: "One fact about a customer at a time." });
 
+/** A stored signal's data: one of the types' data. */
+export const signalDataSchema = z.union([purchase, refund, session, supportTicket, campaignResponse, competitorAppUsage, competitorPurchase]);
+
 export type SignalInput = z.input<typeof signalSchema>;
 export type ParsedSignal = z.output<typeof signalSchema>;
 

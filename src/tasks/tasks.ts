@@ -2,7 +2,7 @@
 // (with a reason); a task can be reassigned. Every change writes a task.updated event.
 // Listing for a manager sorts by value at risk, then due date.
 import { z } from "zod";
-import { taskOutcomes, taskStatuses, type TaskStatus } from "../../db/actions-schema.ts";
+import { taskOutcomes, taskStatuses, type TaskAssignment, type TaskOutcome, type TaskStatus } from "../../db/actions-schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requestDrain } from "../outbox/drain.ts";
@@ -29,10 +29,10 @@ type Row = {
   alert_id: string;
   customer_id: string;
   manager_id: string | null;
-  assignment: string;
+  assignment: TaskAssignment;
   rule_id: string | null;
   status: TaskStatus;
-  outcome: string | null;
+  outcome: TaskOutcome | null;
   dismiss_reason: string | null;
   severity: string;
   tier: string | null;

@@ -58,7 +58,7 @@ describe("console", { timeout: 90_000 }, () => {
     await reasons.getByText(/경쟁사 앱 3개 사용 \(.*GlowMall.*\)/).first().waitFor();
     await reasons.getByText(/경쟁사 구매액 120,000원/).first().waitFor();
     // The signal timeline shows the evidence's provider, confidence and consent.
-    const evidence = page.getByRole("row").filter({ hasText: "competitor_purchase" }).first();
+    const evidence = page.getByRole("row").filter({ hasText: "competitor purchase" }).first();
     await evidence.getByText("demo-card-panel").waitFor();
     await evidence.getByText("consent", { exact: true }).waitFor();
     await page.context().close();
@@ -72,7 +72,7 @@ describe("console", { timeout: 90_000 }, () => {
     // The filter's label wraps its select, so its name also holds the chosen option ("Rule All").
     await Promise.all([
       page.waitForRequest((r) => new URL(r.url()).pathname === "/v1/alerts" && new URL(r.url()).searchParams.get("rule") === rule),
-      page.getByRole("combobox", { name: /^Rule/ }).selectOption({ label: "VIP silent beyond their usual longest gap" }),
+      page.getByRole("combobox", { name: /^Rule/ }).selectOption({ label: "평소 최장 구매 간격을 넘긴 VIP / VIP silent beyond their usual longest gap" }),
     ]);
     const list = async (query: string) => (await readJson(await ctx.request(`/v1/alerts?limit=200${query}`, { key: ws.keys.manager }))).alerts.map((a: { customerId: string }) => a.customerId);
     const expected = await list(`&rule=${rule}`);
@@ -277,6 +277,19 @@ describe("console", { timeout: 90_000 }, () => {
       return res.status;
     });
     expect(status).toBe(403);
+    await page.context().close();
+  });
+
+  // Last: saving the scoring form marks its settings as the workspace's own.
+  it("holds out a share of one rule's alerts from actions, set per rule in the settings", async () => {
+    const page = await signedIn(browser, server.baseUrl, ws.keys.admin);
+    await page.goto("/console/settings");
+    const form = page.locator("#s-scoring");
+    await form.getByLabel("Wallet moving to competitors").fill("25");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await readJson(await ctx.request("/v1/workspace", { key: ws.keys.admin }))).settings.scoring.alertHoldout)
+      .toEqual({ "competitor-wallet-shift": 25 });
     await page.context().close();
   });
 });

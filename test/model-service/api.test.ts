@@ -31,7 +31,7 @@ describe("GET /v1/model and POST /v1/model/fit", () => {
       riskModel: { scoring: "purchase_model", message: expect.stringMatching(/learned risk model is fitted after each purchase-model fit/), liveVersion: null, versions: [] },
     });
     const profile = await readJson(await ctx.request("/v1/customers/7", { key: ws.keys.marketer }));
-    expect(profile).toMatchObject({ model: null, modelReason: expect.stringMatching(/not been fitted/) });
+    expect(profile).toMatchObject({ model: null, modelStatus: "not_fitted", modelReason: expect.stringMatching(/not been fitted/) });
   });
 
   it("queues a fit and answers 202 with the job id; asking again while it waits gives the same job", async () => {

@@ -140,6 +140,7 @@ describe("fitting a workspace's model", () => {
     expect(res.status).toBe(200);
     const body = await readJson(res);
     expect(body.modelReason).toBeNull();
+    expect(body.modelStatus).toBe("scored");
     expect(body.model).toMatchObject({ horizonDays: 90, summary: { x: expect.any(Number), T: expect.any(Number) } });
     for (const k of ["churnProbability", "pAlive", "expectedPurchases90d", "clv", "valueAtRisk", "expectedOrderValue"]) {
       expect(body.model[k]).toEqual(expect.any(Number));
@@ -277,6 +278,7 @@ describe("a workspace without enough history", () => {
     const profile = await readJson(await ctx.request("/v1/customers/1", { key: ws.keys.manager }));
     expect(profile.model).toBeNull();
     expect(profile.modelReason).toMatch(/Not enough purchase history/);
+    expect(profile.modelStatus).toBe("no_usable_fit");
   });
 
   it("fits once the thresholds in the workspace settings are met", async () => {

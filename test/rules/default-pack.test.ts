@@ -24,6 +24,10 @@ describe("default rule pack", () => {
     expect(packRuleSchema.safeParse(r).error?.issues ?? []).toEqual([]);
   });
 
+  test("names every rule in Korean and in English, as Korean marketers and others read the inbox", () => {
+    for (const r of defaultRulePack) expect(r.name, r.id).toMatch(/^[^A-Za-z]*[가-힣][^/]* \/ [A-Za-z][^가-힣]*$/);
+  });
+
   test("has unique ids", () => {
     expect(new Set(defaultRulePack.map((r) => r.id)).size).toBe(defaultRulePack.length);
   });

@@ -1,6 +1,6 @@
 import { can } from "../api.ts";
 import { AlertActions } from "../alert-actions.tsx";
-import { fmt, t } from "../i18n.ts";
+import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, ErrorBox, Loading, TierBadge, useApi } from "../ui.tsx";
 
@@ -29,12 +29,23 @@ export default function AlertPage({ session, params }: PageProps) {
       <Card title={t("alerts.events")}>
         <ol class="timeline">
           {a.events.map((e: any, i: number) => (
-            <li key={i}><time>{fmt.dateTime(e.at)}</time> <strong>{e.type}</strong> <span class="muted">{e.actor}</span></li>
+            <li key={i}><time>{fmt.dateTime(e.at)}</time> <strong>{tv("event", e.type)}</strong>{eventDetail(e)} <span class="muted">{e.actor === "system" ? t("event.system") : e.actor}</span></li>
           ))}
         </ol>
       </Card>
     </>
   );
+}
+
+/** What an event changed, in a few words: the score that opened it, the label, the snooze's end, the note. */
+function eventDetail(e: { type: string; detail: any }): string {
+  const d = e.detail ?? {};
+  const parts: string[] = [];
+  if (e.type === "opened" || e.type === "updated") parts.push(t("event.score", { n: d.score }));
+  if (e.type === "snooze" && d.until) parts.push(fmt.dateTime(d.until));
+  if (e.type === "labeled") parts.push(tv("label", d.label));
+  if (d.note) parts.push(`“${d.note}”`);
+  return parts.length ? ` ${parts.join(" · ")}` : "";
 }
 
 export function Reasons({ reasons }: { reasons: any[] }) {

@@ -82,7 +82,7 @@ export default function Customer({ params, session, workspace }: PageProps) {
               <div><dt>{t("c360.expectedValue")}</dt><dd>{fmt.money(p.model.clv)}</dd></div>
               <div><dt>{t("col.valueAtRisk")}</dt><dd>{fmt.money(p.model.valueAtRisk)}</dd></div>
             </dl>
-          ) : <Empty><p>{p.modelReason ?? t("overview.noModel")}</p></Empty>}
+          ) : <Empty><p>{p.modelStatus && p.modelStatus !== "not_fitted" ? tv("c360.model", p.modelStatus) : t("overview.noModel")}</p></Empty>}
         </Card>
       </div>
       <Card title={t("c360.scores")}>
@@ -178,11 +178,11 @@ export default function Customer({ params, session, workspace }: PageProps) {
                 return (
                   <tr key={s.id} class={external ? "external" : ""}>
                     <td>{fmt.dateTime(s.occurredAt)}</td>
-                    <td><span class={`tag type-${s.type}`}>{s.type}</span></td>
+                    <td><span class={`tag type-${s.type}`}>{tv("signalType", s.type)}</span></td>
                     <td>{describe(s)}</td>
                     <td>{s.source ?? "—"}</td>
                     <td class="num">{s.confidence != null ? fmt.pct(s.confidence) : "—"}</td>
-                    <td>{s.consentBasis ?? "—"}</td>
+                    <td>{tv("consent", s.consentBasis)}</td>
                     <td>{external ? <span class={fresh ? "ok" : "warn"}>{fresh ? t("c360.fresh") : t("c360.expired")}</span> : "—"}</td>
                   </tr>
                 );

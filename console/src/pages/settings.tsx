@@ -10,6 +10,7 @@ const tiers = ["Bronze", "Silver", "Gold", "Platinum", "Diamond"];
 
 export default function Settings({ session }: PageProps) {
   const ws = useApi("/v1/workspace");
+  const rules = useApi("/v1/rules");
   const admin = can.admin(session.role);
   if (ws.error) return <ErrorBox error={ws.error} retry={ws.reload} />;
   if (!ws.data) return <Loading />;
@@ -56,13 +57,38 @@ export default function Settings({ session }: PageProps) {
           </>
         )} />
       <SettingsForm id="s-scoring" title={t("settings.scoring")} admin={admin} onSaved={ws.reload}
-        initial={{ alertThreshold: s.scoring.alertThreshold, modelWeight: s.scoring.modelWeight }}
-        toPatch={(v) => ({ scoring: { alertThreshold: v.alertThreshold, modelWeight: v.modelWeight } })}
+        initial={{ alertThreshold: s.scoring.alertThreshold, alertOnSeverity: s.scoring.alertOnSeverity as string, modelWeight: s.scoring.modelWeight, alertHoldout: s.scoring.alertHoldout as Record<string, number> }}
+        toPatch={(v) => ({
+          scoring: {
+            alertThreshold: v.alertThreshold,
+            alertOnSeverity: v.alertOnSeverity,
+            modelWeight: v.modelWeight,
+            alertHoldout: Object.fromEntries(Object.entries(v.alertHoldout).filter(([, p]) => p > 0)),
+          },
+        })}
         render={(v, set, err) => (
-          <div class="form-grid">
-            <Field label={t("settings.threshold")} error={err("scoring.alertThreshold")} hint={dflt("scoring.alertThreshold")}><input type="number" min={1} max={100} value={v.alertThreshold} onInput={(e) => set({ ...v, alertThreshold: Number((e.target as HTMLInputElement).value) })} /></Field>
-            <Field label={t("settings.modelWeight")} error={err("scoring.modelWeight")} hint={dflt("scoring.modelWeight")}><input type="number" min={0} max={100} value={v.modelWeight} onInput={(e) => set({ ...v, modelWeight: Number((e.target as HTMLInputElement).value) })} /></Field>
-          </div>
+          <>
+            <div class="form-grid">
+              <Field label={t("settings.threshold")} error={err("scoring.alertThreshold")} hint={dflt("scoring.alertThreshold")}><input type="number" min={1} max={100} value={v.alertThreshold} onInput={(e) => set({ ...v, alertThreshold: Number((e.target as HTMLInputElement).value) })} /></Field>
+              <Field label={t("settings.alertOnSeverity")} error={err("scoring.alertOnSeverity")} hint={dflt("scoring.alertOnSeverity")}>
+                <select value={v.alertOnSeverity} onChange={(e) => set({ ...v, alertOnSeverity: (e.target as HTMLSelectElement).value })}>
+                  {["low", "medium", "high", "critical"].map((x) => <option key={x} value={x}>{tv("sev", x)}</option>)}
+                </select>
+              </Field>
+              <Field label={t("settings.modelWeight")} error={err("scoring.modelWeight")} hint={dflt("scoring.modelWeight")}><input type="number" min={0} max={100} value={v.modelWeight} onInput={(e) => set({ ...v, modelWeight: Number((e.target as HTMLInputElement).value) })} /></Field>
+            </div>
+            {/* Per rule, the share of its alerts held out from actions, to compare acting with not acting. */}
+            <h3>{t("settings.alertHoldout")}</h3>
+            <p class="hint">{t("settings.alertHoldoutHelp")}{dflt("scoring.alertHoldout") && ` (${dflt("scoring.alertHoldout")})`}</p>
+            {err("scoring.alertHoldout") && <p class="field-error" role="alert">{err("scoring.alertHoldout")}</p>}
+            <div class="form-grid">
+              {(rules.data?.rules ?? []).filter((r: any) => r.mode !== "off").map((r: any) => (
+                <Field key={r.id} label={r.name} error={err(`scoring.alertHoldout.${r.id}`)}>
+                  <input type="number" min={0} max={100} value={v.alertHoldout[r.id] ?? 0} onInput={(e) => set({ ...v, alertHoldout: { ...v.alertHoldout, [r.id]: Number((e.target as HTMLInputElement).value) } })} />
+                </Field>
+              ))}
+            </div>
+          </>
         )} />
       <SettingsForm id="s-actions" title={t("settings.actions")} admin={admin} onSaved={ws.reload}
         initial={{ taskTiers: s.actions.taskTiers as string[], taskMinValueAtRisk: s.actions.taskMinValueAtRisk as number | null, webhookAllowList: s.actions.webhookAllowList as string[] }}

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { alertListQuerySchema, alertTransitionSchema, getAlert, listAlerts, listCustomerScores, transitionAlert } from "../../alerts/alerts.ts";
+import { alertEventSchema, alertListQuerySchema, alertTransitionSchema, getAlert, listAlerts, listCustomerScores, transitionAlert } from "../../alerts/alerts.ts";
 import { resolveCustomerId } from "../../customers/customers.ts";
 import { alertLabelSchema, labelAlert, rulePerformance, rulePerformanceQuerySchema } from "../../alerts/outcomes.ts";
 import type { App } from "../app.ts";
@@ -9,7 +9,7 @@ import { problemResponses } from "../problem.ts";
 import { ratioSchema, scoreReasonSchema } from "../schemas.ts";
 
 const alert = z
-  .looseObject({
+  .object({
     id: z.string(),
     customerId: z.string(),
     status: z.string().meta({ description: "open, acknowledged, snoozed or resolved" }),
@@ -39,7 +39,7 @@ const alert = z
       )
       .meta({ description: "The campaigns the alert's rules asked for, and what became of each" }),
     events: z
-      .array(z.object({ at: z.iso.datetime(), actor: z.string(), type: z.string(), detail: z.unknown() }))
+      .array(alertEventSchema.extend({ at: z.iso.datetime() }))
       .optional()
       .meta({ description: "Every change, oldest first (one alert only)" }),
   })
@@ -82,7 +82,19 @@ const score = z
     tier: z.string().nullable(),
     reasons: z.array(scoreReasonSchema),
     shadowHits: z.array(scoreReasonSchema).meta({ description: "Rules in shadow mode that would have matched" }),
-    model: z.record(z.string(), z.unknown()).nullable().meta({ description: "The model's part: probability alive, expected purchases and the points they gave" }),
+    model: z
+      .object({
+        churnProbability: z.number(),
+        clv: z.number().nullable(),
+        valueAtRisk: z.number().nullable(),
+        risk: z
+          .object({ probability: z.number(), version: z.number().int(), sentences: z.array(z.string()) })
+          .nullable()
+          .optional()
+          .meta({ description: "The live learned risk model's probability and the inputs that raise it most; when present, it is the model part" }),
+      })
+      .nullable()
+      .meta({ description: "The model values the score read (purchase model; learned risk model when live); null without a fit" }),
   })
   .meta({ id: "Score" });
 const params = z.object({ alertId: z.string().min(1).max(100) });

@@ -4,12 +4,86 @@ import { listOptOuts, optOutSchema, recordOptOut, removeOptOut } from "../../cam
 import { listCustomerEnrollments } from "../../campaigns/customer-enrollments.ts";
 import { previewCampaign } from "../../campaigns/preview.ts";
 import { resolveCustomerId } from "../../customers/customers.ts";
+import { campaignChannels, campaignStatuses, enrollmentArms, enrollmentStatuses } from "../../../db/actions-schema.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
-const campaign = z.looseObject({ id: z.string(), slug: z.string(), name: z.string(), channel: z.string() }).meta({ id: "Campaign" });
-const stats = z.looseObject({ enrolled: z.number(), treated: z.number(), holdout: z.number() }).meta({ id: "CampaignStats" });
+// A campaign as stored: what it was created with, defaults filled in.
+const campaign = campaignCreateSchema
+  .extend({
+    id: z.string(),
+    status: z.enum(campaignStatuses),
+    tiers: z.array(z.string()),
+    activeFrom: z.iso.datetime().nullable(),
+    activeUntil: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "Campaign" });
+const count = z.number().int();
+const byArm = <T extends z.ZodType>(value: T) => z.object({ treated: value, holdout: value });
+const stats = z
+  .object({
+    campaignId: z.string(),
+    slug: z.string(),
+    attributionDays: count,
+    enrolled: count,
+    treated: count,
+    holdout: count,
+    dispatched: count,
+    delivered: count,
+    opened: count,
+    clicked: count,
+    converted: byArm(count).meta({ description: "Customers who bought within attributionDays of enrolling, per arm" }),
+    conversionRate: byArm(z.number().nullable()),
+    uplift: z
+      .object({ estimate: z.number().nullable(), confidence: z.number(), low: z.number().nullable(), high: z.number().nullable() })
+      .meta({ description: "Treated minus holdout conversion rate with its interval at `confidence`" }),
+    revenue: z.object({
+      treated: z.number(),
+      holdout: z.number(),
+      incremental: z.number().nullable().meta({ description: "Treated revenue beyond what the holdout's revenue per customer predicts" }),
+    }),
+  })
+  .meta({ id: "CampaignStats" });
+const message = z.object({ title: z.string().nullable(), body: z.string() });
+const preview = z
+  .object({
+    campaign,
+    customerId: z.string(),
+    tier: z.string().nullable(),
+    outcome: z.enum(["treated", "holdout", "suppressed", "skipped"]),
+    reason: z
+      .enum(["paused", "inactive", "not_triggered", "tier_not_targeted", "frequency_cap", "opted_out", "channel_cap"])
+      .nullable()
+      .meta({ description: "Why a skipped or suppressed customer would get nothing" }),
+    message: message.extend({
+      channel: z.enum(campaignChannels),
+      advertising: z.boolean(),
+      optOutRoute: z.string().nullable().meta({ description: "For advertising: the free opt-out route the message ends with" }),
+    }),
+    coupon: z.object({ code: z.string().nullable(), value: z.number(), kind: z.enum(["amount", "percent"]), expiresAt: z.iso.datetime() }).nullable(),
+    timezone: z.string(),
+    sendAt: z.iso.datetime(),
+    quietHoursDeferred: z.boolean(),
+  })
+  .meta({ id: "CampaignPreview" });
+const enrollment = z
+  .object({
+    id: z.string(),
+    campaign: z.object({ id: z.string(), slug: z.string(), name: z.string(), channel: z.enum(campaignChannels) }),
+    alertId: z.string().nullable(),
+    ruleId: z.string().nullable(),
+    arm: z.enum(enrollmentArms),
+    status: z.enum(enrollmentStatuses),
+    suppressedReason: z.string().nullable(),
+    message: message.nullable(),
+    enrolledAt: z.iso.datetime(),
+    sendAt: z.iso.datetime().nullable(),
+    dispatchedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "Enrollment" });
 const optOuts = z.object({ customerId: z.string(), optOuts: z.array(z.object({ channel: z.string(), at: z.string() })) }).meta({ id: "OptOuts" });
 const params = z.object({ campaignId: z.string().min(1).max(100) });
 const customerParams = z.object({ customerId: z.string().min(1).max(200) });
@@ -97,7 +171,7 @@ export function registerCampaignRoutes(app: App) {
         }),
       },
       responses: {
-        200: { description: "The preview", content: { "application/json": { schema: z.looseObject({ outcome: z.enum(["treated", "holdout", "suppressed", "skipped"]), reason: z.string().nullable() }) } } },
+        200: { description: "The preview", content: { "application/json": { schema: preview } } },
         ...problemResponses(401, 403, 404, 422),
       },
     }),
@@ -156,7 +230,7 @@ export function registerCampaignRoutes(app: App) {
       middleware: [requireRole("marketer", "manager")] as const,
       request: { params: customerParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: {
-        200: { description: "The customer's enrollments", content: { "application/json": { schema: z.object({ enrollments: z.array(z.looseObject({ id: z.string() })) }) } } },
+        200: { description: "The customer's enrollments", content: { "application/json": { schema: z.object({ enrollments: z.array(enrollment) }) } } },
         ...problemResponses(401, 403, 404, 422),
       },
     }),

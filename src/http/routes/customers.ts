@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   customerUpsertSchema,
+  identitySchema,
   getCustomerProfile,
   listCustomerSignals,
   mergeCustomers,
@@ -8,6 +9,9 @@ import {
   upsertCustomer,
 } from "../../customers/customers.ts";
 import { customerTierHistory, tierHistoryQuerySchema } from "../../tiers/history.ts";
+import { traceFactValueSchema } from "../../../rules/trace.ts";
+import { signalDataSchema } from "../../signals/schema.ts";
+import { customerModelStatuses } from "../../model-fits/model-views.ts";
 import type { App } from "../app.ts";
 import { readsFromReplica } from "../read-routing.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
@@ -15,9 +19,52 @@ import { problemResponses } from "../problem.ts";
 
 const customerParams = z.object({ customerId: z.string().min(1).max(200) });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const profile = z.looseObject({ id: z.string() }).meta({ id: "CustomerProfile" });
-
 const tierParts = z.record(z.string(), z.number()).meta({ description: "The tier score's parts (recency, frequency, monetary…)" });
+const customerModel = z
+  .object({
+    fitId: z.string(),
+    fittedAt: z.iso.datetime().nullable(),
+    scoredAt: z.iso.datetime(),
+    churnProbability: z.number().meta({ description: "P(no purchase within horizonDays)" }),
+    horizonDays: z.number().int().nullable(),
+    pAlive: z.number(),
+    expectedPurchases90d: z.number(),
+    expectedOrderValue: z.number().nullable().meta({ description: "In the workspace currency; null when the fit has no usable spend model" }),
+    clv: z.number().nullable(),
+    valueAtRisk: z.number().nullable(),
+    summary: z.object({ x: z.number(), tx: z.number(), T: z.number(), zbar: z.number() }).meta({ description: "The BG/NBD summary the values come from: repeat purchases, and weeks (t_x, T)" }),
+  })
+  .meta({ id: "CustomerModel" });
+const profile = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    managerId: z.string().nullable(),
+    timezone: z.string().nullable(),
+    attributes: customerUpsertSchema.shape.attributes.unwrap(),
+    lastSignalAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    identities: z.array(identitySchema.extend({ since: z.iso.datetime() })),
+    tier: z.object({ tier: z.string(), since: z.iso.datetime(), score: z.number(), parts: tierParts, evaluatedAt: z.iso.datetime() }).nullable(),
+    features: z
+      .object({
+        asOf: z.iso.datetime(),
+        watermark: z.iso.datetime().nullable(),
+        nextChangeAt: z.iso.datetime().nullable(),
+        updatedAt: z.iso.datetime(),
+        daysSinceLastPurchase: z.number().nullable(),
+      })
+      .catchall(traceFactValueSchema)
+      .nullable()
+      .meta({ description: "The customer's features by name (each described in GET /v1/rules/facts); null before the first refresh" }),
+    featuresStale: z.boolean().meta({ description: "A signal arrived after the features were last refreshed" }),
+    model: customerModel.nullable(),
+    modelStatus: z.enum(customerModelStatuses).meta({ description: "scored, or why model is null, as a code" }),
+    modelReason: z.string().nullable().meta({ description: "Why model is null, in words (English): no fit yet, the fit failed and why, no purchase" }),
+  })
+  .meta({ id: "CustomerProfile" });
 const tierHistory = z
   .object({
     customerId: z.string(),
@@ -38,7 +85,7 @@ const storedSignal = z
     confidence: z.number().nullable(),
     period: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).nullable(),
     consentBasis: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).meta({ description: "The signal's data as sent (see the Signal schemas per type)" }),
+    data: signalDataSchema.meta({ description: "The signal's data as sent, by type (see the Signal schemas)" }),
   })
   .meta({ id: "StoredSignal" });
 const signalTimeline = z.object({ customerId: z.string(), signals: z.array(storedSignal), nextCursor: z.string().nullable() });

@@ -5,7 +5,7 @@ import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
 const manager = z
-  .looseObject({
+  .object({
     id: z.string(),
     name: z.string(),
     email: z.string(),

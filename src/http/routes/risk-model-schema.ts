@@ -41,7 +41,7 @@ const riskModelVersion = z
         customersSampled: z.number().int(),
         validation: probabilityReport,
         purchaseModel: probabilityReport,
-        withoutCompetitorInputs: probabilityReport.nullable(),
+        withoutCompetitorInputs: z.union([probabilityReport, z.null()]),
         previousLive: z.object({ id: z.string(), version: z.number().int(), auc: z.number() }).nullable(),
         converged: z.boolean(),
         iterations: z.number().int(),

@@ -21,13 +21,17 @@ import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 import { registerJsonSchemaComponents } from "../openapi.ts";
 import { ruleConditionsSchema } from "../../../rules/index.ts";
+import { factTypes, operators } from "../../../rules/vocabulary.ts";
+import { factUnits, factWindows } from "../../../rules/facts.ts";
+import { ruleModes } from "../../../rules/definition.ts";
+import { ruleTraceSchema, traceFactValueSchema } from "../../../rules/trace.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const rule = z
-  .looseObject({
+  .object({
     id: z.string(),
     currentVersion: z.number().int(),
-    mode: z.string(),
+    mode: z.enum(ruleModes),
     name: z.string(),
     definition: ruleDefinitionBodySchema,
     createdAt: z.iso.datetime(),
@@ -74,7 +78,66 @@ const backtestResult = z
     }),
   })
   .meta({ id: "BacktestResult" });
-const changedRule = z.looseObject({ id: z.string(), currentVersion: z.number(), changed: z.boolean() }).meta({ id: "RuleChange" });
+const ruleWithVersions = rule
+  .extend({
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        current: z.boolean(),
+        name: z.string(),
+        mode: z.enum(ruleModes),
+        action: z.string().nullable().meta({ description: "The audit action that made the version (rule.created, rule.updated, rule.rolled_back…)" }),
+        restoredVersion: z.number().int().optional().meta({ description: "For a rollback: the version it restored" }),
+        createdBy: z.string(),
+        createdAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ id: "RuleWithVersions" });
+const ruleVersion = z
+  .object({ ruleId: z.string(), version: z.number().int(), current: z.boolean(), definition: ruleDefinitionBodySchema, createdBy: z.string(), createdAt: z.iso.datetime() })
+  .meta({ id: "RuleVersion" });
+const changedRule = rule.extend({ changed: z.boolean().meta({ description: "False when the change left the definition as it was (no new version)" }) }).meta({ id: "RuleChange" });
+const factCatalogue = z
+  .object({
+    operators: z.array(z.object({ name: z.enum(operators), meaning: z.string(), whenUnknown: z.boolean().meta({ description: "What the operator answers for an unknown (null) fact" }) })),
+    notes: z.object({ not: z.string(), factComparison: z.string(), nonFinite: z.string() }).meta({ description: "How not, fact-to-fact comparisons and non-finite numbers behave" }),
+    facts: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        labels: z.object({ en: z.string(), ko: z.string() }),
+        type: z.enum(factTypes),
+        unit: z.enum(factUnits).nullable(),
+        window: z.enum(factWindows),
+        description: z.string(),
+        operators: z.array(z.enum(operators)),
+        nullable: z.boolean(),
+        source: z.enum(["features", "tier", "model", "derived"]),
+        baseline: z.string().optional().meta({ description: "The fact holding this fact's usual level (for decreasedByAtLeast / increasedByAtLeast)" }),
+        values: z.array(z.string()).optional().meta({ description: "Allowed values in rank order (the tier fact)" }),
+        derivedFrom: z.array(z.string()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: "FactCatalogue" });
+// The trace is recursive like the conditions: documented as a component from zod's JSON schema.
+const documentedTrace = ruleTraceSchema.meta({ type: "object", $ref: "#/components/schemas/RuleTrace" });
+const dryRunResult = z
+  .object({
+    rule: z.object({ id: z.string(), version: z.number().int() }).nullable().meta({ description: "The stored rule evaluated; null for a draft" }),
+    customerId: z.string(),
+    featuresAsOf: z.iso.datetime(),
+    tier: z.string().nullable(),
+    modelScoredAt: z.iso.datetime().nullable(),
+    matched: z.boolean().meta({ description: "The conditions hold for this customer" }),
+    appliesToTier: z.boolean().meta({ description: "The customer's tier is one the rule is evaluated for" }),
+    wouldScore: z.boolean().meta({ description: "Scoring would count the rule (live) or record it (shadow)" }),
+    trace: documentedTrace,
+    sentences: z.array(z.string()).meta({ description: "Each leaf in words; a miss with what it needed" }),
+    facts: z.record(z.string(), traceFactValueSchema).meta({ description: "The customer's facts by name, as the rule read them" }),
+  })
+  .meta({ id: "DryRunResult" });
 const params = z.object({ ruleId: z.string().min(1).max(200) });
 const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
 // Optimistic concurrency: send the version you read; a newer one answers 409.
@@ -89,6 +152,7 @@ const tags = ["rules"];
 
 export function registerRuleRoutes(app: App) {
   registerJsonSchemaComponents(app, "RuleCondition", ruleConditionsSchema);
+  registerJsonSchemaComponents(app, "RuleTrace", ruleTraceSchema, { io: "output" });
   // Fixed paths first: they would otherwise read as a rule id.
   app.openapi(
     createRoute({
@@ -98,7 +162,7 @@ export function registerRuleRoutes(app: App) {
       tags,
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager")] as const,
-      responses: { 200: json(z.object({ facts: z.array(z.looseObject({ name: z.string() })) }), "The catalogue"), ...problemResponses(401, 403) },
+      responses: { 200: json(factCatalogue, "The catalogue"), ...problemResponses(401, 403) },
     }),
     (c) => c.json(listFacts(), 200),
   );
@@ -112,7 +176,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer")] as const,
       request: { body: { required: true, content: { "application/json": { schema: dryRunSchema } } } },
-      responses: { 200: json(z.looseObject({ matched: z.boolean() }), "The evaluation"), ...problemResponses(400, 401, 403, 404, 415, 422) },
+      responses: { 200: json(dryRunResult, "The evaluation"), ...problemResponses(400, 401, 403, 404, 415, 422) },
     }),
     async (c) => c.json(await dryRunRule(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("json") }), 200),
   );
@@ -190,7 +254,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager")] as const,
       request: { params },
-      responses: { 200: json(rule, "The rule"), ...problemResponses(401, 403, 404) },
+      responses: { 200: json(ruleWithVersions, "The rule and its versions"), ...problemResponses(401, 403, 404) },
     }),
     async (c) => c.json(await getRule(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ruleId: c.req.valid("param").ruleId }), 200),
   );
@@ -204,7 +268,7 @@ export function registerRuleRoutes(app: App) {
       security: bearerSecurity,
       middleware: [requireRole("marketer", "manager")] as const,
       request: { params: versionParams },
-      responses: { 200: json(z.looseObject({ version: z.number().int(), definition: ruleDefinitionBodySchema }), "The version"), ...problemResponses(401, 403, 404, 422) },
+      responses: { 200: json(ruleVersion, "The version"), ...problemResponses(401, 403, 404, 422) },
     }),
     async (c) => c.json(await getRuleVersion(c.get("deps"), { workspaceId: c.get("principal").workspaceId, ...c.req.valid("param") }), 200),
   );

@@ -1,11 +1,34 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getTask, listTasks, taskListQuerySchema, taskTransitionSchema, transitionTask } from "../../tasks/tasks.ts";
+import { taskAssignments, taskOutcomes, taskStatuses } from "../../../db/actions-schema.ts";
 import type { App } from "../app.ts";
 import { bearerSecurity, requireRole } from "../auth.ts";
 import { problemResponses } from "../problem.ts";
 
 const task = z
-  .looseObject({ id: z.string(), alertId: z.string(), customerId: z.string(), managerId: z.string().nullable(), status: z.string(), dueAt: z.string() })
+  .object({
+    id: z.string(),
+    alertId: z.string(),
+    customerId: z.string(),
+    managerId: z.string().nullable(),
+    assignment: z.enum(taskAssignments).meta({ description: "How the manager was chosen: assigned (the customer's own manager), least_loaded, unassigned, or manual (reassigned by hand)" }),
+    ruleId: z.string().nullable().meta({ description: "The rule whose alert asked for the task" }),
+    status: z.enum(taskStatuses),
+    outcome: z.enum(taskOutcomes).nullable(),
+    dismissReason: z.string().nullable(),
+    severity: z.string(),
+    tier: z.string().nullable(),
+    valueAtRisk: z.number().nullable(),
+    why: z.array(z.string()).meta({ description: "The alert's reasons, in the workspace's language" }),
+    play: z.string().meta({ description: "The suggested play for the rule and tier" }),
+    dueAt: z.iso.datetime(),
+    overdue: z.boolean(),
+    escalated: z.boolean(),
+    escalatedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    closedAt: z.iso.datetime().nullable(),
+  })
   .meta({ id: "Task" });
 const params = z.object({ taskId: z.string().min(1).max(100) });
 

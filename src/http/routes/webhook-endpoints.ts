@@ -30,7 +30,7 @@ const endpoint = z
   })
   .meta({ id: "WebhookEndpoint" });
 const delivery = z
-  .looseObject({ id: z.string(), endpointId: z.string(), eventType: z.string(), status: z.string(), attempts: z.number(), attemptLog: z.array(z.object({ attempt: z.number().int(), at: z.iso.datetime(), outcome: z.string(), responseCode: z.number().int().nullable(), latencyMs: z.number(), error: z.string().nullable() })) })
+  .object({ id: z.string(), endpointId: z.string(), eventType: z.string(), status: z.string(), attempts: z.number(), attemptLog: z.array(z.object({ attempt: z.number().int(), at: z.iso.datetime(), outcome: z.string(), responseCode: z.number().int().nullable(), latencyMs: z.number(), error: z.string().nullable() })) })
   .meta({ id: "Delivery" });
 const endpointParams = z.object({ endpointId: z.string().min(1).max(100) });
 const deliveryParams = z.object({ deliveryId: z.string().min(1).max(100) });

@@ -1,0 +1,108 @@
+// The API description tells the truth about what the API answers: on a workspace worth
+// looking at (the demo, the seed's case with its alert, campaign enrollment and task), every
+// answer of the calls a console or an integrator makes is checked against the response
+// schema /openapi.json gives for it — with every described object closed, so a field the API
+// sends and the description leaves out fails as much as a field with the wrong type.
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASE_CUSTOMER, MANAGER_ID, WINBACK, seedWorld, startServer } from "../console/world.ts";
+import { useTestContext, type TestWorkspace } from "../support/context.ts";
+
+const ctx = useTestContext();
+
+type Json = Record<string, unknown>;
+
+/** Every object schema that lists its properties and says nothing of others gets no others. */
+function closed(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closed);
+  if (node === null || typeof node !== "object") return node;
+  const out: Json = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === "example" || k === "examples" ? v : closed(v)]));
+  if (out.properties && typeof out.properties === "object" && !("additionalProperties" in out)) out.additionalProperties = false;
+  return out;
+}
+
+let ws: TestWorkspace;
+let server: Awaited<ReturnType<typeof startServer>>;
+let check: (method: string, path: string, status: number, body: unknown) => string[];
+
+beforeAll(async () => {
+  const doc = (await (await ctx.request("/openapi.json")).json()) as Json;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema(closed(doc) as Json, "openapi.json");
+  const pointer = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");
+  check = (method, template, status, body) => {
+    const at = `openapi.json#/paths/${pointer(template)}/${method}/responses/${status}/content/application~1json/schema`;
+    const validate = ajv.compile({ $ref: at });
+    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${method} ${template} ${status}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  };
+  ctx.startWorkers();
+  ws = await ctx.workspace();
+  server = await startServer(ctx);
+  await seedWorld(ctx, server.baseUrl, ws.id, ws.keys);
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Calls the API and checks the answer against the description of `template`'s operation. */
+async function call(problems: string[], method: string, template: string, opts: { path?: string; key?: string; json?: unknown } = {}) {
+  const res = await ctx.request(opts.path ?? template, { method: method.toUpperCase(), key: opts.key ?? ws.keys.admin, json: opts.json });
+  const body = res.status === 204 ? null : await res.json();
+  if (res.status >= 300) problems.push(`${method} ${opts.path ?? template}: ${res.status} ${JSON.stringify(body)}`);
+  else problems.push(...check(method, template, res.status, body));
+  return body;
+}
+
+describe("the API's answers", () => {
+  it("match the response schemas /openapi.json gives, field for field", async () => {
+    const p: string[] = [];
+    const c = encodeURIComponent(CASE_CUSTOMER);
+    await call(p, "get", "/v1/overview");
+    const alerts = await call(p, "get", "/v1/alerts", { path: `/v1/alerts?customerId=${c}` });
+    const alertId = alerts.alerts[0].id as string;
+    await call(p, "get", "/v1/alerts/{alertId}", { path: `/v1/alerts/${alertId}` });
+    await call(p, "post", "/v1/alerts/{alertId}/transitions", { path: `/v1/alerts/${alertId}/transitions`, json: { action: "acknowledge", note: "called" } });
+    await call(p, "post", "/v1/alerts/{alertId}/label", { path: `/v1/alerts/${alertId}/label`, json: { label: "real_risk" } });
+    await call(p, "get", "/v1/alerts/{alertId}", { path: `/v1/alerts/${alertId}` });
+    await call(p, "get", "/v1/customers", { path: `/v1/customers?q=${c}` });
+    await call(p, "get", "/v1/customers/{customerId}", { path: `/v1/customers/${c}` });
+    await call(p, "put", "/v1/customers/{customerId}", { path: `/v1/customers/${c}`, json: { attributes: { segment: "vip" } } });
+    await call(p, "get", "/v1/customers/{customerId}/signals", { path: `/v1/customers/${c}/signals` });
+    await call(p, "get", "/v1/customers/{customerId}/scores", { path: `/v1/customers/${c}/scores` });
+    await call(p, "get", "/v1/customers/{customerId}/tiers", { path: `/v1/customers/${c}/tiers` });
+    await call(p, "get", "/v1/customers/{customerId}/enrollments", { path: `/v1/customers/${c}/enrollments` });
+    const rules = await call(p, "get", "/v1/rules");
+    const ruleId = (rules.rules as { id: string }[]).find((r) => r.id === "vip-competitor-defection")?.id ?? rules.rules[0].id;
+    await call(p, "get", "/v1/rules/{ruleId}", { path: `/v1/rules/${ruleId}` });
+    await call(p, "get", "/v1/rules/{ruleId}/versions/{version}", { path: `/v1/rules/${ruleId}/versions/1` });
+    await call(p, "get", "/v1/rules/{ruleId}/performance", { path: `/v1/rules/${ruleId}/performance` });
+    await call(p, "get", "/v1/rules/facts");
+    await call(p, "post", "/v1/rules/dry-run", { json: { ruleId, customerId: CASE_CUSTOMER } });
+    await call(p, "post", "/v1/rules/{ruleId}/backtest", { path: `/v1/rules/${ruleId}/backtest`, json: { asOf: new Date(ctx.clock().getTime() - 40 * 86_400_000).toISOString() } });
+    await call(p, "patch", "/v1/rules/{ruleId}", { path: `/v1/rules/${ruleId}`, json: { points: 41 } });
+    await call(p, "post", "/v1/rules/import", {
+      json: { name: "Imported", conditions: { all: [{ fact: "competitorSpend30d", operator: "greaterThanInclusive", value: 100000 }] }, event: { type: "imported-rule", params: { points: 10 } } },
+    });
+    await call(p, "get", "/v1/campaigns");
+    await call(p, "get", "/v1/campaigns/{campaignId}", { path: `/v1/campaigns/${WINBACK}` });
+    await call(p, "get", "/v1/campaigns/{campaignId}/stats", { path: `/v1/campaigns/${WINBACK}/stats` });
+    await call(p, "get", "/v1/campaigns/{campaignId}/preview", { path: `/v1/campaigns/${WINBACK}/preview?customerId=${c}` });
+    const tasks = await call(p, "get", "/v1/tasks", { path: `/v1/tasks?managerId=${MANAGER_ID}` });
+    await call(p, "post", "/v1/tasks/{taskId}/transitions", { path: `/v1/tasks/${tasks.tasks[0].id}/transitions`, json: { action: "start" } });
+    await call(p, "get", "/v1/managers");
+    await call(p, "get", "/v1/managers/{managerId}", { path: `/v1/managers/${MANAGER_ID}` });
+    await call(p, "get", "/v1/digests/{managerId}/preview", { path: `/v1/digests/${MANAGER_ID}/preview` });
+    await call(p, "get", "/v1/workspace");
+    await call(p, "get", "/v1/model");
+    await call(p, "get", "/v1/deliveries");
+    await call(p, "get", "/v1/webhook-endpoints");
+    await call(p, "get", "/v1/webhook-sources");
+    await call(p, "get", "/v1/api-keys");
+    await call(p, "get", "/v1/competitors");
+    await call(p, "get", "/v1/audit");
+    expect(p).toEqual([]);
+  }, 120_000);
+});
