@@ -35,6 +35,8 @@ export type WorkspaceSettings = {
   minConfidence: number;
   /** Days a provider's competitor signals are kept, from the end of their period; `default` for unnamed providers; absent keeps them. */
   evidenceRetentionDays?: Record<string, number> | null;
+  /** Days every signal is kept, counted from its occurredAt; null or absent keeps them (src/signals/retention.ts). */
+  signalRetentionDays?: number | null;
   /** Tier weights, cut-offs and schedule; defaults when absent (src/tiers/settings.ts). */
   tiers?: Partial<TierSettings>;
   /** Alert threshold and score formula; defaults when absent (src/scores/settings.ts). */
