@@ -1,17 +1,18 @@
 // The defection scenario the latency and soak benchmarks share: Gold customers `d-1` … `d-N`
 // with four purchases over four months, scored before the clock starts, and the batch that
 // makes one of them defect (three rival apps and a rival purchase, dated now).
+import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 import type { Deps } from "../src/deps.ts";
 import { rescoreWorkspace } from "../src/scores/pipeline.ts";
 
 export async function loadGoldDefectors(deps: Deps, workspaceId: string, defectors: number) {
   const { sql } = deps.database;
   await sql`insert into customers (workspace_id, id, last_signal_at) select ${workspaceId}, 'd-' || g, now() from generate_series(1, ${defectors}) g`;
-  await sql`
+  await insertSignalsWithIds(sql, sql`
     insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, amount, data)
     select ${workspaceId}, 'h-' || g || '-' || k, 'd-' || g, 'crm_id', 'd-' || g, 'purchase', now() - ((20 + k * 30) || ' days')::interval, 80000,
       jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 80000, 'currency', 'KRW')
-    from generate_series(1, ${defectors}) g, generate_series(0, 3) k`;
+    from generate_series(1, ${defectors}) g, generate_series(0, 3) k`);
   await rescoreWorkspace(deps, { workspaceId });
 }
 

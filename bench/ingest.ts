@@ -14,6 +14,7 @@ import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { Worker } from "node:worker_threads";
 import { loop, makeBatch, summarise, type LoadRun } from "./load.ts";
 import { benchRedisUrl, freshDatabase, machineFacts, memoryReport } from "./support.ts";
+import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 
 /** The HTTP clients in a worker thread, as separate machines would be. */
 function httpLoad(input: { url: string; prefix: string; seconds: number; concurrency: number; batch: number; customers: number; headers: Record<string, string>; contention?: boolean }) {
@@ -57,24 +58,36 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
     const rounds = 3;
     const load = { seconds: seconds / rounds, concurrency, batch, customers, headers };
     await database.sql`insert into customers (workspace_id, id) select ${raw.id}, 'c-' || g from generate_series(0, ${customers - 1}) g`;
+    const { workspace: rawLedger } = await createWorkspace(database.db, { name: "raw-ledger" });
+    const rawRows = (workspaceId: string, prefix: string, n: number) =>
+      makeBatch(prefix, n, batch, customers).map((s) => ({
+        workspace_id: workspaceId, id: s.id, customer_id: s.customerId, identity_kind: "crm_id", identity_value: s.customerId,
+        type: s.type, occurred_at: new Date(s.occurredAt), amount: "amount" in s.data ? s.data.amount : null, data: s.data,
+      }));
     const apiRuns: LoadRun[] = [];
     const rawRuns: LoadRun[] = [];
+    const ledgerRuns: LoadRun[] = [];
     for (let round = 0; round < rounds; round++) {
       apiRuns.push(await httpLoad({ ...load, url: `http://127.0.0.1:${port}/v1/signals`, prefix: `api${round}` }));
       // The ceiling: the same rows, straight into the signals table, same concurrency.
       rawRuns.push(
         await loop(load.seconds, concurrency, async (n) => {
-          const rows = makeBatch(`raw${round}`, n, batch, customers).map((s) => ({
-            workspace_id: raw.id, id: s.id, customer_id: s.customerId, identity_kind: "crm_id", identity_value: s.customerId,
-            type: s.type, occurred_at: new Date(s.occurredAt), amount: "amount" in s.data ? s.data.amount : null, data: s.data,
-          }));
-          const r = await database.sql`insert into signals ${database.sql(rows)} on conflict do nothing`;
+          const r = await database.sql`insert into signals ${database.sql(rawRows(raw.id, `raw${round}`, n))} on conflict do nothing`;
+          return r.count;
+        }),
+      );
+      // The same raw insert with each id also written to the idempotency ledger (signal_ids):
+      // what the ledger alone costs, measured beside the raw insert.
+      ledgerRuns.push(
+        await loop(load.seconds, concurrency, async (n) => {
+          const r = await insertSignalsWithIds(database.sql, database.sql`insert into signals ${database.sql(rawRows(rawLedger.id, `rawl${round}`, n))}`);
           return r.count;
         }),
       );
     }
     const api = summarise(apiRuns);
     const rawRun = summarise(rawRuns);
+    const ledgerRun = summarise(ledgerRuns);
     // The HTTP ceiling: a bare Hono route that parses the same bodies and answers.
     const bare = new Hono().post("/v1/signals", async (c) => {
       const body = (await c.req.json()) as { signals: unknown[] };
@@ -104,13 +117,16 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       rawInsert: rawRun,
       ratio: +(api.perSecond / rawRun.perSecond).toFixed(2),
       ratioPerRound: apiRuns.map((a, k) => +(a.signals / a.seconds / (rawRuns[k]!.signals / rawRuns[k]!.seconds)).toFixed(2)),
+      rawInsertWithLedger: ledgerRun,
+      ledgerRatio: +(ledgerRun.perSecond / rawRun.perSecond).toFixed(2),
+      ledgerRatioPerRound: ledgerRuns.map((l, k) => +(l.signals / l.seconds / (rawRuns[k]!.signals / rawRuns[k]!.seconds)).toFixed(2)),
       rawHttp,
       ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
       contention,
       goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
       memory: memoryReport("API + load generator (its own thread)"),
       machine: await machineFacts(database),
-      notes: "API and raw insert alternate in 3 slices each; HTTP clients run in a worker thread, off the API's event loop; clients, API and PostgreSQL share the machine; feature workers not running",
+      notes: "API, raw insert and raw insert with the id ledger alternate in 3 slices each; HTTP clients run in a worker thread, off the API's event loop; clients, API and PostgreSQL share the machine; feature workers not running",
     };
     return result;
   } finally {

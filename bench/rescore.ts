@@ -1,6 +1,7 @@
 // Scheduled re-score: N customers with half a year of history (generated in SQL, like a
 // bulk load), then the daily pass timed: the first after the load, the next day's, and
 // the seventh day's (the steady state of a process that has run the pass all week).
+import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 import { JobQueues } from "../jobs/runtime.ts";
 import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
@@ -84,23 +85,23 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
 export async function loadSyntheticCustomers(database: Database, ws: string, n: number): Promise<void> {
   await database.sql`insert into customers (workspace_id, id, last_signal_at) select ${ws}, 'c-' || g, now() from generate_series(1, ${n}) g`;
   // ~8 purchases, ~6 sessions per customer over 180 days; one in five uses rival apps.
-  await database.sql`
+  await insertSignalsWithIds(database.sql, database.sql`
     insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, amount, data)
     select ${ws}, 'p-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g, 'purchase',
       now() - ((k * 22 + (g % 19)) || ' days')::interval, now(), 20000 + (g * 7 + k * 13) % 90000,
       jsonb_build_object('orderId', 'o-' || g || '-' || k, 'amount', 20000 + (g * 7 + k * 13) % 90000, 'currency', 'KRW', 'category', (array['skincare','makeup','hair'])[1 + (g + k) % 3])
-    from generate_series(1, ${n}) g, generate_series(0, 7) k where (g + k) % 5 <> 0`;
-  await database.sql`
+    from generate_series(1, ${n}) g, generate_series(0, 7) k where (g + k) % 5 <> 0`);
+  await insertSignalsWithIds(database.sql, database.sql`
     insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, data)
     select ${ws}, 's-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g, 'session', now() - ((k * 9 + g % 7) || ' days')::interval, now(),
       jsonb_build_object('durationSeconds', 300, 'channel', 'app')
-    from generate_series(1, ${n}) g, generate_series(0, 5) k`;
-  await database.sql`
+    from generate_series(1, ${n}) g, generate_series(0, 5) k`);
+  await insertSignalsWithIds(database.sql, database.sql`
     insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at, amount, competitor, source, consent_basis, data)
     select ${ws}, 'r-' || g || '-' || k, 'c-' || g, 'crm_id', 'c-' || g,
       case when k = 3 then 'competitor_purchase' else 'competitor_app_usage' end, now() - (k || ' days')::interval, now(),
       case when k = 3 then 40000 + g % 100000 end, (array['rival-beauty','glowmall','skinnow','rival-beauty'])[k + 1], 'panel', 'consent',
       case when k = 3 then jsonb_build_object('competitor', 'rival-beauty', 'amount', 40000 + g % 100000, 'currency', 'KRW')
            else jsonb_build_object('competitor', (array['rival-beauty','glowmall','skinnow'])[k + 1], 'app', (array['rival-beauty','glowmall','skinnow'])[k + 1], 'sessions', 5) end
-    from generate_series(1, ${n}) g, generate_series(0, 3) k where g % 5 = 0`;
+    from generate_series(1, ${n}) g, generate_series(0, 3) k where g % 5 = 0`);
 }

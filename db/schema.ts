@@ -35,6 +35,8 @@ export type WorkspaceSettings = {
   minConfidence: number;
   /** Days a provider's competitor signals are kept, from the end of their period; `default` for unnamed providers; absent keeps them. */
   evidenceRetentionDays?: Record<string, number> | null;
+  /** Days every signal is kept, counted from its occurredAt; null or absent keeps them (src/signals/retention.ts). */
+  signalRetentionDays?: number | null;
   /** Tier weights, cut-offs and schedule; defaults when absent (src/tiers/settings.ts). */
   tiers?: Partial<TierSettings>;
   /** Alert threshold and score formula; defaults when absent (src/scores/settings.ts). */
@@ -212,9 +214,29 @@ export const signals = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.workspaceId, t.id] }),
+    // Partitioned by month of occurred_at (migration 0027; src/signals/partitions.ts): a
+    // partitioned table's keys must hold the partition key. Ids are unique per workspace
+    // through signalIds.
+    primaryKey({ columns: [t.workspaceId, t.id, t.occurredAt] }),
     index("signals_customer_time_idx").on(t.workspaceId, t.customerId, t.occurredAt),
   ],
+);
+
+/**
+ * The idempotency ledger: one row per stored signal, unpartitioned, so (workspace_id, id)
+ * stays unique across months. Ingest inserts here first (on conflict do nothing) and stores
+ * in `signals` only the ids this insert returned; whatever deletes signals deletes their rows
+ * here too (erasure, evidence deletion, retention).
+ */
+export const signalIds = pgTable(
+  "signal_ids",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    id: text("id").notNull(),
+    /** The stored signal's occurred_at: finds its partition, and its month for retention. */
+    occurredAt: ts("occurred_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
 
 /**

@@ -35,6 +35,10 @@ export const jobDefinitions = {
   enforceEvidenceRetention: { queue: "maintenance", name: "enforce-evidence-retention", payload: z.object({ workspaceId: id }) },
   /** The daily fan-out: one enforceEvidenceRetention per workspace that sets a retention. */
   enforceAllEvidenceRetention: { queue: "maintenance", name: "enforce-all-evidence-retention", payload: z.object({}) },
+  /** Monthly partitions of signals: months ahead, months out of the default partition, expired months dropped (src/signals/partitions.ts). */
+  maintainSignalPartitions: { queue: "maintenance", name: "maintain-signal-partitions", payload: z.object({}) },
+  /** Delete the workspace's signals older than its signalRetentionDays (src/signals/retention.ts). */
+  enforceSignalRetention: { queue: "maintenance", name: "enforce-signal-retention", payload: z.object({ workspaceId: id }) },
   /** Fit the workspace's BG/NBD + Gamma-Gamma model and score every customer with it. */
   fitModel: { queue: "model", name: "fit-model", payload: z.object({ workspaceId: id }) },
   /** Run a stored replay (src/replay) in its scratch workspace; long and CPU-bound like a fit. */

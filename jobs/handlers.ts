@@ -13,6 +13,8 @@ import { reevaluateTiers } from "../src/tiers/evaluate.ts";
 import { runStoredReplay } from "../src/replay/replays.ts";
 import { enforceAllEvidenceRetention, enforceEvidenceRetention } from "../src/privacy/evidence-retention.ts";
 import { vacuumTables } from "../src/infra/vacuum.ts";
+import { maintainSignalPartitions } from "../src/signals/partitions.ts";
+import { enforceSignalRetention } from "../src/signals/retention.ts";
 import type { JobQueues } from "./runtime.ts";
 
 export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<void> }[] {
@@ -30,6 +32,8 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
         fitAllModels: () => fitAllModels(deps),
         enforceEvidenceRetention: (p) => enforceEvidenceRetention(deps, p),
         enforceAllEvidenceRetention: () => enforceAllEvidenceRetention(deps),
+        maintainSignalPartitions: () => maintainSignalPartitions(deps),
+        enforceSignalRetention: (p) => enforceSignalRetention(deps, p),
       },
       1,
     ),
@@ -65,5 +69,9 @@ export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<vo
   await jobs
     .queue("maintenance")
     .upsertJobScheduler("enforce-all-evidence-retention", { pattern: deps.config.RETENTION_SCHEDULE, tz: "UTC" }, { name: "enforce-all-evidence-retention", data: {} });
+  // Hourly: cheap when there is nothing to do, and a month's partition exists long before it starts.
+  await jobs
+    .queue("maintenance")
+    .upsertJobScheduler("maintain-signal-partitions", { every: 3_600_000 }, { name: "maintain-signal-partitions", data: {} });
   await jobs.queue("scoring").upsertJobScheduler("reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

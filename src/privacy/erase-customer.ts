@@ -14,9 +14,8 @@ import { writeEvent } from "../outbox/events.ts";
 export const erasureKey = (workspaceId: string, customerId: string) =>
   `sha256:${createHash("sha256").update(`${workspaceId}\u0000${customerId}`).digest("hex")}`;
 
-/** Tables keyed by (workspace_id, customer_id) whose rows are the customer's and go whole. */
+/** Tables keyed by (workspace_id, customer_id) whose rows are the customer's and go whole (signals, with their ledger rows, apart). */
 const customerTables = [
-  "signals",
   "customer_identities",
   "customer_features",
   "customer_tiers",
@@ -61,6 +60,10 @@ export async function eraseCustomer(deps: Deps, input: { workspaceId: string; cu
     const rows: Record<string, number> = {};
     const alertIds = (await tx<{ id: string }[]>`select id from alerts where workspace_id = ${ws} and customer_id = any(${ids}::text[])`).map((r) => r.id);
     rows.alert_events = (await tx`delete from alert_events where workspace_id = ${ws} and alert_id = any(${alertIds}::text[])`).count;
+    // Signals with their ids in the ledger, so the ids are forgotten as well.
+    rows.signals = (await tx`
+      with deleted as (delete from signals where workspace_id = ${ws} and customer_id = any(${ids}::text[]) returning id)
+      delete from signal_ids where workspace_id = ${ws} and id in (select id from deleted)`).count;
     for (const table of customerTables) {
       rows[table] = (await tx`delete from ${tx(table)} where workspace_id = ${ws} and customer_id = any(${ids}::text[])`).count;
     }

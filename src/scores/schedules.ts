@@ -6,7 +6,7 @@ import type { Deps } from "../deps.ts";
 /** `only`: a condition on `workspaces` for fan-outs that concern some workspaces alone. */
 export async function fanOutToWorkspaces(
   deps: Deps,
-  job: "rescoreWorkspace" | "reevaluateTiers" | "enforceEvidenceRetention",
+  job: "rescoreWorkspace" | "reevaluateTiers" | "enforceEvidenceRetention" | "enforceSignalRetention",
   opts: { only?: PendingQuery<Row[]> } = {},
 ) {
   const { sql } = deps.database;

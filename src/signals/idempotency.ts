@@ -12,10 +12,12 @@ export type StoredSignal = Omit<SignalRow, "received_at" | "amount">;
 export async function storedSignals(sql: postgres.Sql, workspaceId: string, ids: string[]): Promise<Map<string, StoredSignal>> {
   const rows = await sql<StoredSignal[]>`
     select s.* from unnest(${ids}::text[]) as k(id)
+    -- The ledger names the id's occurred_at, so each lookup reads one month's partition.
+    cross join lateral (select l.occurred_at from signal_ids l where l.workspace_id = ${workspaceId} and l.id = k.id offset 0) l
     cross join lateral (
       -- A lookup per id through the primary key, whatever the planner believes of the workspace's size.
       select id, customer_id, identity_kind, identity_value, type, occurred_at, source, confidence, period_start, period_end, consent_basis, data
-      from signals s where s.workspace_id = ${workspaceId} and s.id = k.id
+      from signals s where s.workspace_id = ${workspaceId} and s.id = k.id and s.occurred_at = l.occurred_at
       offset 0
     ) s`;
   return new Map(rows.map((r) => [r.id, r]));

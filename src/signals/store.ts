@@ -312,6 +312,11 @@ function signalRows(all: Accepted[], receivedAt: number[], customerIds: string[]
  * is stored unless the workspace's identity generation is still that one (the customer ids
  * came from the cache). customers.last_signal_at is left to the refresh: an update per
  * customer here cost more than the insert itself.
+ *
+ * `signals` is partitioned by month and cannot keep (workspace_id, id) unique across months,
+ * so the id ledger `signal_ids` decides what is new: its insert takes the ids (on conflict do
+ * nothing; a racing insert of the same id waits for the first to commit), and only the ids it
+ * returned go into `signals`.
  */
 async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typeof signalRows>, generation: number | null) {
   const [row] = await sql<{ generation: number; ids: string[] }[]>`
@@ -320,17 +325,25 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
       -- reads the bumped generation, so nothing is stored under the cache it made stale.
       select coalesce((select generation from identity_generations where workspace_id = ${workspaceId} for share), 0) as generation
     ),
+    rows as (
+      select * from jsonb_to_recordset(${sql.json(rows as never)}) as r(i text, c text, k text, v text, t text, o float8, at float8,
+        a float8, co text, s text, cf float8, ps float8, pe float8, cb text, d jsonb)
+    ),
+    fresh as (
+      insert into signal_ids (workspace_id, id, occurred_at)
+      select ${workspaceId}, r.i, to_timestamp(r.o / 1000) from rows r
+      where ${generation}::int is null or ${generation}::int = (select generation from current)
+      -- Key order: a retry racing its original with the ids in another order cannot deadlock.
+      order by r.i collate "C"
+      on conflict (workspace_id, id) do nothing
+      returning id
+    ),
     inserted as (
       insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, received_at,
         amount, competitor, source, confidence, period_start, period_end, consent_basis, data)
       select ${workspaceId}, r.i, r.c, coalesce(r.k, 'crm_id'), coalesce(r.v, r.c), r.t, to_timestamp(r.o / 1000),
         to_timestamp(r.at / 1000), r.a, r.co, r.s, r.cf, to_timestamp(r.ps / 1000), to_timestamp(r.pe / 1000), r.cb, r.d
-      from jsonb_to_recordset(${sql.json(rows as never)}) as r(i text, c text, k text, v text, t text, o float8, at float8,
-        a float8, co text, s text, cf float8, ps float8, pe float8, cb text, d jsonb)
-      where ${generation}::int is null or ${generation}::int = (select generation from current)
-      -- Key order: a retry racing its original with the ids in another order cannot deadlock.
-      order by r.i collate "C"
-      on conflict (workspace_id, id) do nothing
+      from rows r where r.i in (select id from fresh)
       returning id, customer_id, received_at
     ),
     newest as (
@@ -344,13 +357,13 @@ async function insertSignals(sql: Sql, workspaceId: string, rows: ReturnType<typ
   return { generation: row!.generation, ids: new Set(row!.ids) };
 }
 
-/** Which of these ids the workspace has stored already. */
+/** Which of these ids the workspace has stored already (the ledger holds every stored id). */
 async function storedIds(tx: postgres.TransactionSql, workspaceId: string, ids: string[]) {
   // Id by id through the primary key (the offset keeps each a lookup): as "id = any(…)" the
-  // planner, believing a new workspace small, read every signal of the workspace per batch.
+  // planner, believing a new workspace small, read every id of the workspace per batch.
   const rows = await tx<{ id: string }[]>`
     select s.id from unnest(${ids}::text[]) as k(id)
-    cross join lateral (select s.id from signals s where s.workspace_id = ${workspaceId} and s.id = k.id offset 0) s`;
+    cross join lateral (select s.id from signal_ids s where s.workspace_id = ${workspaceId} and s.id = k.id offset 0) s`;
   return new Set(rows.map((r) => r.id));
 }
 

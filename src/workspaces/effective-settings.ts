@@ -20,6 +20,7 @@ export const effectiveSettingsSchema = z
     freshnessDays: patch.freshnessDays.unwrap(),
     minConfidence: patch.minConfidence.unwrap(),
     evidenceRetentionDays: patch.evidenceRetentionDays.unwrap(),
+    signalRetentionDays: patch.signalRetentionDays.unwrap(),
     model: modelSettingsPatchSchema.required(),
     riskModel: patch.riskModel.describe("Present when the workspace chose; absent: auto"),
     actions: actionSettingsPatchSchema.required(),

@@ -14,6 +14,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   freshnessDays: { default: 90 },
   minConfidence: 0,
   evidenceRetentionDays: null,
+  signalRetentionDays: null,
 };
 
 /** The model's defaults (one source with `model evaluate`: src/model/defaults.ts). */
@@ -109,6 +110,13 @@ export const workspaceSettingsPatchSchema = z
       .record(z.string().min(1).max(100), z.number().int().min(1).max(3650))
       .nullable()
       .meta({ description: "Days each provider's competitor signals are kept, counted from the end of their period (`default` for providers not named); null or absent keeps them. A daily job deletes what aged out." }),
+    signalRetentionDays: z
+      .number()
+      .int()
+      .min(30)
+      .max(36_500)
+      .nullable()
+      .meta({ description: "Days every signal is kept, counted from its occurredAt; null or absent keeps them. A daily job deletes what aged out: whole months at once when no workspace keeps them any longer, row by row otherwise. Features over a window longer than the retention see less history." }),
     model: modelSettingsPatchSchema,
     riskModel: z
       .strictObject({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readJson, useTestContext } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
+import { insertSignalsWithIds } from "../../db/queries/signal-ids.ts";
 
 const ctx = useTestContext();
 const push = (key: string, signals: unknown[]) => ctx.request("/v1/signals", { key, json: { signals } });
@@ -105,9 +106,9 @@ describe("customers and identities", () => {
         // A flush that read the generation and stored under the old customer, not yet committed.
         await flush`begin`;
         await flush`select generation from identity_generations where workspace_id = ${ws.id} for share`;
-        await flush`
+        await insertSignalsWithIds(flush, flush`
           insert into signals (workspace_id, id, customer_id, identity_kind, identity_value, type, occurred_at, data)
-          values (${ws.id}, 'in-flight', 'device_id:ios-1', 'device_id', 'ios-1', 'session', now(), '{}')`;
+          values (${ws.id}, 'in-flight', 'device_id:ios-1', 'device_id', 'ios-1', 'session', now(), '{}')`);
         let settled = false;
         merging = ctx.request("/v1/customers/c-1/merge", { key: ws.keys.ingest, json: { sourceCustomerId: "device_id:ios-1" } });
         void merging.finally(() => (settled = true));
