@@ -70,7 +70,7 @@ describe("queued refreshes", () => {
     const ws = await ctx.workspace();
     const shard = await shardOf("c-1");
     await requestRefresh(ctx.database.sql, ws.id, ["c-1"], ctx.clock());
-    let holding: unknown[] = ["not read"];
+    let holding: readonly unknown[] = ["not read"];
     await drainRefreshRequests(ctx, { workspaceId: ws.id, shard, wait: false }, async () => {
       // The drain's lock transaction sits idle while its page is refreshed: it must not pin the
       // oldest row version VACUUM has to keep (backend_xmin).
