@@ -76,8 +76,12 @@ const bounds = (month: Date) => `from ('${month.toISOString()}') to ('${addMonth
 
 /**
  * The month's partition, made as a table of its own, filled with the month's rows from the
- * default partition, then attached: attaching takes a lighter lock on `signals` than creating
- * a partition in place, so ingest is not stopped. Null when the month has a partition already.
+ * default partition, then attached. Ingest into `signals` waits meanwhile (the table is locked
+ * against writes, not reads): an insert that had already routed a row of this month to the
+ * default partition would otherwise store it there after the attach and fail with "violates
+ * partition constraint" (it did: a 500 to the client in the Redis Cluster spec). The wait is
+ * the move of the month's rows out of the default partition, none for a month ahead. Null
+ * when the month has a partition already.
  */
 function createMonth(sql: postgres.Sql, month: Date): Promise<{ moved: number } | null> {
   const name = partitionName(month);
@@ -85,6 +89,7 @@ function createMonth(sql: postgres.Sql, month: Date): Promise<{ moved: number } 
   return locked(sql, async (tx) => {
     const [exists] = await tx<{ exists: boolean }[]>`select to_regclass(${name}) is not null as exists`;
     if (exists!.exists) return null;
+    await tx`lock table signals in share row exclusive mode`;
     await tx`create table ${tx(name)} (like signals including defaults)`;
     const moved = await tx`
       with moved as (delete from signals_default where occurred_at >= ${month} and occurred_at < ${to} returning *)
