@@ -1,8 +1,8 @@
 // Vacuum and analyze for the tables the pipeline rewrites all day. Every refreshed customer
 // updates its features, score, tier and model rows, and every signal adds and then removes
 // a refresh request: thousands of dead rows a second under load. Without a vacuum the drain's
-// "oldest requests" read walks them all (measured: 60–100 ms per page over 300,000 dead
-// requests, 1 ms after VACUUM), and cost per refreshed customer climbs until the workers
+// "oldest requests" read walks them all (bench/sql/dead-refresh-requests.sql: 12–100 ms a
+// page over 300,000 dead requests, about 1 ms after VACUUM), and cost per refreshed customer climbs until the workers
 // fall behind. PostgreSQL's autovacuum does this when it is on and keeps up; it can be off
 // (as on this project's CI machines) or lag behind a queue-like table, so the scheduler runs
 // this every VACUUM_EVERY_MS with autovacuum's own default triggers. Where autovacuum got
