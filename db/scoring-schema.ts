@@ -184,6 +184,11 @@ export const customerScores = pgTable(
     score: integer("score").notNull(),
     signature: text("signature").notNull(),
     watermark: ts("watermark"),
+    /**
+     * A digest of what the score shows (points, tier, reasons and their values, shadow hits,
+     * model values): a refresh that changes none of it only moves `watermark` forward.
+     */
+    digest: text("digest"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerId] })],
 );

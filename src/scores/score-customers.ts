@@ -2,6 +2,7 @@
 // the scores. A score is keyed by the moment it evaluates, and only a score that differs
 // from the last one is stored, so a job that runs twice writes nothing the second time and
 // raises no second alert.
+import { createHash } from "node:crypto";
 import type postgres from "postgres";
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
 import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
@@ -32,6 +33,7 @@ type FactRow = Record<string, unknown> & {
   last_score: number | null;
   last_signature: string | null;
   last_watermark: Date | null;
+  last_digest: string | null;
 };
 
 /**
@@ -69,7 +71,7 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
   const rows = await sql<FactRow[]>`
     select f.*, t.tier, t.tier_score,
       m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_version_id, m.risk_alert_threshold,
-      last.score as last_score, last.signature as last_signature, last.watermark as last_watermark
+      last.score as last_score, last.signature as last_signature, last.watermark as last_watermark, last.digest as last_digest
     from ${customersWithFacts(sql, input)}`;
   const explainRisk = await riskExplainer(sql, input.workspaceId, rows, input.locale);
   return rows.map((row) => {
@@ -79,7 +81,9 @@ export async function loadFacts(deps: Deps, input: { workspaceId: string; custom
         ? null
         : { churnProbability: row.churn_probability, clv: row.clv, valueAtRisk: row.value_at_risk, risk: explainRisk(row) };
     const last =
-      row.last_score === null ? null : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null };
+      row.last_score === null
+        ? null
+        : { score: row.last_score, signature: row.last_signature ?? "", watermark: row.last_watermark?.getTime() ?? null, digest: row.last_digest };
     const watermark = (row.watermark as Date | null)?.getTime() ?? null;
     return { customerId: row.customer_id, watermark, tier: row.tier, facts, model, last };
   });
@@ -108,11 +112,21 @@ export async function scoreCustomers(
   }));
   // History records changes: with no new signal, a score equal to the last one from the same
   // rules is not stored again (the daily pass would otherwise write every customer every day).
+  // A new signal that changes nothing the score shows, on a customer it does not alert on,
+  // only moves the current score's watermark: under steady traffic (a session every few
+  // seconds) the history would otherwise gain a row per refresh, all alike. A score that
+  // alerts is stored as before: a new score is what updates or raises its alert.
   const signature = (r: ScoreResult) =>
     [...r.reasons, ...r.shadowHits].map((x) => `${x.ruleId}@${x.version}`).sort().join(",");
-  const changed = evaluated.filter(
-    (c) => !c.last || c.last.watermark !== c.watermark || c.last.score !== c.result.score || c.last.signature !== signature(c.result),
-  );
+  const judged = evaluated.map((c) => {
+    const digest = scoreDigest(c.tier, c.model, c.result);
+    const same = c.last !== null && c.last.score === c.result.score && c.last.signature === signature(c.result);
+    const newSignal = c.last?.watermark !== c.watermark;
+    const store = !same || (newSignal && (c.result.alerts || c.last?.digest !== digest));
+    return { ...c, digest, store, advance: !store && newSignal };
+  });
+  const changed = judged.filter((c) => c.store);
+  const advanced = judged.filter((c) => c.advance);
   const rows = changed.map((c) => ({
     customer_id: c.customerId,
     as_of: input.asOf.toISOString(),
@@ -124,6 +138,7 @@ export async function scoreCustomers(
     shadow_hits: c.result.shadowHits as ScoreReason[],
     model: c.model,
     signature: signature(c.result),
+    digest: c.digest,
     watermark: c.watermark === null ? null : new Date(c.watermark).toISOString(),
   }));
   // Scores and the alerts they raise commit together: a stored score always has its alert.
@@ -132,23 +147,38 @@ export async function scoreCustomers(
     // forward in evaluated time (a pass for an earlier moment finishing after a refresh does
     // not replace the refresh's score).
     const inserted = rows.length === 0 ? [] : await tx<{ id: number; customer_id: string }[]>`
-      with inserted as (
+      with r as (
+        select * from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
+          model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, digest text, watermark timestamptz)
+      ),
+      inserted as (
         insert into scores (workspace_id, customer_id, as_of, scored_at, score, rule_points, model_points, tier, reasons, shadow_hits, model, signature, watermark)
         select ${input.workspaceId}, r.customer_id, r.as_of, ${now}::timestamptz, r.score, r.rule_points, r.model_points, r.tier,
           r.reasons, r.shadow_hits, r.model, r.signature, r.watermark
-        from jsonb_to_recordset(${tx.json(rows)}) as r(customer_id text, as_of timestamptz, score int, rule_points int,
-          model_points int, tier text, reasons jsonb, shadow_hits jsonb, model jsonb, signature text, watermark timestamptz)
+        from r
         on conflict (workspace_id, customer_id, as_of) do nothing
         returning id, workspace_id, customer_id, as_of, score, signature, watermark
       ),
       made_current as (
-        insert into customer_scores (workspace_id, customer_id, score_id, as_of, score, signature, watermark)
-        select workspace_id, customer_id, id, as_of, score, signature, watermark from inserted
+        insert into customer_scores (workspace_id, customer_id, score_id, as_of, score, signature, watermark, digest)
+        select i.workspace_id, i.customer_id, i.id, i.as_of, i.score, i.signature, i.watermark, r.digest
+        from inserted i join r on r.customer_id = i.customer_id
         on conflict (workspace_id, customer_id) do update set score_id = excluded.score_id, as_of = excluded.as_of,
-          score = excluded.score, signature = excluded.signature, watermark = excluded.watermark
+          score = excluded.score, signature = excluded.signature, watermark = excluded.watermark, digest = excluded.digest
         where customer_scores.as_of <= excluded.as_of
       )
       select id, customer_id from inserted`;
+    // The unchanged: their current score now covers the new signals. `as_of` moves too, so a
+    // pass for an earlier moment that finishes later still does not replace it. Only where
+    // the current score is still the one compared with (same digest) and only forward.
+    if (advanced.length > 0) {
+      await tx`
+        update customer_scores s set watermark = a.watermark, as_of = greatest(s.as_of, ${input.asOf}::timestamptz)
+        from unnest(${advanced.map((c) => c.customerId)}::text[], ${advanced.map((c) => c.digest)}::text[],
+          ${advanced.map((c) => (c.watermark === null ? null : new Date(c.watermark).toISOString()))}::timestamptz[]) as a(customer_id, digest, watermark)
+        where s.workspace_id = ${input.workspaceId} and s.customer_id = a.customer_id and s.digest = a.digest
+          and s.watermark is distinct from a.watermark and (s.watermark is null or s.watermark < a.watermark)`;
+    }
     const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
     // Only a new score can raise or update an alert: the same features twice do nothing.
     const candidates = evaluated.flatMap((c) => {
@@ -165,4 +195,10 @@ export async function scoreCustomers(
   if (raised.some((r) => r.alertId !== null)) await requestDrain(deps);
   const out: ScoredCustomer[] = evaluated.map((c) => ({ customerId: c.customerId, scoreId: scoreIdOf.get(c.customerId) ?? null, result: c.result }));
   return out;
+}
+
+/** What a score shows, for telling whether a new one would show anything new. */
+function scoreDigest(tier: Tier | null, model: ModelValues | null, r: ScoreResult): string {
+  const shown = [r.score, r.rulePoints, r.modelPoints, tier, r.reasons, r.shadowHits, model];
+  return createHash("sha1").update(JSON.stringify(shown)).digest("base64url");
 }

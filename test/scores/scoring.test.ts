@@ -211,6 +211,40 @@ describe("the scheduled re-score", () => {
     }
   });
 
+  it("adds no score to the history for a signal that changes nothing the score shows, and the current score covers it", async () => {
+    const ws = await ctx.workspace();
+    await pushSignals(ctx, ws, goldHistory("steady"));
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["steady"] });
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
+    try {
+      await pushSignals(ctx, ws, [signal.session("steady", new Date(DEFAULT_NOW.getTime() + 3_000_000).toISOString())]);
+      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["steady"] });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const sql = ctx.database.sql;
+    const history = await sql`select id from scores where workspace_id = ${ws.id} and customer_id = 'steady'`;
+    const [current] = await sql`select score_id, watermark from customer_scores where workspace_id = ${ws.id} and customer_id = 'steady'`;
+    const [newest] = await sql`select max(received_at) as at from signals where workspace_id = ${ws.id} and customer_id = 'steady'`;
+    expect(history).toHaveLength(1);
+    expect({ scoreId: Number(current!.score_id), watermark: current!.watermark }).toEqual({ scoreId: Number(history[0]!.id), watermark: newest!.at });
+  });
+
+  it("stores a new score for a new signal on a customer it alerts on (the score updates the alert)", async () => {
+    const ws = await ctx.workspace();
+    await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
+    await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
+    try {
+      await pushSignals(ctx, ws, [signal.session("vip", new Date(DEFAULT_NOW.getTime() + 3_000_000).toISOString())]);
+      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+    const history = await ctx.database.sql`select id from scores where workspace_id = ${ws.id} and customer_id = 'vip'`;
+    expect(history).toHaveLength(2);
+  });
+
   it("recomputes only the features a window edge has reached", async () => {
     const ws = await ctx.workspace();
     // One customer with a session 2 days ago (leaves the 7-day window in 5 days), one with a purchase 100 days ago (next edge in 80 days).
