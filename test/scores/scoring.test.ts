@@ -211,17 +211,22 @@ describe("the scheduled re-score", () => {
     }
   });
 
+  /** A session for the customer, refreshed an hour after the first refresh. */
+  const sessionAnHourLater = async (ws: Awaited<ReturnType<typeof ctx.workspace>>, customerId: string) => {
+    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
+    try {
+      await pushSignals(ctx, ws, [signal.session(customerId, new Date(DEFAULT_NOW.getTime() + 3_000_000).toISOString())]);
+      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: [customerId] });
+    } finally {
+      ctx.setNow(DEFAULT_NOW);
+    }
+  };
+
   it("adds no score to the history for a signal that changes nothing the score shows, and the current score covers it", async () => {
     const ws = await ctx.workspace();
     await pushSignals(ctx, ws, goldHistory("steady"));
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["steady"] });
-    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
-    try {
-      await pushSignals(ctx, ws, [signal.session("steady", new Date(DEFAULT_NOW.getTime() + 3_000_000).toISOString())]);
-      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["steady"] });
-    } finally {
-      ctx.setNow(DEFAULT_NOW);
-    }
+    await sessionAnHourLater(ws, "steady");
     const sql = ctx.database.sql;
     const history = await sql`select id from scores where workspace_id = ${ws.id} and customer_id = 'steady'`;
     const [current] = await sql`select score_id, watermark from customer_scores where workspace_id = ${ws.id} and customer_id = 'steady'`;
@@ -234,13 +239,7 @@ describe("the scheduled re-score", () => {
     const ws = await ctx.workspace();
     await pushSignals(ctx, ws, [...goldHistory("vip"), ...defection("vip", 120_000)]);
     await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    ctx.setNow(new Date(DEFAULT_NOW.getTime() + 3_600_000));
-    try {
-      await pushSignals(ctx, ws, [signal.session("vip", new Date(DEFAULT_NOW.getTime() + 3_000_000).toISOString())]);
-      await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
-    } finally {
-      ctx.setNow(DEFAULT_NOW);
-    }
+    await sessionAnHourLater(ws, "vip");
     const history = await ctx.database.sql`select id from scores where workspace_id = ${ws.id} and customer_id = 'vip'`;
     expect(history).toHaveLength(2);
   });
