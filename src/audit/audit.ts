@@ -1,6 +1,9 @@
-// Who changed what, when: one row per change to configuration (rules today), written in the
-// same transaction as the change itself. Read newest first with an opaque cursor.
+// Who changed what, when: one row per change to configuration (rules) and per deletion of
+// data (erasure, consent withdrawal, retention), written in the same transaction as the change
+// itself, every one through recordAudit and in the shape auditDetailSchema describes. Read
+// newest first with an opaque cursor.
 import { and, desc, eq, sql } from "drizzle-orm";
+import type postgres from "postgres";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client.ts";
 import { auditLog } from "../../db/scoring-schema.ts";
@@ -8,6 +11,7 @@ import type { Deps } from "../deps.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { instant } from "../input/instant.ts";
 import { ruleActionsSchema, ruleModes } from "../../rules/definition.ts";
+import { consentBases } from "../signals/schema.ts";
 
 /** The actor of changes the service makes by itself (the default rule pack, say). */
 export const systemActor = "system";
@@ -35,6 +39,30 @@ export const auditDetailSchema = z
       )
       .optional()
       .describe("rule.updated, rule.mode_changed, rule.rolled_back: the fields that changed"),
+    signals: z.number().int().optional().describe("signals.expired, evidence.expired, consent.withdrawn: how many signals went"),
+    customers: z
+      .number()
+      .int()
+      .optional()
+      .describe("signals.expired by row deletes, evidence.expired, consent.withdrawn: how many customers those signals belonged to"),
+    month: z
+      .string()
+      .regex(/^[0-9]{4}-[0-9]{2}$/)
+      .optional()
+      .describe("signals.expired by a month dropped whole: the month (YYYY-MM, UTC) whose signals went"),
+    before: z.iso.datetime().optional().describe("signals.expired by row deletes: the signals that occurred before this instant went"),
+    days: z.number().int().optional().describe("signals.expired by row deletes: the workspace's signalRetentionDays"),
+    retention: z
+      .record(z.string(), z.number().int())
+      .optional()
+      .describe("evidence.expired: the workspace's evidenceRetentionDays (days per provider, `default` for the others)"),
+    consentBasis: z.enum(consentBases).nullable().optional().describe("consent.withdrawn: the consent basis withdrawn; null: every basis"),
+    customer: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("consent.withdrawn: the customer named, as the erasure key (a SHA-256 of workspace and id, no personal data); null: every customer"),
+    rows: z.record(z.string(), z.number().int()).optional().describe("customer.erased: the rows removed, per table"),
   })
   .meta({ id: "AuditDetail" });
 export type AuditDetail = z.infer<typeof auditDetailSchema>;
@@ -42,19 +70,48 @@ export type AuditDetail = z.infer<typeof auditDetailSchema>;
 export type AuditEntry = {
   workspaceId: string;
   at: Date;
-  /** The API key id, or `system`. */
+  /** The API key id, `system`, or `retention` (the retention jobs). */
   actor: string;
-  /** `<entity>.<verb>`, e.g. rule.created, rule.rolled_back. */
+  /**
+   * `<entity>.<verb>`: rule.created, rule.updated, rule.mode_changed, rule.rolled_back,
+   * rule.deleted, customer.erased, consent.withdrawn, signals.expired, evidence.expired.
+   */
   action: string;
   entityType: string;
   entityId: string;
   detail: AuditDetail;
 };
 
-export async function recordAudit(db: DbOrTx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+/** A postgres.js handle: the pool, or a transaction of the set-based code's own. */
+type SqlOrTx = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * Writes the entries in one statement, in the caller's transaction: a drizzle handle (rules)
+ * or a postgres.js one (erasure, consent, retention). Each detail is checked against
+ * auditDetailSchema first: one it does not describe throws and nothing is written, so GET
+ * /v1/audit never answers a field its description leaves out.
+ */
+export async function recordAudit(db: DbOrTx | SqlOrTx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
   const rows = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (rows.length === 0) return;
-  await db.insert(auditLog).values(rows.map((e) => ({ ...e })));
+  for (const e of rows) auditDetailSchema.parse(e.detail);
+  if (typeof db !== "function") {
+    await db.insert(auditLog).values(rows.map((e) => ({ ...e })));
+    return;
+  }
+  const records = rows.map((e) => ({
+    workspace_id: e.workspaceId,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    detail: e.detail,
+  }));
+  await db`
+    insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
+    select r.workspace_id, r.at, r.actor, r.action, r.entity_type, r.entity_id, r.detail
+    from jsonb_to_recordset(${db.json(records as never)}) as r(workspace_id text, at timestamptz, actor text, action text, entity_type text, entity_id text, detail jsonb)`;
 }
 
 export const auditListQuerySchema = z.object({

@@ -6,6 +6,7 @@
 // by a hash of the id (no personal data), which also makes a repeated erasure a no-op, and a
 // `customer.erased` event for the workspace's webhook endpoints, so systems downstream erase too.
 import { createHash } from "node:crypto";
+import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { writeEvent } from "../outbox/events.ts";
@@ -79,9 +80,7 @@ export async function eraseCustomer(deps: Deps, input: { workspaceId: string; cu
     rows.deliveries = (await tx`delete from deliveries where workspace_id = ${ws} and outbox_id = any(${outboxIds}::bigint[])`).count;
     rows.outbox = (await tx`delete from outbox where workspace_id = ${ws} and id = any(${outboxIds}::bigint[])`).count;
     rows.customers = (await tx`delete from customers where workspace_id = ${ws} and id = any(${ids}::text[])`).count;
-    await tx`
-      insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
-      values (${ws}, ${at}, ${input.actor}, 'customer.erased', 'customer', ${key}, ${tx.json({ rows } as never)})`;
+    await recordAudit(tx, { workspaceId: ws, at, actor: input.actor, action: "customer.erased", entityType: "customer", entityId: key, detail: { rows } });
     await writeEvent(tx, { workspaceId: ws, key: `customer.erased:${key}`, type: "customer.erased", at, data: { customerId: input.customerId, erasedAt: at.toISOString() } });
     return { customerId: input.customerId, erased: true, erasedAt: at.toISOString(), rows };
   });

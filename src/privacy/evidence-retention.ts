@@ -2,6 +2,7 @@
 // many days as its `evidenceRetentionDays` says (`default` for providers it does not name;
 // absent means kept), counted from the end of the evidence's period. A scheduled job deletes
 // what has aged out, daily; running it twice deletes nothing more.
+import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { fanOutToWorkspaces } from "../scores/schedules.ts";
 import { deleteEvidence } from "./evidence-deletion.ts";
@@ -21,9 +22,15 @@ export async function enforceEvidenceRetention(deps: Deps, input: { workspaceId:
     where: sql`coalesce(s.period_end, s.occurred_at) < ${at}::timestamptz - make_interval(days => ${days})`,
   });
   if (removed > 0) {
-    await sql`
-      insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
-      values (${ws}, ${at}, 'retention', 'evidence.expired', 'workspace', ${ws}, ${sql.json({ signals: removed, customers, retention } as never)})`;
+    await recordAudit(sql, {
+      workspaceId: ws,
+      at,
+      actor: "retention",
+      action: "evidence.expired",
+      entityType: "workspace",
+      entityId: ws,
+      detail: { signals: removed, customers, retention },
+    });
   }
   return { workspaceId: ws, signalsRemoved: removed, customersAffected: customers };
 }

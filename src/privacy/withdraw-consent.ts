@@ -3,8 +3,10 @@
 // customer, for one basis, or all of them — page by page, and the customers they touched get
 // their features recomputed without them. Audited without personal data.
 import { z } from "zod";
+import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { resolveCustomerId } from "../customers/customers.ts";
+import { consentBases } from "../signals/schema.ts";
 import { erasureKey } from "./erase-customer.ts";
 import { deleteEvidence } from "./evidence-deletion.ts";
 
@@ -12,7 +14,7 @@ export const consentWithdrawalSchema = z
   .strictObject({
     source: z.string().trim().min(1).max(100).meta({ description: "The provider whose evidence goes" }),
     customerId: z.string().trim().min(1).max(200).optional().meta({ description: "Only this customer's evidence; all customers when absent" }),
-    consentBasis: z.enum(["consent", "contract", "legitimate_interest", "legal_obligation", "public"]).optional().meta({ description: "Only evidence given under this basis" }),
+    consentBasis: z.enum(consentBases).optional().meta({ description: "Only evidence given under this basis" }),
   })
   .meta({ id: "ConsentWithdrawal" });
 
@@ -29,9 +31,14 @@ export async function withdrawConsent(deps: Deps, input: { workspaceId: string; 
       and (${customerId}::text is null or s.customer_id = ${customerId})
       and (${basis}::text is null or s.consent_basis = ${basis})`,
   });
-  await sql`
-    insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
-    values (${ws}, ${at}, ${input.actor}, 'consent.withdrawn', 'provider', ${input.source},
-      ${sql.json({ signals: removed, customers, consentBasis: basis, customer: customerId ? erasureKey(ws, customerId) : null } as never)})`;
+  await recordAudit(sql, {
+    workspaceId: ws,
+    at,
+    actor: input.actor,
+    action: "consent.withdrawn",
+    entityType: "provider",
+    entityId: input.source,
+    detail: { signals: removed, customers, consentBasis: basis, customer: customerId ? erasureKey(ws, customerId) : null },
+  });
   return { source: input.source, signalsRemoved: removed, customersAffected: customers };
 }

@@ -13,6 +13,7 @@
 // Every step checks the catalogue under an advisory lock first, so a second run at once, or a
 // run after a crash half-way (a detached month not yet dropped), does what is left and no more.
 import type postgres from "postgres";
+import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { enqueueRefresh } from "../features/refresh.ts";
 import { fanOutToWorkspaces } from "../scores/schedules.ts";
@@ -162,11 +163,19 @@ async function finishDetached(deps: Deps, result: PartitionMaintenance) {
       await tx`
         insert into refresh_requests (workspace_id, customer_id, requested_at)
         select distinct workspace_id, customer_id, ${at}::timestamptz from ${table}`;
-      await tx`
-        insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
-        select r.workspace_id, ${at}, 'retention', 'signals.expired', 'workspace', r.workspace_id,
-          jsonb_build_object('month', ${name.slice("signals_expired_".length).replace("_", "-")}::text, 'signals', r.n)
-        from jsonb_to_recordset(${tx.json(counts as never)}) as r(workspace_id text, n int)`;
+      const month = name.slice("signals_expired_".length).replace("_", "-");
+      await recordAudit(
+        tx,
+        counts.map((c) => ({
+          workspaceId: c.workspace_id,
+          at,
+          actor: "retention",
+          action: "signals.expired",
+          entityType: "workspace",
+          entityId: c.workspace_id,
+          detail: { month, signals: c.n },
+        })),
+      );
       await tx`drop table ${table}`;
       return counts;
     });

@@ -3,6 +3,7 @@
 // workspace keeps them (src/signals/partitions.ts); this deletes the rest row by row, for a
 // workspace that keeps less than others still need. Queued daily by the partition
 // maintenance; running it twice deletes nothing more.
+import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import type { WorkspaceSettings } from "../../db/schema.ts";
 import { deleteSignals } from "./deletion.ts";
@@ -17,9 +18,15 @@ export async function enforceSignalRetention(deps: Deps, input: { workspaceId: s
   const before = new Date(at.getTime() - days * 86_400_000);
   const { removed, customers } = await deleteSignals(deps, { workspaceId: ws, at, where: sql`s.occurred_at < ${before}` });
   if (removed > 0) {
-    await sql`
-      insert into audit_log (workspace_id, at, actor, action, entity_type, entity_id, detail)
-      values (${ws}, ${at}, 'retention', 'signals.expired', 'workspace', ${ws}, ${sql.json({ signals: removed, customers, before: before.toISOString(), days } as never)})`;
+    await recordAudit(sql, {
+      workspaceId: ws,
+      at,
+      actor: "retention",
+      action: "signals.expired",
+      entityType: "workspace",
+      entityId: ws,
+      detail: { signals: removed, customers, before: before.toISOString(), days },
+    });
   }
   return { workspaceId: ws, signalsRemoved: removed, customersAffected: customers };
 }

@@ -56,7 +56,8 @@ const competitorPurchase = z.strictObject({
   category: z.string().min(1).max(100).optional(),
 });
 
-const consentBases = ["consent", "contract", "legitimate_interest", "legal_obligation", "public"] as const;
+/** The grounds a provider holds external evidence on. */
+export const consentBases = ["consent", "contract", "legitimate_interest", "legal_obligation", "public"] as const;
 
 const envelope = {
   /** The sender's idempotency key. */

@@ -3,40 +3,19 @@
 // answer of the calls a console or an integrator makes is checked against the response
 // schema /openapi.json gives for it — with every described object closed, so a field the API
 // sends and the description leaves out fails as much as a field with the wrong type.
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_CUSTOMER, MANAGER_ID, WINBACK, seedWorld, startServer } from "../console/world.ts";
 import { useTestContext, type TestWorkspace } from "../support/context.ts";
+import { responseChecker, type ResponseCheck } from "../support/openapi.ts";
 
 const ctx = useTestContext();
 
-type Json = Record<string, unknown>;
-
-/** Every object schema that lists its properties and says nothing of others gets no others. */
-function closed(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closed);
-  if (node === null || typeof node !== "object") return node;
-  const out: Json = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === "example" || k === "examples" ? v : closed(v)]));
-  if (out.properties && typeof out.properties === "object" && !("additionalProperties" in out)) out.additionalProperties = false;
-  return out;
-}
-
 let ws: TestWorkspace;
 let server: Awaited<ReturnType<typeof startServer>>;
-let check: (method: string, path: string, status: number, body: unknown) => string[];
+let check: ResponseCheck;
 
 beforeAll(async () => {
-  const doc = (await (await ctx.request("/openapi.json")).json()) as Json;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  ajv.addSchema(closed(doc) as Json, "openapi.json");
-  const pointer = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");
-  check = (method, template, status, body) => {
-    const at = `openapi.json#/paths/${pointer(template)}/${method}/responses/${status}/content/application~1json/schema`;
-    const validate = ajv.compile({ $ref: at });
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${method} ${template} ${status}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-  };
+  check = await responseChecker(ctx);
   ctx.startWorkers();
   ws = await ctx.workspace();
   server = await startServer(ctx);
