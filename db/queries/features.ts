@@ -201,8 +201,10 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
             case when s.occurred_at <= s.ref_at then ${sql.unsafe(nextEdgeSql())} end as next_edge
           from (
             select s.*, ${scope.asOf}::timestamptz as ref_at,
-              make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
-                                             (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) as freshness
+              -- Only third-party evidence goes stale (and only it is read per row here).
+              case when s.type in ('competitor_app_usage', 'competitor_purchase') then
+                make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
+                                               (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) end as freshness
             from signals s
             where s.workspace_id = ${scope.workspaceId} and s.customer_id = c.id
           ) s
