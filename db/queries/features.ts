@@ -82,6 +82,7 @@ export const DEFAULT_GAP_SPREAD = Math.LN10;
 export function featuresSelect(sql: Sql, scope: FeatureScope, settings: WorkspaceSettings) {
   const trusted = settings.trustedProviders;
   const range = (column: string) => idRangeSql(sql, column, scope.part);
+  const daysBefore = (days: number) => new Date(scope.asOf.getTime() - days * 86_400_000);
   // Each customer's signals are read and aggregated on their own, in a lateral subquery over
   // their range of the signals index: the cost is linear in the page's signals whatever the
   // planner estimates. Page-wide CTEs joined on the customer id were planned, with the stale
@@ -117,7 +118,12 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       ) w
     ),
     agg as (
-      select c.id as customer_id, a.*, g.gap_n, g.gap_p90, k.category_n, k.top_category
+      select c.id as customer_id, a.*, g.gap_n, g.gap_p90, k.category_n, k.top_category,
+        ss.sessions_7d, ss.sessions_30d, ss.sessions_30d_baseline,
+        (select count(distinct d)::int from unnest(a.purchase_days_7d || ss.session_days_7d) d) as active_days_7d,
+        (select count(distinct d)::int from unnest(a.purchase_days_30d || ss.session_days_30d) d) as active_days_30d,
+        least(a.next_edge, a.next_arrival, ss.next_edge, ss.next_arrival) as next_change_at,
+        greatest(a.watermark, ss.watermark) as last_received_at
       from c cross join lateral (
         select
           count(distinct s.day) filter (where s.type = 'purchase') as purchase_days,
@@ -132,10 +138,9 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
           coalesce(sum(s.amount) filter (where s.type = 'refund' and s.age <= interval '90 days'), 0) as refunds_90d,
           count(distinct s.order_id) filter (where s.type = 'purchase')::int as orders_total,
           coalesce(sum(s.amount) filter (where s.type = 'purchase'), 0) as spend_total,
-          count(*) filter (where s.type = 'session' and s.age <= interval '7 days')::int as sessions_7d,
-          count(*) filter (where s.type = 'session' and s.age <= interval '30 days')::int as sessions_30d,
-          count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '7 days')::int as active_days_7d,
-          count(distinct s.day) filter (where s.type in ('session', 'purchase') and s.age <= interval '30 days')::int as active_days_30d,
+          -- Days with a purchase, joined below with the days with a session.
+          array_agg(distinct s.day) filter (where s.type = 'purchase' and s.age <= interval '7 days') as purchase_days_7d,
+          array_agg(distinct s.day) filter (where s.type = 'purchase' and s.age <= interval '30 days') as purchase_days_30d,
           count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
             and s.p_end > ${scope.asOf}::timestamptz - interval '30 days')::int as competitor_apps_30d,
           count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
@@ -162,7 +167,6 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
           -- Baseline: the customer's own normal, per 30 days over the 180 days before the last 30.
           coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
           count(distinct s.order_id) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
-          count(*) filter (where s.type = 'session' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as sessions_30d_baseline,
           coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
           count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
             and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
@@ -206,10 +210,33 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
                 make_interval(days => coalesce((${sql.json(settings.freshnessDays)}::jsonb ->> s.source)::int,
                                                (${sql.json(settings.freshnessDays)}::jsonb ->> 'default')::int)) end as freshness
             from signals s
-            where s.workspace_id = ${scope.workspaceId} and s.customer_id = c.id
+            -- Sessions are read apart, below (the partial index on the others serves this read).
+            where s.workspace_id = ${scope.workspaceId} and s.customer_id = c.id and s.type <> 'session'
           ) s
         ) s
       ) a
+      -- Sessions, usually most of a customer's signals, feed six aggregates of their own: read
+      -- apart they are not put through the fifty the other signals feed (at 180 sessions a
+      -- customer, most of a refresh's time). What their own purchase days need (distinct
+      -- active days) comes back as arrays of days, joined in the select.
+      cross join lateral (
+        -- The windows as bounds on occurred_at, worked out once here rather than an age per
+        -- row (an age of at most 7 days is an occurred_at no earlier than asOf minus 7 × 24 h).
+        select
+          count(*) filter (where s.occurred_at <= s.ref_at and s.occurred_at >= ${daysBefore(7)}::timestamptz)::int as sessions_7d,
+          count(*) filter (where s.occurred_at <= s.ref_at and s.occurred_at >= ${daysBefore(30)}::timestamptz)::int as sessions_30d,
+          count(*) filter (where s.occurred_at < ${daysBefore(30)}::timestamptz and s.occurred_at >= ${daysBefore(210)}::timestamptz)::float8 / 6 as sessions_30d_baseline,
+          array_agg(distinct s.day) filter (where s.occurred_at <= s.ref_at and s.occurred_at >= ${daysBefore(7)}::timestamptz) as session_days_7d,
+          array_agg(distinct s.day) filter (where s.occurred_at <= s.ref_at and s.occurred_at >= ${daysBefore(30)}::timestamptz) as session_days_30d,
+          min(${sql.unsafe(edgeSql("s.occurred_at", windowsOf.session!.occurred))}) filter (where s.occurred_at <= s.ref_at) as next_edge,
+          max(s.received_at) as watermark,
+          min(s.occurred_at) filter (where s.occurred_at > s.ref_at) as next_arrival
+        from (
+          select s.occurred_at, s.received_at, ${scope.asOf}::timestamptz as ref_at, date_trunc('day', s.occurred_at) as day
+          from signals s
+          where s.workspace_id = ${scope.workspaceId} and s.customer_id = c.id and s.type = 'session'
+        ) s
+      ) ss
       -- The customer's own gaps between purchase days (completed gaps only: the silence now
       -- is what gets judged against them), and their 90th percentile: an actual gap
       -- (discrete), so a seasonal buyer whose long gaps are one in seven is not judged by a
@@ -228,7 +255,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
     )
     select
       ${scope.workspaceId}::text as workspace_id, a.customer_id,
-      ${scope.asOf}::timestamptz as as_of, a.watermark, least(a.next_edge, a.next_arrival) as next_change_at,
+      ${scope.asOf}::timestamptz as as_of, a.last_received_at as watermark, a.next_change_at,
       a.spend_30d, a.spend_90d, a.spend_180d, a.orders_30d, a.orders_90d, a.orders_180d,
       a.spend_30d / nullif(a.orders_30d, 0) as aov_30d,
       a.spend_90d / nullif(a.orders_90d, 0) as aov_90d,
