@@ -9,6 +9,7 @@ import { runIngestBench } from "./ingest.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runModelBench } from "./model.ts";
 import { qualityArchetypeTable, qualityTable, runQualityBench } from "./quality.ts";
+import { runFeaturesDepthBench } from "./features-depth.ts";
 import { runRefreshDepthBench } from "./refresh-depth.ts";
 import { runRescoreBench } from "./rescore.ts";
 import { runScaleoutBench } from "./scaleout.ts";
@@ -18,7 +19,7 @@ import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, rounds: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
+  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, rounds: { type: "string" }, depths: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
@@ -31,6 +32,9 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   latency: () => runLatencyBench({ seconds: num(values.seconds), rate: num(values.rate) }),
   // The cost of refreshing a customer as their history deepens (--size: customers, default 20,000).
   "refresh-depth": () => runRefreshDepthBench({ customers: num(values.size) ?? (quick ? 5_000 : 20_000), rounds: num(values.rounds) ?? (quick ? 4 : 12) }),
+  // The features statement alone at deeper histories (--size: customers, default 2,000; --depths: sessions per customer).
+  "features-depth": () =>
+    runFeaturesDepthBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), depths: values.depths?.split(",").map(Number) ?? (quick ? [10, 30] : [10, 60, 180]) }),
   rescore: () => runRescoreBench({ customers: num(values.size) ?? (quick ? 20_000 : 200_000) }),
   // The full size is --size 50000 --days 365.
   quality: () =>
@@ -82,6 +86,10 @@ for (const name of names) {
     const { steps, ...rest } = result as { steps: Record<string, unknown>[] };
     const dead = (t: unknown) => Object.fromEntries(Object.entries(t as Record<string, { dead: number }>).map(([k, v]) => [k, v.dead]));
     console.table(steps.map((x) => flatten({ round: x.round, msPerCustomer: x.msPerCustomer, phase: x.phaseMsPerCustomer, dead: dead(x.tables) })));
+    console.table(flatten(rest));
+  } else if (name === "features-depth") {
+    const { steps, ...rest } = result as { steps: Record<string, unknown>[] };
+    console.table(steps.map((x) => flatten(x)));
     console.table(flatten(rest));
   } else if (name === "soak") {
     const { samples, ...rest } = result as { samples: Record<string, unknown>[] };
