@@ -113,11 +113,21 @@ export function thinChance(k: number, n: number, t: number, h: number): number {
   return Math.min(1, sum);
 }
 
-export type Outcome = "none" | "thin";
+/**
+ * "none" and "thin" are observable by the workspace; "oracle" is a diagnostic only, never a strategy: the simulator's ground
+ * truth that the date lies between 14 days before a leaver's onset and 21 days before they left (an alert then is both
+ * right and early), to bound what these inputs could give with perfect labels.
+ */
+export type Outcome = "none" | "thin" | "oracle";
 /** The observable outcome of the `h` days after day `a` (known on day `b` = a + h): 1 if it happened. */
 export function outcomeOf(c: Capture, a: number, b: number, i: number, outcome: Outcome, h: number, thin = 0.1): number {
   const now = reader(c, a, i);
   const later = reader(c, b, i);
+  if (outcome === "oracle") {
+    const t = c.truth[i]!;
+    if (!t.defected) return 0;
+    return c.at[a]! >= Date.parse(t.onsetAt!) - 14 * DAY && c.at[a]! <= Date.parse(t.defectionAt!) - 21 * DAY ? 1 : 0;
+  }
   if (outcome === "none") return or(later("lastPurchaseAt"), -Infinity) <= c.at[a]! ? 1 : 0;
   const k = or(later("ordersTotal"), 0) - or(now("ordersTotal"), 0);
   const t = now("baselineDaysKnown");
@@ -138,7 +148,32 @@ export type StudyOptions = {
   thin?: number;
 };
 
-type Fit = { day: number; model: LogisticModel; std: Standardizer; line: number; rows: number; positives: number; trainDates: number };
+/**
+ * The alert line for a budget, from each customer's highest score over the last 28 days (−1: not scored): the lowest
+ * line above which at most budget × customers / 1000 × 4 customers were, so that many would have alerted in 28 days.
+ * When more than that share the highest score (a calibrated step function ties many), the line is the highest score,
+ * as the product's alert budget does; with no score, no line.
+ */
+export function budgetLine(peak: ArrayLike<number>, budgetPer1kPerWeek: number, customers: number): number {
+  const allowed = Math.floor((budgetPer1kPerWeek * customers * 4) / 1000);
+  const sorted = Array.from(peak).filter((v) => v >= 0).sort((a, b) => b - a);
+  if (sorted.length === 0) return Infinity;
+  if (sorted.length <= allowed) return 1e-12;
+  const line = sorted[allowed]! + 1e-12;
+  return line > sorted[0]! ? sorted[0]! : line;
+}
+
+type Fit = {
+  day: number;
+  model: LogisticModel;
+  std: Standardizer;
+  line: number;
+  rows: number;
+  positives: number;
+  trainDates: number;
+  /** Diagnostic (ground truth): positive outcomes by the customer's archetype. */
+  positivesByArchetype: Record<string, number>;
+};
 
 /** Runs one strategy over a capture: fits every 7 days, alerts daily. */
 export function runStudy(c: Capture, o: StudyOptions) {
@@ -164,6 +199,7 @@ export function runStudy(c: Capture, o: StudyOptions) {
       // Dates whose outcome is known today, one a week, newest first.
       const rows: number[][] = [];
       const y: number[] = [];
+      const positivesByArchetype: Record<string, number> = {};
       let dates = 0;
       for (let a = d - o.horizon; a >= 0; a -= 7) {
         const b = dayOf.get(c.at[a]! + o.horizon * DAY);
@@ -174,6 +210,7 @@ export function runStudy(c: Capture, o: StudyOptions) {
           if (!x) continue;
           rows.push(x);
           y.push(outcomeOf(c, a, b, i, o.outcome, o.horizon, o.thin));
+          if (y.at(-1)) positivesByArchetype[c.truth[i]!.archetype] = (positivesByArchetype[c.truth[i]!.archetype] ?? 0) + 1;
         }
       }
       const positives = y.reduce((s, v) => s + v, 0);
@@ -181,7 +218,7 @@ export function runStudy(c: Capture, o: StudyOptions) {
         const M = matrixFromRows(rows);
         const std = fitStandardizer(M);
         const model = fitLogistic(standardize(M, std), y, { l2: o.l2 ?? 1e-3 });
-        const f: Fit = { day: d, model, std, line: Infinity, rows: rows.length, positives, trainDates: dates };
+        const f: Fit = { day: d, model, std, line: Infinity, rows: rows.length, positives, trainDates: dates, positivesByArchetype };
         // The line, from this fit's own scores of the last 28 days (no outcome needed).
         if ("probability" in o.line) f.line = o.line.probability;
         else {
@@ -190,9 +227,7 @@ export function runStudy(c: Capture, o: StudyOptions) {
             const s = scoreDay(f, e);
             for (let i = 0; i < n; i++) if (s[i]! > peak[i]!) peak[i] = s[i]!;
           }
-          const allowed = Math.floor((o.line.budgetPer1kPerWeek * n * 4) / 1000);
-          const sorted = Array.from(peak).filter((v) => v >= 0).sort((a, b) => b - a);
-          f.line = sorted.length > allowed ? Math.max(sorted[allowed]! + 1e-12, 1e-12) : 1e-12;
+          f.line = budgetLine(peak, o.line.budgetPer1kPerWeek, n);
         }
         fit = f;
         fits.push(f);
@@ -222,9 +257,7 @@ export function factStrategy(c: Capture, fact: CapturedFact, budgetPer1kPerWeek:
     if (d % 7 === 0) {
       const peak = new Float64Array(n).fill(-1);
       for (let e = Math.max(0, d - 27); e <= d; e++) for (let i = 0; i < n; i++) if (s[e]![i]! > peak[i]!) peak[i] = s[e]![i]!;
-      const allowed = Math.floor((budgetPer1kPerWeek * n * 4) / 1000);
-      const sorted = Array.from(peak).filter((v) => v >= 0).sort((a, b) => b - a);
-      line = sorted.length === 0 ? Infinity : sorted.length > allowed ? sorted[allowed]! + 1e-12 : 1e-12;
+      line = budgetLine(peak, budgetPer1kPerWeek, n);
     }
     for (let i = 0; i < n; i++) {
       if (!(s[d]![i]! >= line)) continue;
@@ -283,6 +316,8 @@ export const studyVariants: Record<string, StudyOptions> = {
   "thin 30d, all, budget 2.5": { horizon: 30, outcome: "thin", inputs: "all", line: { budgetPer1kPerWeek: 2.5 } },
   "thin 30d, all+change, budget 2.5": { horizon: 30, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 2.5 } },
   "thin 45d, all+change, budget 2.5": { horizon: 45, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 2.5 } },
+  "thin 30d, all+change, budget 7.5": { horizon: 30, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 7.5 } },
+  "ORACLE labels (diagnostic), all+change, budget 5": { horizon: 30, outcome: "oracle", inputs: "all+change", line: { budgetPer1kPerWeek: 5 } },
 };
 
 export function studyCapture(c: Capture, variants: Record<string, StudyOptions> = studyVariants) {
@@ -293,6 +328,8 @@ export function studyCapture(c: Capture, variants: Record<string, StudyOptions> 
   const live: Record<string, ReturnType<typeof figuresRow> & { from: string }> = {};
   const byArchetype: Record<string, ReturnType<typeof figuresByArchetype>> = {};
   const extra: Record<string, unknown> = {};
+  /** The pack's figures from the same day each variant's first fit went live. */
+  const packFrom: Record<string, ReturnType<typeof figuresRow>> = {};
   const add = (name: string, alerts: readonly Alert[], from: number | null) => {
     rows[name] = figuresRow(score(alerts, c.truth, c.customerIds.length, weeks));
     byArchetype[name] = figuresByArchetype(alerts, c.truth, weeks);
@@ -305,14 +342,17 @@ export function studyCapture(c: Capture, variants: Record<string, StudyOptions> 
   add("service churn probability (still buying, budget 5)", factStrategy(c, "churnProbability", 5), Number.isFinite(from) ? from : null);
   for (const [name, , s] of studies) {
     add(name, s.alerts, s.firstLiveAt);
+    if (s.firstLiveAt !== null) packFrom[name] = figuresRow(scoreFrom(c.serviceAlerts, c.truth, s.firstLiveAt, end));
     add(`pack or ${name}`, combine(c.serviceAlerts, s.alerts), null);
     extra[name] = {
       firstLive: s.firstLiveAt && new Date(s.firstLiveAt).toISOString().slice(0, 10),
       rankingAuc: rankingAuc(c, s.scores),
       fits: s.fits.map((f) => ({ day: f.day, rows: f.rows, positives: f.positives, dates: f.trainDates, line: +f.line.toPrecision(3) })),
+      lastFitPositivesByArchetype: s.fits.at(-1)?.positivesByArchetype,
+      lastFitCoefficients: s.fits.at(-1) && Object.fromEntries(s.fits.at(-1)!.model.coefficients.map((w, j) => [j, +w.toFixed(3)])),
     };
   }
-  return { seed: c.seed, customers: c.customerIds.length, days: c.days, figures: rows, fromFirstFit: live, byArchetype, fits: extra };
+  return { seed: c.seed, customers: c.customerIds.length, days: c.days, figures: rows, fromFirstFit: live, packFromFirstFit: packFrom, byArchetype, fits: extra };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -323,6 +363,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const customers = opt("size", 2000);
   const days = opt("days", 180);
+  const summary = args.includes("--summary") ? (args.splice(args.indexOf("--summary"), 1), true) : false;
   const seeds = args.map(Number);
   const { writeFileSync } = await import("node:fs");
   for (const seed of seeds) {
@@ -332,6 +373,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       saveCapture(c);
     }
     const r = studyCapture(c);
+    writeFileSync(`bench/results/quality-learned-${seed}.json`, JSON.stringify(r, null, 1));
+    if (summary) {
+      // One line a strategy: alerts, precision, recall, median lead, alerts per 1,000 a week (whole run | from the first fit on).
+      for (const [name, f] of Object.entries(r.figures)) {
+        const l = r.fromFirstFit[name];
+        const fmt = (x: { alerts: number; precision: number; recall: number; "median lead (d)": number | null; "alerts/1k/wk": number }) =>
+          `${x.alerts}, ${x.precision}, ${x.recall}, ${x["median lead (d)"]}, ${x["alerts/1k/wk"]}`;
+        const p = r.packFromFirstFit[name];
+        console.log(`seed ${seed} | ${name} | ${fmt(f)} |${l ? ` ${l.from}: ${fmt(l)}` : ""}${p ? ` | pack then: ${fmt(p)}` : ""}`);
+      }
+      continue;
+    }
     console.log(`\nseed ${seed}, ${customers} customers × ${days} days, ${c.truth.filter((t) => t.defected).length} leavers`);
     console.table(r.figures);
     console.log(`from the first fit on (leavers who could still be caught then):`);
@@ -347,7 +400,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ),
     );
     console.log(names.filter((s) => !s.startsWith("pack or")).map((s, k) => `${k}: ${s}`).join("\n"));
-    writeFileSync(`bench/results/quality-learned-${seed}.json`, JSON.stringify(r, null, 1));
   }
   process.exit(0);
 }

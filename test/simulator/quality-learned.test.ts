@@ -1,7 +1,7 @@
 // The fitted-model alert study (bench/quality-learned.ts): its outcome is observable from the
 // workspace's own data and judged against the customer's own rate, as the rules' shortfall is.
 import { describe, expect, it } from "vitest";
-import { outcomeOf, stillBuying, thinChance } from "../../bench/quality-learned.ts";
+import { budgetLine, outcomeOf, stillBuying, thinChance } from "../../bench/quality-learned.ts";
 import { CAPTURED_FACTS, type Capture, type CapturedFact } from "../../bench/quality-capture.ts";
 import { shortfallChance } from "../../rules/facts.ts";
 
@@ -72,5 +72,18 @@ describe("fitted-model alert study", () => {
     expect(stillBuying(read({ ordersTotal: 5, orders30dUsual: 2, gapSilenceRatio: 2.5 }))).toBe(false);
     expect(stillBuying(read({ ordersTotal: 1, orders30dUsual: 2, gapSilenceRatio: 0.5 }))).toBe(false);
     expect(stillBuying(read({ ordersTotal: 5, gapSilenceRatio: 0.5 }))).toBe(false);
+  });
+
+  it("draws the alert line so that at most the budget's customers were above it in 28 days, or at the top step when it ties more", () => {
+    // 1,000 customers at 5 per 1,000 a week: 20 in 28 days.
+    const peaks = Array.from({ length: 1000 }, (_, i) => i / 1000);
+    const line = budgetLine(peaks, 5, 1000);
+    expect(peaks.filter((p) => p >= line).length).toBe(20);
+    // Unscored customers (−1) are not counted; with fewer scored than allowed everyone scored is above the line.
+    expect(budgetLine([0.2, 0.1, -1, -1], 5, 1000)).toBeLessThanOrEqual(0.1);
+    expect(budgetLine([-1, -1], 5, 1000)).toBe(Infinity);
+    // A calibrated step function: 30 customers share the top probability, more than the 20 allowed.
+    const steps = [...Array.from({ length: 30 }, () => 0.9), ...Array.from({ length: 970 }, () => 0.1)];
+    expect(budgetLine(steps, 5, 1000)).toBe(0.9);
   });
 });
