@@ -24,7 +24,7 @@
 import { fitLogistic, fitStandardizer, matrixFromRows, predictProbabilities, standardize, type Standardizer, type LogisticModel } from "../src/model/risk/logistic.ts";
 import { rocAuc } from "../src/model/risk/metrics.ts";
 import { combine, score } from "./quality.ts";
-import { figuresByArchetype, type Alert } from "./quality-report.ts";
+import { figuresByArchetype, isTruePositive, type Alert } from "./quality-report.ts";
 import { CAPTURED_FACTS, captureRun, loadCapture, saveCapture, type Capture, type CapturedFact } from "./quality-capture.ts";
 import type { GroundTruth } from "../src/simulator/index.ts";
 
@@ -47,9 +47,9 @@ export function stillBuying(r: Read): boolean {
   return r("ordersTotal") >= 2 && r("orders30dUsual") > 0 && !(r("gapSilenceRatio") > 2);
 }
 
-export type InputSet = "all" | "own" | "own+rivals" | "all+change";
+export type InputSet = "all" | "own" | "own+rivals" | "all+change" | "all+recent";
 /** The model's inputs: own buying against the customer's own usual, silence, rivals, support, engagement. */
-export function inputsOf(r: Read, set: InputSet = "all", before?: Read): number[] {
+export function inputsOf(r: Read, set: InputSet = "all", ago?: (days: number) => Read | undefined): number[] {
   const usualSpend = r("spend30dUsual");
   const own = [
     lnChance(r("orders30dShortfallChance")),
@@ -85,9 +85,9 @@ export function inputsOf(r: Read, set: InputSet = "all", before?: Read): number[
   ];
   if (set === "all") return [...own, ...rivals, ...rest];
   // The same customer 14 days before (NaN when unknown): how the evidence moved, and own decline with rivals rising together.
-  const p = before ?? (() => NaN);
+  const p = ago?.(14) ?? (() => NaN);
   const change = (f: (r: Read) => number) => (Number.isFinite(f(p)) ? f(r) - f(p) : 0);
-  return [
+  const withChange = [
     ...own,
     ...rivals,
     ...rest,
@@ -98,6 +98,23 @@ export function inputsOf(r: Read, set: InputSet = "all", before?: Read): number[
     change((x) => ln1p(x("sessions30d"))),
     rivals[1]! * own[0]!,
     rivals[3]! * own[0]!,
+  ];
+  if (set === "all+change") return withChange;
+  // The last 7 and 14 days against the customer's usual rate: a slide shows in them before it shows in 30 days.
+  const t = r("baselineDaysKnown");
+  const recent = (days: number) => {
+    const then = ago?.(days);
+    const usual = (r("orders30dUsual") * t) / 30;
+    if (!then || !(t >= 30) || !(usual > 0)) return 0;
+    const k = or(r("ordersTotal"), 0) - or(then("ordersTotal"), 0);
+    return lnChance(thinChance(Math.max(0, k), usual, t, days));
+  };
+  const sessionsUsual = (r("sessions30dUsual") * t) / 30;
+  return [
+    ...withChange,
+    recent(7),
+    recent(14),
+    t >= 30 && sessionsUsual > 0 ? lnChance(thinChance(or(r("sessions7d"), 0), sessionsUsual, t, 7)) : 0,
   ];
 }
 
@@ -116,9 +133,11 @@ export function thinChance(k: number, n: number, t: number, h: number): number {
 /**
  * "none" and "thin" are observable by the workspace; "oracle" is a diagnostic only, never a strategy: the simulator's ground
  * truth that the date lies between 14 days before a leaver's onset and 21 days before they left (an alert then is both
- * right and early), to bound what these inputs could give with perfect labels.
+ * right and early), to bound what these inputs could give with perfect labels. "verdict" stands for managers' verdicts
+ * on the pack's alerts ("was leaving" or not), known `horizon` days after each alert: rows only where the pack alerted,
+ * the label the simulator's (what a manager who followed up would say).
  */
-export type Outcome = "none" | "thin" | "oracle";
+export type Outcome = "none" | "thin" | "oracle" | "verdict";
 /** The observable outcome of the `h` days after day `a` (known on day `b` = a + h): 1 if it happened. */
 export function outcomeOf(c: Capture, a: number, b: number, i: number, outcome: Outcome, h: number, thin = 0.1): number {
   const now = reader(c, a, i);
@@ -180,8 +199,20 @@ export function runStudy(c: Capture, o: StudyOptions) {
   const n = c.customerIds.length;
   const dayOf = new Map(c.at.map((t, d) => [t, d]));
   const eligible = c.values.map((_, d) => Array.from({ length: n }, (_, i) => stillBuying(reader(c, d, i))));
-  const X = c.values.map((_, d) => Array.from({ length: n }, (_, i) => (eligible[d]![i] ? inputsOf(reader(c, d, i), o.inputs, d >= 14 ? reader(c, d - 14, i) : undefined) : null)));
+  const X = c.values.map((_, d) => Array.from({ length: n }, (_, i) => (eligible[d]![i] ? inputsOf(reader(c, d, i), o.inputs, (days) => (d >= days ? reader(c, d - days, i) : undefined)) : null)));
+  const inputsAt = (d: number, i: number) => X[d]![i] ?? inputsOf(reader(c, d, i), o.inputs, (days) => (d >= days ? reader(c, d - days, i) : undefined));
+  // The pack's alerts, each at the last daily pass before it, with the verdict a follow-up would give.
+  const index = new Map(c.customerIds.map((id, i) => [id, i]));
+  const verdicts =
+    o.outcome !== "verdict"
+      ? []
+      : c.serviceAlerts.flatMap((a) => {
+          const day = c.at.findLastIndex((t) => t <= a.at);
+          const i = index.get(a.customerId);
+          return day < 0 || i === undefined ? [] : [{ day, i, label: isTruePositive(a, c.truth[i]) ? 1 : 0 }];
+        });
   const fits: Fit[] = [];
+  const fitOn: (Fit | null)[] = c.values.map(() => null);
   const scores: (Float64Array | null)[] = c.values.map(() => null);
   const alerts: Alert[] = [];
   const last = new Map<number, number>();
@@ -201,7 +232,16 @@ export function runStudy(c: Capture, o: StudyOptions) {
       const y: number[] = [];
       const positivesByArchetype: Record<string, number> = {};
       let dates = 0;
-      for (let a = d - o.horizon; a >= 0; a -= 7) {
+      if (o.outcome === "verdict") {
+        for (const v of verdicts) {
+          if (c.at[v.day]! + o.horizon * DAY > c.at[d]!) continue;
+          dates++;
+          rows.push(inputsAt(v.day, v.i));
+          y.push(v.label);
+          if (v.label) positivesByArchetype[c.truth[v.i]!.archetype] = (positivesByArchetype[c.truth[v.i]!.archetype] ?? 0) + 1;
+        }
+      }
+      for (let a = d - o.horizon; o.outcome !== "verdict" && a >= 0; a -= 7) {
         const b = dayOf.get(c.at[a]! + o.horizon * DAY);
         if (b === undefined || b > d) continue;
         dates++;
@@ -233,6 +273,7 @@ export function runStudy(c: Capture, o: StudyOptions) {
         fits.push(f);
       }
     }
+    fitOn[d] = fit;
     if (!fit) continue;
     const s = scoreDay(fit, d);
     scores[d] = s;
@@ -243,7 +284,12 @@ export function runStudy(c: Capture, o: StudyOptions) {
       alerts.push({ customerId: c.customerIds[i]!, at: c.at[d]! });
     }
   }
-  return { alerts, fits, scores, firstLiveAt: fits[0] ? c.at[fits[0].day]! : null };
+  /** The probability the fit live on a day gives a customer (still buying or not); null before the first fit. */
+  const probabilityAt = (d: number, i: number) => {
+    const f = fitOn[d];
+    return f ? predictProbabilities(f.model, standardize(matrixFromRows([inputsAt(d, i)]), f.std))[0]! : null;
+  };
+  return { alerts, fits, scores, firstLiveAt: fits[0] ? c.at[fits[0].day]! : null, probabilityAt };
 }
 
 /** A fact of the service's (e.g. the learned risk model's riskProbability) as the score, with the study's label-free budget line. */
@@ -317,6 +363,10 @@ export const studyVariants: Record<string, StudyOptions> = {
   "thin 30d, all+change, budget 2.5": { horizon: 30, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 2.5 } },
   "thin 45d, all+change, budget 2.5": { horizon: 45, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 2.5 } },
   "thin 30d, all+change, budget 7.5": { horizon: 30, outcome: "thin", inputs: "all+change", line: { budgetPer1kPerWeek: 7.5 } },
+  "thin 30d, all+recent, budget 5": { horizon: 30, outcome: "thin", inputs: "all+recent", line: { budgetPer1kPerWeek: 5 } },
+  "thin 45d, all+recent, budget 5": { horizon: 45, outcome: "thin", inputs: "all+recent", line: { budgetPer1kPerWeek: 5 } },
+  "verdicts on the pack's alerts after 30d, all+change, budget 5": { horizon: 30, outcome: "verdict", inputs: "all+change", line: { budgetPer1kPerWeek: 5 } },
+  "ORACLE labels (diagnostic), all+recent, budget 5": { horizon: 30, outcome: "oracle", inputs: "all+recent", line: { budgetPer1kPerWeek: 5 } },
   "ORACLE labels (diagnostic), all+change, budget 5": { horizon: 30, outcome: "oracle", inputs: "all+change", line: { budgetPer1kPerWeek: 5 } },
 };
 
@@ -344,6 +394,15 @@ export function studyCapture(c: Capture, variants: Record<string, StudyOptions> 
     add(name, s.alerts, s.firstLiveAt);
     if (s.firstLiveAt !== null) packFrom[name] = figuresRow(scoreFrom(c.serviceAlerts, c.truth, s.firstLiveAt, end));
     add(`pack or ${name}`, combine(c.serviceAlerts, s.alerts), null);
+    if (variants[name]!.outcome === "verdict") {
+      // The pack's alerts kept only where the verdict model, once fitted, gives at least an even chance.
+      const index = new Map(c.customerIds.map((id, i) => [id, i]));
+      const kept = c.serviceAlerts.filter((a) => {
+        const p = s.probabilityAt(c.at.findLastIndex((t) => t <= a.at), index.get(a.customerId)!);
+        return p === null || p >= 0.5;
+      });
+      add(`pack filtered by ${name} (P ≥ 0.5)`, kept, s.firstLiveAt);
+    }
     extra[name] = {
       firstLive: s.firstLiveAt && new Date(s.firstLiveAt).toISOString().slice(0, 10),
       rankingAuc: rankingAuc(c, s.scores),
