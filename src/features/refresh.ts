@@ -11,6 +11,9 @@ import { Semaphore } from "../parallel.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
+/** The first key of a drain's advisory lock (`hashtext` of it); the second is the shard's. */
+export const REFRESH_LOCK_CLASS = "refresh";
+
 /** Records that these customers need a refresh (call inside the storing transaction). */
 export async function requestRefresh(sql: Sql, workspaceId: string, customerIds: readonly string[], at: Date) {
   if (customerIds.length === 0) return;
@@ -75,10 +78,10 @@ export async function drainRefreshRequests(
     // and the workers fell behind). The key is a workspace id and a number, quoted anyway.
     const key = `'${lockKey.replaceAll("'", "''")}'`;
     if (input.wait === false) {
-      const [got] = await lock.unsafe<{ ok: boolean }[]>(`select pg_try_advisory_xact_lock(hashtext('refresh'), hashtext(${key})) as ok`).simple();
+      const [got] = await lock.unsafe<{ ok: boolean }[]>(`select pg_try_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key})) as ok`).simple();
       if (!got?.ok) return false;
     } else {
-      await lock.unsafe(`select pg_advisory_xact_lock(hashtext('refresh'), hashtext(${key}))`).simple();
+      await lock.unsafe(`select pg_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key}))`).simple();
     }
     for (;;) {
       const pageSize = input.pageSize ?? 2_000;

@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { connectDatabase, type Database } from "../../db/client.ts";
+import { REFRESH_LOCK_CLASS } from "../../src/features/refresh.ts";
 import { createApiKey } from "../../src/workspaces/api-keys.ts";
 import { createWorkspace } from "../../src/workspaces/workspaces.ts";
 
@@ -194,7 +195,7 @@ export async function pipelineState(sql: postgres.Sql, workspaceId: string, redi
     sql<{ pid: number; state: string; age_s: number; query: string }[]>`
       select a.pid, a.state, extract(epoch from now() - a.xact_start)::int age_s, left(a.query, 80) query
       from pg_locks l join pg_stat_activity a on a.pid = l.pid
-      where l.locktype = 'advisory' and l.granted and l.classid = hashtext('refresh')::oid`,
+      where l.locktype = 'advisory' and l.granted and l.classid = hashtext(${REFRESH_LOCK_CLASS})::oid`,
     sql<{ state: string; n: number }[]>`
       select coalesce(state, '?') state, count(*)::int n from pg_stat_activity where datname = current_database() and application_name = 'rivalwatch' group by 1`,
   ]);
