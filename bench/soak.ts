@@ -17,12 +17,10 @@ import type { Deps } from "../src/deps.ts";
 import { createLogger } from "../src/log.ts";
 import { defectionSignals, loadGoldDefectors } from "./defections.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
-import { benchRedisUrl, freshDatabase, machineFacts, percentile, SERVICE_HEAP_MIB } from "./support.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, percentile, PROCESS_RSS_BUDGET_MIB, SERVICE_HEAP_MIB } from "./support.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const METRICS_BASE_PORT = 9470;
-/** Every service process's resident memory budget (issue 17). */
-const SERVICE_RSS_BUDGET_MIB = 300;
 
 /** `refresh`: the worker's refresh pages so far (its "refresh page" debug lines), the capacity reading. */
 type Proc = { role: string; child: ChildProcess; metricsPort: number; apiUrl?: string; errors: number; out: string; refresh: { customers: number; ms: number }; partial: string };
@@ -219,26 +217,28 @@ export async function runSoakBench(opts: { minutes?: number; rate?: number; samp
         const m = (s.memory as Record<string, { rssMiB: number; heapUsedMiB: number } | null>)[role];
         return m ? [m[key]] : [];
       }).sort((x, y) => x - y);
-    const median = (xs: number[]) => (xs.length === 0 ? 0 : xs[Math.floor((xs.length - 1) / 2)]!);
     const memoryGrowth = Object.fromEntries(
-      procs.map((p) => [
-        p.role,
-        {
-          firstHalfMedianRssMiB: median(readings(halves[0]!, p.role, "rssMiB")),
-          secondHalfMedianRssMiB: median(readings(halves[1]!, p.role, "rssMiB")),
-          firstHalfMedianHeapMiB: median(readings(halves[0]!, p.role, "heapUsedMiB")),
-          secondHalfMedianHeapMiB: median(readings(halves[1]!, p.role, "heapUsedMiB")),
-          firstHalfPeakRssMiB: Math.max(0, ...readings(halves[0]!, p.role, "rssMiB")),
-          secondHalfPeakRssMiB: Math.max(0, ...readings(halves[1]!, p.role, "rssMiB")),
-        },
-      ]),
+      procs.map((p) => {
+        const [rss, heap] = (["rssMiB", "heapUsedMiB"] as const).map((key) => halves.map((h) => readings(h, p.role, key)));
+        return [
+          p.role,
+          {
+            firstHalfMedianRssMiB: percentile(rss![0]!, 50),
+            secondHalfMedianRssMiB: percentile(rss![1]!, 50),
+            firstHalfMedianHeapMiB: percentile(heap![0]!, 50),
+            secondHalfMedianHeapMiB: percentile(heap![1]!, 50),
+            firstHalfPeakRssMiB: rss![0]!.at(-1) ?? 0,
+            secondHalfPeakRssMiB: rss![1]!.at(-1) ?? 0,
+          },
+        ];
+      }),
     );
     const grew = (first: number, second: number) => second > first * 1.1 + 10;
     const memoryFlat = Object.values(memoryGrowth).every(
       (m) =>
         !grew(m.firstHalfMedianRssMiB, m.secondHalfMedianRssMiB) &&
         !grew(m.firstHalfMedianHeapMiB, m.secondHalfMedianHeapMiB) &&
-        Math.max(m.firstHalfPeakRssMiB, m.secondHalfPeakRssMiB) <= SERVICE_RSS_BUDGET_MIB,
+        Math.max(m.firstHalfPeakRssMiB, m.secondHalfPeakRssMiB) <= PROCESS_RSS_BUDGET_MIB,
     );
     const backlogs = settled.map((s) => s.backlog as number);
     const backlogFlat = (backlogs.at(-1) ?? 0) <= Math.max(2 * rate, ...backlogs.slice(0, Math.ceil(backlogs.length / 2)));

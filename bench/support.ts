@@ -52,6 +52,8 @@ export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024
 
 /** API + worker must stay under this at the default sizes (issue 6). */
 export const MEMORY_BUDGET_MIB = 512;
+/** Each service process on its own must stay under this, at every size (issue 17). */
+export const PROCESS_RSS_BUDGET_MIB = 300;
 
 /**
  * The V8 old-space cap `npm start` gives the service (package.json). Benchmarks of the
