@@ -95,6 +95,7 @@ export async function recordAudit(db: DbOrTx | SqlOrTx, entries: AuditEntry | re
   const rows = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (rows.length === 0) return;
   for (const e of rows) auditDetailSchema.parse(e.detail);
+  // postgres.js handles are tagged-template functions; drizzle's are objects.
   if (typeof db !== "function") {
     await db.insert(auditLog).values(rows.map((e) => ({ ...e })));
     return;

@@ -119,11 +119,12 @@ export async function scoreCustomers(
   const signature = (r: ScoreResult) =>
     [...r.reasons, ...r.shadowHits].map((x) => `${x.ruleId}@${x.version}`).sort().join(",");
   const judged = evaluated.map((c) => {
+    const sig = signature(c.result);
     const digest = scoreDigest(c.tier, c.model, c.result);
-    const same = c.last !== null && c.last.score === c.result.score && c.last.signature === signature(c.result);
+    const same = c.last !== null && c.last.score === c.result.score && c.last.signature === sig;
     const newSignal = c.last?.watermark !== c.watermark;
     const store = !same || (newSignal && (c.result.alerts || c.last?.digest !== digest));
-    return { ...c, digest, store, advance: !store && newSignal };
+    return { ...c, signature: sig, digest, store, advance: !store && newSignal };
   });
   const changed = judged.filter((c) => c.store);
   const advanced = judged.filter((c) => c.advance);
@@ -137,7 +138,7 @@ export async function scoreCustomers(
     reasons: c.result.reasons as ScoreReason[],
     shadow_hits: c.result.shadowHits as ScoreReason[],
     model: c.model,
-    signature: signature(c.result),
+    signature: c.signature,
     digest: c.digest,
     watermark: c.watermark === null ? null : new Date(c.watermark).toISOString(),
   }));
@@ -177,7 +178,7 @@ export async function scoreCustomers(
         from unnest(${advanced.map((c) => c.customerId)}::text[], ${advanced.map((c) => c.digest)}::text[],
           ${advanced.map((c) => (c.watermark === null ? null : new Date(c.watermark).toISOString()))}::timestamptz[]) as a(customer_id, digest, watermark)
         where s.workspace_id = ${input.workspaceId} and s.customer_id = a.customer_id and s.digest = a.digest
-          and s.watermark is distinct from a.watermark and (s.watermark is null or s.watermark < a.watermark)`;
+          and a.watermark > coalesce(s.watermark, '-infinity')`;
     }
     const scoreIdOf = new Map(inserted.map((r) => [r.customer_id, Number(r.id)]));
     // Only a new score can raise or update an alert: the same features twice do nothing.
