@@ -70,46 +70,58 @@ export async function drainRefreshRequests(
   // others for its pages. Unbounded, enough drains at once (QUEUE_SHARDS × WORKER_CONCURRENCY
   // jobs) held every connection and waited forever for one more; so at most half the pool
   // holds locks, and pages always find a connection.
-  const locked = await drainSlots(sql).run(() => sql.begin(async (lock) => {
-    // The simple query protocol, so the idle lock transaction holds no snapshot. A statement
-    // with parameters leaves its portal, and the portal's snapshot, open until the transaction
-    // ends: under steady load a drain runs for minutes, and that snapshot kept VACUUM from
-    // removing any row that died meanwhile (the soak's dead rows grew to 890,000 per table
-    // and the workers fell behind). The key is a workspace id and a number, quoted anyway.
-    const key = `'${lockKey.replaceAll("'", "''")}'`;
-    if (input.wait === false) {
-      const [got] = await lock.unsafe<{ ok: boolean }[]>(`select pg_try_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key})) as ok`).simple();
-      if (!got?.ok) return false;
-    } else {
-      await lock.unsafe(`select pg_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key}))`).simple();
-    }
-    for (;;) {
-      const pageSize = input.pageSize ?? 2_000;
-      // A customer requested by several flushes is refreshed once for all of them.
-      const page = await sql<{ customer_id: string; ids: string[] }[]>`
-        with waiting as (
-          select id, customer_id from refresh_requests
-          where workspace_id = ${input.workspaceId} and ${inShard(sql, shards, input.shard)}
-          order by id limit ${pageSize * 4}
-        )
-        select customer_id, array_agg(id)::text[] as ids from waiting group by customer_id order by min(id) limit ${pageSize}`;
-      if (page.length === 0) break;
-      const ids = page.map((r) => r.customer_id);
-      await refresh(ids);
-      await sql`
-        with done as (
-          delete from refresh_requests
-          where workspace_id = ${input.workspaceId} and id = any(${page.flatMap((p) => p.ids)}::bigint[])
-        )
-        update customers c set last_signal_at = f.watermark
-        from customer_features f
-        where c.workspace_id = ${input.workspaceId} and c.id = any(${ids}::text[])
-          and f.workspace_id = c.workspace_id and f.customer_id = c.id
-          and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
-      customers += ids.length;
-    }
-    return true;
-  }));
+  // postgres.js rejects the transaction as soon as the lock's connection dies, but the
+  // callback runs on: without the flag and the check per page, its loop went on refreshing
+  // pages without the lock, beside the retried drain that now held it.
+  let lockLost = false;
+  const locked = await drainSlots(sql).run(() => {
+    const held = sql.begin(async (lock) => {
+      // The simple query protocol, so the idle lock transaction holds no snapshot. A statement
+      // with parameters leaves its portal, and the portal's snapshot, open until the transaction
+      // ends: under steady load a drain runs for minutes, and that snapshot kept VACUUM from
+      // removing any row that died meanwhile (the soak's dead rows grew to 890,000 per table
+      // and the workers fell behind). The key is a workspace id and a number, quoted anyway.
+      const key = `'${lockKey.replaceAll("'", "''")}'`;
+      if (input.wait === false) {
+        const [got] = await lock.unsafe<{ ok: boolean }[]>(`select pg_try_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key})) as ok`).simple();
+        if (!got?.ok) return false;
+      } else {
+        await lock.unsafe(`select pg_advisory_xact_lock(hashtext('${REFRESH_LOCK_CLASS}'), hashtext(${key}))`).simple();
+      }
+      for (;;) {
+        if (lockLost) throw new Error("the refresh drain's lock connection was lost");
+        await lock.unsafe("select 1").simple(); // still holding the lock
+        const pageSize = input.pageSize ?? 2_000;
+        // A customer requested by several flushes is refreshed once for all of them.
+        const page = await sql<{ customer_id: string; ids: string[] }[]>`
+          with waiting as (
+            select id, customer_id from refresh_requests
+            where workspace_id = ${input.workspaceId} and ${inShard(sql, shards, input.shard)}
+            order by id limit ${pageSize * 4}
+          )
+          select customer_id, array_agg(id)::text[] as ids from waiting group by customer_id order by min(id) limit ${pageSize}`;
+        if (page.length === 0) break;
+        const ids = page.map((r) => r.customer_id);
+        await refresh(ids);
+        await sql`
+          with done as (
+            delete from refresh_requests
+            where workspace_id = ${input.workspaceId} and id = any(${page.flatMap((p) => p.ids)}::bigint[])
+          )
+          update customers c set last_signal_at = f.watermark
+          from customer_features f
+          where c.workspace_id = ${input.workspaceId} and c.id = any(${ids}::text[])
+            and f.workspace_id = c.workspace_id and f.customer_id = c.id
+            and f.watermark > coalesce(c.last_signal_at, '-infinity')`;
+        customers += ids.length;
+      }
+      return true;
+    });
+    held.catch(() => {
+      lockLost = true;
+    });
+    return held;
+  });
   if (!locked) return { customers, busy: true };
   // A request committed while this drain read its last (empty) page belongs to a job that
   // may have left, seeing the lock held.

@@ -48,9 +48,14 @@ describe("connection loss", () => {
       return row!.pid;
     };
     const refresh = (ids: string[]) => refreshFeatures(ctx, { workspaceId: ws.id, customerIds: ids });
+    let posted = () => {};
+    const signalPosted = new Promise<void>((r) => (posted = r));
+    let firstPages = 0;
     const first = drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, async (ids) => {
+      firstPages++;
       await terminate(await lockHolder());
       await refresh(ids);
+      await signalPosted; // so a next page would find the new request
     });
     const outcome = await Promise.race([
       first.then(() => "finished", () => "failed"),
@@ -73,6 +78,7 @@ describe("connection loss", () => {
       (res) => res.status === 200,
     );
     expect(post.status).toBe(200);
+    posted();
     // A retried drain may find its work done: the first attempt can refresh and delete the
     // requests, then fail at its lock's commit on the dead connection. Either way the customer
     // is refreshed with the new signal and no request is left.
@@ -81,6 +87,9 @@ describe("connection loss", () => {
     expect(customer!.last.getTime()).toBeGreaterThanOrEqual(new Date(daysAgo(0.5)).getTime());
     const [left] = await ctx.database.sql<{ n: number }[]>`select count(*)::int as n from refresh_requests where workspace_id = ${ws.id}`;
     expect(left!.n).toBe(0);
+    // The first drain's callback outlived its transaction; it must not go on to a page without the lock.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(firstPages).toBe(1);
   });
 });
 
