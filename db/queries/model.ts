@@ -7,7 +7,13 @@ import { modelFits, type ModelFit } from "../schema.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-export type SummaryScope = { workspaceId: string; asOf: Date; customerIds?: readonly string[] };
+export type SummaryScope = {
+  workspaceId: string;
+  asOf: Date;
+  customerIds?: readonly string[];
+  /** Only the customers whose id hashes to 0 modulo this: an even sample of about 1 in `sampleEvery`. */
+  sampleEvery?: number;
+};
 
 /**
  * Per-customer BG/NBD summary, columnar, in the conventions of `buildSummary`
@@ -47,8 +53,9 @@ export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Prom
       ) s`
     : sql`
       signals s
-      where s.workspace_id = ${scope.workspaceId} and s.type = 'purchase' and s.occurred_at <= ${scope.asOf}::timestamptz`;
-  const rows = await sql`
+      where s.workspace_id = ${scope.workspaceId} and s.type = 'purchase' and s.occurred_at <= ${scope.asOf}::timestamptz
+        ${scope.sampleEvery && scope.sampleEvery > 1 ? sql`and (hashtext(s.customer_id) & 2147483647) % ${scope.sampleEvery}::int = 0` : sql``}`;
+  return summaryOf(sql`
     with days as (
       select s.customer_id,
         (s.occurred_at at time zone 'UTC')::date - date '1970-01-01' as day,
@@ -67,8 +74,7 @@ export async function selectPurchaseSummary(sql: Sql, scope: SummaryScope): Prom
     from marked
     group by customer_id
     order by customer_id
-  `.values();
-  return summaryOf(rows);
+  `);
 }
 
 /**
@@ -89,7 +95,7 @@ export async function selectStoredSummary(
   sql: Sql,
   scope: { workspaceId: string; asOf: Date; except: readonly string[]; after?: string; limit?: number },
 ): Promise<PurchaseSummary> {
-  const rows = await sql`
+  return summaryOf(sql`
     select customer_id, x::float8, t_x,
       ${agedT(sql, scope.asOf, "m")} as t, zbar
     from customer_model_scores m
@@ -97,8 +103,7 @@ export async function selectStoredSummary(
       ${scope.after === undefined ? sql`` : sql`and customer_id > ${scope.after}`}
     order by customer_id
     ${scope.limit === undefined ? sql`` : sql`limit ${scope.limit}`}
-  `.values();
-  return summaryOf(rows);
+  `);
 }
 
 /**
@@ -115,27 +120,40 @@ export async function selectCustomersWithUnseenPurchases(sql: Sql, scope: { work
   return rows.map((r) => r.customer_id);
 }
 
-function summaryOf(rows: postgres.Row[]): PurchaseSummary {
-  const n = rows.length;
-  const out: PurchaseSummary = {
-    ids: new Array<string>(n),
-    x: new Float64Array(n),
-    tx: new Float64Array(n),
-    T: new Float64Array(n),
-    zbar: new Float64Array(n),
-    size: n,
-    repeatCustomers: 0,
+/**
+ * Rows (customer_id, x, t_x, T, z̄) streamed into a summary's columns a row at a time. Read
+ * whole, a million customers' rows were ~200 MiB of short-lived arrays and boxed numbers beside
+ * the columns: most of a workspace fit's peak (issue 17's 300 MiB).
+ */
+async function summaryOf(query: postgres.PendingQuery<postgres.Row[]>): Promise<PurchaseSummary> {
+  let capacity = 1024;
+  const ids: string[] = [];
+  let x = new Float64Array(capacity);
+  let tx = new Float64Array(capacity);
+  let T = new Float64Array(capacity);
+  let zbar = new Float64Array(capacity);
+  let n = 0;
+  let repeatCustomers = 0;
+  const grow = (a: Float64Array) => {
+    const b = new Float64Array(capacity);
+    b.set(a);
+    return b;
   };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    out.ids[i] = r[0] as string;
-    out.x[i] = r[1] as number;
-    out.tx[i] = r[2] as number;
-    out.T[i] = r[3] as number;
-    out.zbar[i] = r[4] as number;
-    if ((r[1] as number) > 0) out.repeatCustomers++;
-  }
-  return out;
+  await query.values().forEach((r) => {
+    if (n === capacity) {
+      capacity *= 2;
+      [x, tx, T, zbar] = [grow(x), grow(tx), grow(T), grow(zbar)];
+    }
+    ids.push(r[0] as string);
+    x[n] = r[1] as number;
+    tx[n] = r[2] as number;
+    T[n] = r[3] as number;
+    zbar[n] = r[4] as number;
+    if ((r[1] as number) > 0) repeatCustomers++;
+    n++;
+  });
+  // Copies of the filled part, so the spare capacity is freed.
+  return { ids, x: x.slice(0, n), tx: tx.slice(0, n), T: T.slice(0, n), zbar: zbar.slice(0, n), size: n, repeatCustomers };
 }
 
 /** Scores of customers [from, to) of a summary, columnar; the CLV part may be null. */

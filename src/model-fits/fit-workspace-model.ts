@@ -51,6 +51,12 @@ export const SCORE_PAGE_SIZE = 5_000;
 export const STORED_SUMMARY_PAGE_SIZE = 20_000;
 /** The most repeat customers the Gamma-Gamma fit sees (an even sample above it). */
 export const GAMMA_GAMMA_MAX_CUSTOMERS = 100_000;
+/**
+ * About the most customers the model choice compares the two models on (an even sample by id
+ * hash above it): two models and a two-parameter recalibration need far fewer, and at a
+ * million customers the choice's second summary and its scratch arrays set the fit's peak memory.
+ */
+export const MODEL_CHOICE_MAX_CUSTOMERS = 200_000;
 const LOCK_NAMESPACE = 0x4d_4f_44_4c; // "MODL"
 
 export type ModelFitOutcome = {
@@ -189,7 +195,9 @@ async function fitWorkspacePurchaseModel(deps: Deps, input: { workspaceId: strin
     };
     const scoredAt = asOf;
     const params = fitParams({ ...row, ...values, createdAt: asOf } as ModelFit)!;
-    await writeScores(tx, { workspaceId, fitId: row.id, scoredAt, summary, scores: scoreSummary(settings, params, summary) });
+    for (const page of summaryPages(summary, SCORE_PAGE_SIZE)) {
+      await writeModelScores(tx, { workspaceId, fitId: row.id, scoredAt, summary: page, scores: scoreSummary(settings, params, page), from: 0, to: page.size });
+    }
     await deleteScoresBefore(tx, { workspaceId, scoredAt });
     return store(values);
   });
@@ -200,7 +208,8 @@ const DAY_MS = 86_400_000;
 /**
  * BG/NBD or Pareto/NBD by holdout log-likelihood (src/model/purchase-model.ts): the purchases
  * up to `horizonDays` before now (at most half the history) train both, the days since judge
- * them. The split's summary is a second read of the purchases, as of the split.
+ * them. The split's summary is a second read of the purchases, as of the split, of every
+ * customer or, above MODEL_CHOICE_MAX_CUSTOMERS, of an even sample.
  */
 async function chooseModel(
   tx: postgres.TransactionSql,
@@ -211,12 +220,21 @@ async function chooseModel(
   for (let i = 0; i < summary.size; i++) maxT = Math.max(maxT, summary.T[i]!);
   const holdoutDays = holdoutDaysFor(settings.horizonDays, Math.round(maxT * 7));
   const split = new Date(input.asOf.getTime() - holdoutDays * DAY_MS);
-  const atSplit = await selectPurchaseSummary(tx, { workspaceId: input.workspaceId, asOf: split });
-  const index = new Map(summary.ids.map((id, i) => [id, i]));
-  const rows = atSplit.ids.map((id) => index.get(id)!);
+  const sampleEvery = Math.ceil(summary.size / MODEL_CHOICE_MAX_CUSTOMERS);
+  const atSplit = await selectPurchaseSummary(tx, { workspaceId: input.workspaceId, asOf: split, sampleEvery });
+  // Both summaries are in customer id order (one query's ORDER BY), and whoever had bought by
+  // the split is in the end's: one walk pairs them, without a Map of every id.
+  const atEnd = { x: new Float64Array(atSplit.size), tx: new Float64Array(atSplit.size), T: new Float64Array(atSplit.size) };
+  for (let i = 0, j = 0; i < atSplit.size; i++, j++) {
+    while (j < summary.size && summary.ids[j] !== atSplit.ids[i]) j++;
+    if (j === summary.size) throw new Error(`customer ${atSplit.ids[i]} bought by the split but not by the end`);
+    atEnd.x[i] = summary.x[j]!;
+    atEnd.tx[i] = summary.tx[j]!;
+    atEnd.T[i] = summary.T[j]!;
+  }
   return choosePurchaseModel({
     atSplit: { x: atSplit.x, tx: atSplit.tx, T: atSplit.T },
-    atEnd: { x: rows.map((i) => summary.x[i]!), tx: rows.map((i) => summary.tx[i]!), T: rows.map((i) => summary.T[i]!) },
+    atEnd,
     splitDay: split.toISOString().slice(0, 10),
     holdoutDays,
     penalizer: settings.penalizer,
@@ -258,13 +276,29 @@ function fitSpend(summary: PurchaseSummary, penalizer: number): { fit: GammaGamm
   }
 }
 
-async function writeScores(
-  tx: postgres.TransactionSql,
-  input: { workspaceId: string; fitId: string; scoredAt: Date; summary: PurchaseSummary; scores: ReturnType<typeof scoreSummary> },
-) {
-  for (let from = 0; from < input.summary.size; from += SCORE_PAGE_SIZE) {
-    await writeModelScores(tx, { ...input, from, to: Math.min(input.summary.size, from + SCORE_PAGE_SIZE) });
+/**
+ * A summary in pages of `size` customers, each a view on its columns (no copy). Scored a page
+ * at a time, a million customers' model values are never all held: scored whole, their
+ * columns (and a second scoring's, for the 90-day purchases) were ~150 MiB at once.
+ */
+export function summaryPages(summary: PurchaseSummary, size: number): PurchaseSummary[] {
+  const pages: PurchaseSummary[] = [];
+  for (let from = 0; from < summary.size; from += size) {
+    const to = Math.min(summary.size, from + size);
+    const x = summary.x.subarray(from, to);
+    let repeatCustomers = 0;
+    for (const v of x) if (v > 0) repeatCustomers++;
+    pages.push({
+      ids: summary.ids.slice(from, to),
+      x,
+      tx: summary.tx.subarray(from, to),
+      T: summary.T.subarray(from, to),
+      zbar: summary.zbar.subarray(from, to),
+      size: to - from,
+      repeatCustomers,
+    });
   }
+  return pages;
 }
 
 function outcome(fit: Pick<ModelFit, "id" | "status" | "customers" | "customersScored" | "message">, reused: boolean): ModelFitOutcome {
@@ -296,12 +330,9 @@ export async function scoreWorkspaceWithLatestFit(
   const unseen = await selectCustomersWithUnseenPurchases(sql, { workspaceId });
   const parallelism = input.parallelism ?? 1;
   const scoreAndWrite = async (summary: PurchaseSummary, write: typeof writeModelScores) => {
-    const scores = scoreSummary(fit, params, summary);
-    const pages = Array.from({ length: Math.ceil(summary.size / SCORE_PAGE_SIZE) }, (_, k) => ({
-      from: k * SCORE_PAGE_SIZE,
-      to: Math.min(summary.size, (k + 1) * SCORE_PAGE_SIZE),
-    }));
-    await inParallel(pages, parallelism, (page) => write(sql, { workspaceId, fitId: fit.id, scoredAt, summary, scores, ...page }));
+    await inParallel(summaryPages(summary, SCORE_PAGE_SIZE), parallelism, (page) =>
+      write(sql, { workspaceId, fitId: fit.id, scoredAt, summary: page, scores: scoreSummary(fit, params, page), from: 0, to: page.size }),
+    );
   };
   // Re-summarised customers are written whole; the rest only age (see ageModelScores), read
   // a page at a time in id order, the next page read while this one is written: read whole,
