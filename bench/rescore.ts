@@ -11,7 +11,7 @@ import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
 import { rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import type { Database } from "../db/client.ts";
-import { freshDatabase, machineFacts, memoryReport, peakRssMiB } from "./support.ts";
+import { freshDatabase, machineFacts, memoryReport, peakRssMiB, rssPerStep } from "./support.ts";
 
 export async function runRescoreBench(opts: { customers?: number } = {}) {
   const n = opts.customers ?? 200_000;
@@ -22,19 +22,23 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
     const { workspace } = await createWorkspace(database.db, { name: "rescore" });
     const ws = workspace.id;
     const t0 = performance.now();
+    const rss = rssPerStep();
     await loadSyntheticCustomers(database, ws, n);
     await database.sql`analyze`;
     const loadMs = performance.now() - t0;
     // The process's peak so far after each step: which step sets the peak (issue 17's 300 MiB).
     const peakAfter: Record<string, number> = { load: peakRssMiB() };
+    const peakIn: Record<string, number> = { load: rss.step() };
     const [{ count: signalCount }] = (await database.sql`select count(*)::int as count from signals`) as unknown as [{ count: number }];
     // A fitted model, as a live workspace has: the pass re-scores its values too.
     const tf = performance.now();
     const fit = await fitWorkspaceModel(deps, { workspaceId: ws });
     const fitMs = performance.now() - tf;
     peakAfter.fit = peakRssMiB();
+    peakIn.fit = rss.step();
     const first = await rescoreWorkspace(deps, { workspaceId: ws });
     peakAfter.firstPass = peakRssMiB();
+    peakIn.firstPass = rss.step();
     const alerts = Number((await database.sql`select count(*)::int as n from alerts`)[0]!.n);
     // The steady state: the next day's pass, where most customers' scores do not change.
     // A day on, autovacuum has analysed the tables the first pass filled (features, tiers,
@@ -44,11 +48,14 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
     const passOn = (days: number) => rescoreWorkspace({ ...deps, clock: () => new Date(Date.now() + days * day) }, { workspaceId: ws });
     const second = await passOn(1);
     peakAfter.nextDay = peakRssMiB();
+    peakIn.nextDay = rss.step();
     // A week of daily passes: the steady state of a long-running worker, whose prepared
     // statements have each run many times on their connections.
     let week = second;
     for (let d = 2; d <= 7; d++) week = await passOn(d);
     peakAfter.seventhDay = peakRssMiB();
+    peakIn.week = rss.step(); // days 2 to 7
+    rss.stop();
     return {
       name: "rescore",
       sizes: { customers: n, signals: signalCount },
@@ -69,7 +76,7 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
       seventhDayCustomersPerSecond: Math.round(n / (week.ms / 1000)),
       alertsOpened: alerts,
       goal: "at least 50,000 customers per second (issue 17), every process under 300 MiB",
-      memory: { ...memoryReport("worker + data loader"), peakRssMiBAfter: peakAfter },
+      memory: { ...memoryReport("worker + data loader"), peakRssMiBAfter: peakAfter, peakRssMiBIn: peakIn },
       machine: await machineFacts(database),
     };
   } finally {

@@ -50,6 +50,28 @@ export function percentile(sorted: number[], p: number): number {
 
 export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/**
+ * The resident size's peak within each step of a run, sampled every 50 ms: the process's own
+ * peak (peakRssMiB) only ever rises, so it cannot say whether a later step stayed below an
+ * earlier one.
+ */
+export function rssPerStep() {
+  let peak = 0;
+  const sample = () => void (peak = Math.max(peak, process.memoryUsage.rss()));
+  const timer = setInterval(sample, 50);
+  timer.unref();
+  return {
+    /** The step's peak in MiB; the next step starts now. */
+    step(): number {
+      sample();
+      const mib = Math.round(peak / 2 ** 20);
+      peak = 0;
+      return mib;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** API + worker must stay under this at the default sizes (issue 6). */
 export const MEMORY_BUDGET_MIB = 512;
 /** Each service process on its own must stay under this, at every size (issue 17). */

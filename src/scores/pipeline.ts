@@ -85,13 +85,18 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   // Scoring holds each customer's facts, traces and reasons: pages of 5,000 put the first
   // pass after a bulk load (every customer scored) at 382 MiB resident, pages of 1,000 at 257.
   const scorePageSize = input.scorePageSize ?? 1_000;
-  const recomputed = await timed("featuresMs", async () => {
+  let recomputed = await timed("featuresMs", async () => {
     const due = await dueCustomerIds(deps.database.sql, { workspaceId, asOf });
     // A page of the sorted list is a range of ids too, which bounds its scan of customers;
     // and its sorts fit in memory whatever the workspace's size.
     const written: { ids: string[]; part: IdRange }[] = [];
     await inParallel(rangePages(due, pageSize), of, async ({ ids, part }) => {
-      written.push({ ids: await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings), part });
+      const upserted = await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings);
+      // The page's own strings are kept, not the statement's copies of them: at a million due
+      // customers a second set of ids is ~60 MiB.
+      const done = upserted.length === ids.length ? null : new Set(upserted);
+      const kept = done ? ids.filter((id) => done.has(id)) : ids;
+      written.push({ ids: kept, part });
     });
     return written;
   });
@@ -100,6 +105,8 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
     timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of })),
     timed("tiersMs", () => inParallel(recomputed, of, ({ ids, part }) => promoteTiers(deps, { workspaceId, customerIds: ids, asOf, part }))),
   ]);
+  const featuresRecomputed = recomputed.reduce((n, page) => n + page.ids.length, 0);
+  recomputed = []; // the due ids are no longer needed while the screen's list is held
   const rules = await loadActiveRules(deps, workspaceId);
   const toScore = await timed("screenMs", () =>
     customersToRescore(deps.database.sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }),
@@ -114,7 +121,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   const customers = Number((await deps.database.sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
   const result = {
     customers,
-    featuresRecomputed: recomputed.reduce((n, page) => n + page.ids.length, 0),
+    featuresRecomputed,
     screenedIn: toScore.length,
     alerts,
     ms: Math.round(performance.now() - started),

@@ -18,6 +18,7 @@ import {
   predictRiskMatrix,
   rocAuc,
   takeRows,
+  type Matrix,
   type ProbabilityReport,
   type RiskTrainingSet,
 } from "../../model/risk/index.ts";
@@ -140,7 +141,7 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
   const line = alertLineForBudget({
     dates: perDate.map((_, k) => {
       const at = period.flatMap((p, i) => (p === k ? [i] : []));
-      return { customerIds: at.map((i) => rows[i]!.customer_id), probabilities: at.map((i) => predicted[i]!) };
+      return { customerIds: at.map((i) => rows[i]!.customerId), probabilities: at.map((i) => predicted[i]!) };
     }),
     stepDays: RISK_STEP_DAYS,
     perSampled: counts.purchasers / Math.max(1, customerIds.length),
@@ -169,7 +170,7 @@ export function decideRiskVersion(input: { learnedAuc: number; purchaseAuc: numb
 function shortfall(perDate: TrainingRow[][], dates: Date[]): string | null {
   for (const k of [perDate.length - 1, perDate.length - 2]) {
     const rows = perDate[k]!;
-    const quiet = rows.filter((r) => r.went_quiet).length;
+    const quiet = rows.filter((r) => r.wentQuiet).length;
     if (rows.length < RISK_MIN_CUSTOMERS_PER_DATE || quiet < RISK_MIN_EACH_OUTCOME || rows.length - quiet < RISK_MIN_EACH_OUTCOME) {
       return `on ${dayIso(dates[k]!)} there were ${rows.length} customers who had bought, ${quiet} of whom did not buy again.`;
     }
@@ -182,11 +183,19 @@ function shortfall(perDate: TrainingRow[][], dates: Date[]): string | null {
 function trainingSet(rows: TrainingRow[], period: number[], inputs: readonly RiskInput[]): RiskTrainingSet {
   return {
     inputs: inputs.map((i) => i.name),
-    X: matrixFromRows(rows.map((r) => inputs.map((i) => i.js(r)))),
-    y: Uint8Array.from(rows, (r) => (r.went_quiet ? 1 : 0)),
+    X: columnsOf(rows, inputs),
+    y: Uint8Array.from(rows, (r) => (r.wentQuiet ? 1 : 0)),
     period,
-    baseline: Float64Array.from(rows, (r) => Number(r.churn_probability)),
+    baseline: Float64Array.from(rows, (r) => r.churnProbability),
   };
+}
+
+/** The rows' values of `inputs` (a subset of riskInputs), as a row-major matrix. */
+function columnsOf(rows: TrainingRow[], inputs: readonly RiskInput[]): Matrix {
+  const at = inputs.map((i) => riskInputs.indexOf(i));
+  const data = new Float64Array(rows.length * at.length);
+  rows.forEach((r, k) => at.forEach((j, c) => (data[k * at.length + c] = r.inputs[j]!)));
+  return { rows: rows.length, cols: at.length, data };
 }
 
 function previousOnValidation(params: RiskModelParamsJson, rows: TrainingRow[], validation: number[], y: Uint8Array): number | null {

@@ -8,12 +8,21 @@ import { featuresSelect } from "../../../db/queries/features.ts";
 import { selectPurchaseSummary } from "../../../db/queries/model.ts";
 import type { ModelFit, WorkspaceSettings } from "../../../db/schema.ts";
 import { scoreSummary } from "../score-summary.ts";
+import { riskInputs } from "./inputs.ts";
 import type { fitParams } from "../score-summary.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 const dayMs = 86_400_000;
 
-export type TrainingRow = Record<string, unknown> & { customer_id: string; went_quiet: boolean };
+/**
+ * One sampled customer as of one date, reduced as it arrives to what the fit reads: every risk
+ * input's value (in `riskInputs` order), the outcome and the purchase model's churn
+ * probability. Whole feature rows of 10,000 customers × 6 dates held ~100 MiB of heap, the
+ * largest part of a workspace fit's memory at any size.
+ */
+export type TrainingRow = { customerId: string; wentQuiet: boolean; churnProbability: number; inputs: Float64Array };
+
+type FeatureRow = Record<string, unknown> & { customer_id: string; went_quiet: boolean };
 
 /** An even, repeatable sample of the workspace's customers with a purchase (by a hash of the id). */
 export async function sampleCustomers(sql: Sql, input: { workspaceId: string; max: number }): Promise<string[]> {
@@ -45,23 +54,27 @@ export async function trainingRowsAt(
 ): Promise<TrainingRow[]> {
   const { workspaceId, asOf } = input;
   const end = new Date(asOf.getTime() + input.horizonDays * dayMs);
-  const [features, summary] = await Promise.all([
-    sql<TrainingRow[]>`
-      select f.*, not exists (
-        select 1 from signals s
-        where s.workspace_id = ${workspaceId} and s.customer_id = f.customer_id and s.type = 'purchase'
-          and s.occurred_at > ${asOf}::timestamptz and s.occurred_at <= ${end}::timestamptz) as went_quiet
-      from (${featuresSelect(sql, { workspaceId, asOf, customerIds: input.customerIds }, input.settings)}) f
-      where f.last_purchase_at is not null`,
-    selectPurchaseSummary(sql, { workspaceId, asOf, customerIds: input.customerIds }),
-  ]);
+  // The purchase model's outputs first, so each feature row is reduced as it streams in.
+  const summary = await selectPurchaseSummary(sql, { workspaceId, asOf, customerIds: input.customerIds });
   const scores = scoreSummary(input.fit, input.params, summary);
   const index = new Map(summary.ids.map((id, i) => [id, i]));
   const rows: TrainingRow[] = [];
-  for (const row of features) {
+  await sql<FeatureRow[]>`
+    select f.*, not exists (
+      select 1 from signals s
+      where s.workspace_id = ${workspaceId} and s.customer_id = f.customer_id and s.type = 'purchase'
+        and s.occurred_at > ${asOf}::timestamptz and s.occurred_at <= ${end}::timestamptz) as went_quiet
+    from (${featuresSelect(sql, { workspaceId, asOf, customerIds: input.customerIds }, input.settings)}) f
+    where f.last_purchase_at is not null`.forEach((row) => {
     const i = index.get(row.customer_id);
-    if (i === undefined) continue;
-    rows.push({ ...row, churn_probability: scores.churnProbability[i], expected_purchases_90d: scores.expectedPurchases90d[i], p_alive: scores.pAlive[i] });
-  }
+    if (i === undefined) return;
+    const full = { ...row, churn_probability: scores.churnProbability[i], expected_purchases_90d: scores.expectedPurchases90d[i], p_alive: scores.pAlive[i] };
+    rows.push({
+      customerId: row.customer_id,
+      wentQuiet: row.went_quiet,
+      churnProbability: scores.churnProbability[i]!,
+      inputs: Float64Array.from(riskInputs, (input) => input.js(full)),
+    });
+  });
   return rows;
 }
