@@ -20,7 +20,14 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
   // slowest daily pass 52.5 s with generic plans allowed (model values up to 32 s), 3.6 s
   // without; a week's refresh 31–54 s against 9–17 s. Ingest kept its ratio to the raw
   // insert (0.57–0.58).
-  const options = { onnotice: () => {}, connection: { application_name: "rivalwatch", jit: "off", plan_cache_mode: "force_custom_plan" } };
+  // UTC whatever the server's or the database's time zone: features count days and windows
+  // (date_trunc('day', …), timestamptz − interval) in the session's zone, and the model's
+  // calendar days are UTC ones. Under Asia/Seoul two purchases a millisecond apart across UTC
+  // midnight were one active day, and DST zones moved the 30-day bounds by an hour.
+  const options = {
+    onnotice: () => {},
+    connection: { application_name: "rivalwatch", jit: "off", plan_cache_mode: "force_custom_plan", TimeZone: "UTC" },
+  };
   const max = opts.max ?? 10;
   // Two pools: drizzle replaces its client's date serializers with pass-throughs, which
   // would break Date parameters and results in the raw set-based queries.
