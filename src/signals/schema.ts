@@ -5,7 +5,15 @@ import { identityKinds } from "../../db/schema.ts";
 import { pastInstant } from "../input/instant.ts";
 
 const money = {
-  amount: z.number().finite().nonnegative().max(1e12),
+  // 0 or at least a ten-thousandth of the unit (finer than any currency's minor unit): a
+  // denormal such as 5e-324 was accepted, then underflowed in the features' float8 divisions
+  // and failed the refresh of every customer on its page.
+  amount: z
+    .number()
+    .finite()
+    .nonnegative()
+    .max(1e12)
+    .refine((v) => v === 0 || v >= 1e-4, "must be 0 or at least 0.0001"),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as KRW")

@@ -19,6 +19,20 @@ async function expect422(res: Response, path: string) {
   return body;
 }
 
+describe("amounts too small to be money", () => {
+  it("rejects a denormal amount, whose division underflows in the features, and stores the valid item beside it", async () => {
+    const ws = await ctx.workspace();
+    const good = signal.purchase("c-good", daysAgo(1));
+    const bad = signal.purchase("c-tiny", daysAgo(40), { data: { orderId: "o-tiny", amount: 5e-324 } });
+    const res = await ctx.request("/v1/signals", { key: ws.keys.ingest, json: { signals: [good, bad] } });
+    expect(res.status).toBe(200);
+    const body = await readJson(res);
+    expect(body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(body.results[1].errors.map((e: { path: string }) => e.path)).toContain("signals[1].data.amount");
+    expect(await countSignals(ws.id)).toBe(1);
+  });
+});
+
 describe("strings PostgreSQL cannot store", () => {
   it.each([
     ["NUL in the customer id", { customerId: "c-\u0000-1" }, "signals[1].customerId"],
