@@ -13,7 +13,6 @@ import type { Deps } from "../../deps.ts";
 import { newId } from "../../ids.ts";
 import {
   fitOnSplit,
-  matrixFromRows,
   outOfTimeSplit,
   predictRiskMatrix,
   rocAuc,
@@ -190,7 +189,7 @@ function trainingSet(rows: TrainingRow[], period: number[], inputs: readonly Ris
   };
 }
 
-/** The rows' values of `inputs` (a subset of riskInputs), as a row-major matrix. */
+/** The rows' values of `inputs` (riskInputs, any subset in any order), as a row-major matrix. */
 function columnsOf(rows: TrainingRow[], inputs: readonly RiskInput[]): Matrix {
   const at = inputs.map((i) => riskInputs.indexOf(i));
   const data = new Float64Array(rows.length * at.length);
@@ -200,12 +199,13 @@ function columnsOf(rows: TrainingRow[], inputs: readonly RiskInput[]): Matrix {
 
 function previousOnValidation(params: RiskModelParamsJson, rows: TrainingRow[], validation: number[], y: Uint8Array): number | null {
   try {
-    const set = trainingSet(rows, rows.map(() => 0), riskInputs.filter((i) => params.inputs.includes(i.name)));
     // Columns in the stored version's order.
-    const order = params.inputs.map((n) => set.inputs.indexOf(n));
-    const X = takeRows(set.X, validation);
-    const reordered = matrixFromRows(Array.from({ length: X.rows }, (_, i) => order.map((j) => X.data[i * X.cols + j]!)));
-    return rocAuc(predictRiskMatrix(toRiskParams(params), reordered), y);
+    const inputs = params.inputs.map((name) => {
+      const input = riskInputs.find((i) => i.name === name);
+      if (!input) throw new Error(`the stored version reads an input this release does not have: ${name}`);
+      return input;
+    });
+    return rocAuc(predictRiskMatrix(toRiskParams(params), takeRows(columnsOf(rows, inputs), validation)), y);
   } catch {
     return null;
   }
