@@ -91,12 +91,7 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
     // and its sorts fit in memory whatever the workspace's size.
     const written: { ids: string[]; part: IdRange }[] = [];
     await inParallel(rangePages(due, pageSize), of, async ({ ids, part }) => {
-      const upserted = await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings);
-      // The page's own strings are kept, not the statement's copies of them: at a million due
-      // customers a second set of ids is ~60 MiB.
-      const done = upserted.length === ids.length ? null : new Set(upserted);
-      const kept = done ? ids.filter((id) => done.has(id)) : ids;
-      written.push({ ids: kept, part });
+      written.push({ ids: await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings), part });
     });
     return written;
   });
