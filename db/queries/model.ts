@@ -121,9 +121,9 @@ export async function selectCustomersWithUnseenPurchases(sql: Sql, scope: { work
 }
 
 /**
- * Rows (customer_id, x, t_x, T, z̄) streamed into a summary's columns a row at a time. Read
- * whole, a million customers' rows were ~200 MiB of short-lived arrays and boxed numbers beside
- * the columns: most of a workspace fit's peak (issue 17's 300 MiB).
+ * Rows (customer_id, x, t_x, T, z̄) streamed into a summary's columns a row at a time, so a
+ * million customers' rows are never all held as JS arrays beside the columns. With the rest of
+ * d64d957 it took the fit step of `npm run bench -- rescore --size 1000000` from 543 to 298 MiB.
  */
 async function summaryOf(query: postgres.PendingQuery<postgres.Row[]>): Promise<PurchaseSummary> {
   let capacity = 1024;

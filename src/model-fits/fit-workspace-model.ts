@@ -278,8 +278,8 @@ function fitSpend(summary: PurchaseSummary, penalizer: number): { fit: GammaGamm
 
 /**
  * A summary in pages of `size` customers, each a view on its columns (no copy). Scored a page
- * at a time, a million customers' model values are never all held: scored whole, their
- * columns (and a second scoring's, for the 90-day purchases) were ~150 MiB at once.
+ * at a time, a million customers' model values (six columns, and six more from the second
+ * scoring for the 90-day purchases) are never all held at once.
  */
 export function summaryPages(summary: PurchaseSummary, size: number): PurchaseSummary[] {
   const pages: PurchaseSummary[] = [];

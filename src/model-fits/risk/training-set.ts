@@ -17,8 +17,8 @@ const dayMs = 86_400_000;
 /**
  * One sampled customer as of one date, reduced as it arrives to what the fit reads: every risk
  * input's value (in `riskInputs` order), the outcome and the purchase model's churn
- * probability. Whole feature rows of 10,000 customers × 6 dates held ~100 MiB of heap, the
- * largest part of a workspace fit's memory at any size.
+ * probability. Whole feature rows (every feature column, dates and arrays) of 10,000
+ * customers × 6 dates were the largest part of a workspace fit's memory at small sizes.
  */
 export type TrainingRow = { customerId: string; wentQuiet: boolean; churnProbability: number; inputs: Float64Array };
 
