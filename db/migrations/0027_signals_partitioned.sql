@@ -43,7 +43,9 @@ BEGIN
 	FOR m IN
 		SELECT DISTINCT date_trunc('month', occurred_at, 'UTC') FROM "signals_unpartitioned"
 		UNION
-		SELECT generate_series(date_trunc('month', now(), 'UTC'), date_trunc('month', now(), 'UTC') + interval '3 months', interval '1 month')
+		-- Months stepped as UTC wall times: a timestamptz series steps in the session's zone, and
+		-- under America/New_York a month after midnight UTC on the 1st is not a UTC month's start.
+		SELECT (date_trunc('month', now() AT TIME ZONE 'UTC') + k * interval '1 month') AT TIME ZONE 'UTC' FROM generate_series(0, 3) k
 	LOOP
 		EXECUTE format('CREATE TABLE %I PARTITION OF "signals" FOR VALUES FROM (%L) TO (%L)',
 			'signals_' || to_char(m AT TIME ZONE 'UTC', 'YYYY_MM'), m, (m AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC');
