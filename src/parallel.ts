@@ -9,6 +9,38 @@ export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => 
   );
 }
 
+/**
+ * Runs `fn` over the items an async source yields, `limit` at a time, pulling the next item
+ * only when a runner is free: a source that reads its pages from a cursor holds no more than
+ * `limit` + 1 of them. Stops pulling after the first failure, and closes the source.
+ */
+export async function inParallelFrom<T>(source: AsyncIterable<T>, limit: number, fn: (item: T) => Promise<unknown>) {
+  const it = source[Symbol.asyncIterator]();
+  // One pull at a time: a cursor's iterator is not safe to advance from two callers at once.
+  let pulling: Promise<unknown> = Promise.resolve();
+  const pull = () => {
+    const next = pulling.then(() => it.next());
+    pulling = next.catch(() => undefined);
+    return next;
+  };
+  let failed = false;
+  try {
+    await Promise.all(
+      Array.from({ length: limit }, async () => {
+        try {
+          for (let r = await pull(); !r.done && !failed; r = await pull()) await fn(r.value);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      }),
+    );
+  } finally {
+    await pulling;
+    await it.return?.();
+  }
+}
+
 /** At most `size` callers inside `run` at once; the rest wait in arrival order. */
 export class Semaphore {
   private active = 0;

@@ -286,20 +286,29 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
 }
 
 /**
- * The customers whose features may have changed by `asOf`, sorted by id: never computed, or
- * one of their signals has crossed a window edge since (next_change_at). Every other
- * customer's stored features still hold.
+ * The customers whose features may have changed by `asOf`, in id order, a page at a time:
+ * never computed, or one of their signals has crossed a window edge since (next_change_at).
+ * Every other customer's stored features still hold. Each page comes with the id range
+ * [its first, the next page's first) it covers. Read from a cursor, so a first pass over a
+ * million customers never holds their ids at once.
  */
-export async function dueCustomerIds(sql: Sql, input: { workspaceId: string; asOf: Date }): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`
+export async function* dueCustomerPages(sql: Sql, input: { workspaceId: string; asOf: Date }, size: number): AsyncGenerator<{ ids: string[]; part: IdRange }> {
+  const rows = sql`
     select customer_id as id from customer_features
     where workspace_id = ${input.workspaceId} and next_change_at <= ${input.asOf}::timestamptz
     union
     select c.id from customers c
     where c.workspace_id = ${input.workspaceId} and c.merged_into is null
       and not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id)
-    order by id`;
-  return rows.map((r) => r.id);
+    order by id`.values();
+  // A page is handed on when the next one's first id, its range's end, is known.
+  let held: string[] | null = null;
+  for await (const page of rows.cursor(size)) {
+    const ids = page.map((r) => r[0] as string);
+    if (held) yield { ids: held, part: { from: held[0]!, to: ids[0]! } };
+    held = ids;
+  }
+  if (held && held.length > 0) yield { ids: held, part: { from: held[0]!, to: null } };
 }
 
 const featureColumns = [

@@ -1,6 +1,6 @@
 // What happens to a customer when their picture may have changed: features, then tier
 // (promotion at once), then score and alert. Also the scheduled, workspace-wide pass.
-import { dueCustomerIds, upsertFeatures, type IdRange } from "../../db/queries/features.ts";
+import { dueCustomerPages, upsertFeatures } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
 import { scoreWorkspaceWithLatestFit } from "../model-fits/fit-workspace-model.ts";
@@ -8,7 +8,7 @@ import { scoreCustomersWithLatestFit } from "../model-fits/score-customer-with-l
 import { promoteTiers } from "../tiers/evaluate.ts";
 import { getWorkspace } from "../workspaces/workspaces.ts";
 import { loadActiveRules } from "../rules-service/active-rules.ts";
-import { inParallel } from "../parallel.ts";
+import { inParallelFrom } from "../parallel.ts";
 import { scoreCustomers } from "./score-customers.ts";
 import { recordDailyPass } from "../metrics/record.ts";
 import { customersToRescore } from "./screen.ts";
@@ -53,22 +53,24 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
 
 /**
  * The daily pass, as of one moment (a redelivered job passes the same one): silence counts,
- * since recency grows without signals. Set-based throughout:
+ * since recency grows without signals. Set-based throughout, and paged so that no step holds
+ * every customer's id (a first pass after a bulk load of a million must fit a worker's memory):
  * - features: recomputed only for customers a signal's window edge has reached since
  *   (next_change_at), a page of them per statement, RESCORE_PARALLELISM side by side; the
- *   rest hold;
+ *   rest hold. Each page's tiers follow its features at once: customers whose features
+ *   changed may be promoted (aging alone only ever lowers the composite);
  * - model values: aged from their stored summaries (re-summarised for new purchases);
- * - tiers, beside the model: customers whose features changed may be promoted (aging alone
- *   only ever lowers the composite);
  * - scores: one statement evaluates every live and shadow rule in SQL for every customer
  *   and picks those whose score or reasons would change; only they are scored in JS and
- *   stored, a page at a time.
+ *   stored, a page at a time as the statement's cursor hands them on.
  */
 export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; asOf?: Date; pageSize?: number; scorePageSize?: number }) {
   const started = performance.now();
   const asOf = input.asOf ?? deps.clock();
   const { workspaceId } = input;
-  // Where the time goes, for the benchmark and the logs (model and tiers run side by side).
+  const { sql } = deps.database;
+  // Where the time goes, for the benchmark and the logs. Tiers run inside the features
+  // phase, page by page: `tiersMs` is their share, summed over the pages.
   const phases = { featuresMs: 0, modelMs: 0, tiersMs: 0, screenMs: 0, scoresMs: 0 };
   const timed = async <T>(phase: keyof typeof phases, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -85,39 +87,40 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   // Scoring holds each customer's facts, traces and reasons: pages of 5,000 put the first
   // pass after a bulk load (every customer scored) at 382 MiB resident, pages of 1,000 at 257.
   const scorePageSize = input.scorePageSize ?? 1_000;
-  let recomputed = await timed("featuresMs", async () => {
-    const due = await dueCustomerIds(deps.database.sql, { workspaceId, asOf });
-    // A page of the sorted list is a range of ids too, which bounds its scan of customers;
-    // and its sorts fit in memory whatever the workspace's size.
-    const written: { ids: string[]; part: IdRange }[] = [];
-    await inParallel(rangePages(due, pageSize), of, async ({ ids, part }) => {
-      written.push({ ids: await upsertFeatures(deps.database.sql, { workspaceId, asOf, customerIds: ids, part }, settings), part });
-    });
-    return written;
-  });
-  await Promise.all([
-    // Model values age too: the churn probability rises with silence.
-    timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of })),
-    timed("tiersMs", () => inParallel(recomputed, of, ({ ids, part }) => promoteTiers(deps, { workspaceId, customerIds: ids, asOf, part }))),
-  ]);
-  const featuresRecomputed = recomputed.reduce((n, page) => n + page.ids.length, 0);
-  recomputed = []; // the due ids are no longer needed while the screen's list is held
-  const rules = await loadActiveRules(deps, workspaceId);
-  const toScore = await timed("screenMs", () =>
-    customersToRescore(deps.database.sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }),
-  );
-  let alerts = 0;
-  await timed("scoresMs", () =>
-    inParallel(pages(toScore, scorePageSize), of, async (customerIds) => {
-      const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
-      alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+  let featuresRecomputed = 0;
+  // A page of the sorted list is a range of ids too, which bounds its scan of customers;
+  // and its sorts fit in memory whatever the workspace's size.
+  await timed("featuresMs", () =>
+    inParallelFrom(dueCustomerPages(sql, { workspaceId, asOf }, pageSize), of, async ({ ids, part }) => {
+      const written = await upsertFeatures(sql, { workspaceId, asOf, customerIds: ids, part }, settings);
+      featuresRecomputed += written.length;
+      await timed("tiersMs", () => promoteTiers(deps, { workspaceId, customerIds: written, asOf, part }));
     }),
   );
-  const customers = Number((await deps.database.sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
+  // Model values age too: the churn probability rises with silence.
+  await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of }));
+  const rules = await loadActiveRules(deps, workspaceId);
+  let screenedIn = 0;
+  let alerts = 0;
+  // The screen's time is until its first page is ready (the statement's own work); scoring
+  // is the rest.
+  const screenStarted = performance.now();
+  let scoringStarted: number | null = null;
+  const screened = customersToRescore(sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }, scorePageSize);
+  await inParallelFrom(screened, of, async (customerIds) => {
+    scoringStarted ??= performance.now();
+    screenedIn += customerIds.length;
+    const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
+    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+  });
+  const ended = performance.now();
+  phases.screenMs = Math.round((scoringStarted ?? ended) - screenStarted);
+  phases.scoresMs = Math.round(ended - (scoringStarted ?? ended));
+  const customers = Number((await sql`select count(*)::int as n from customer_features where workspace_id = ${workspaceId}`)[0]!.n);
   const result = {
     customers,
     featuresRecomputed,
-    screenedIn: toScore.length,
+    screenedIn,
     alerts,
     ms: Math.round(performance.now() - started),
     ...phases,
@@ -126,9 +129,3 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   deps.log.info("workspace re-scored", { workspaceId, ...result });
   return result;
 }
-
-const pages = (ids: string[], size: number) => Array.from({ length: Math.ceil(ids.length / size) }, (_, k) => ids.slice(k * size, (k + 1) * size));
-
-/** Pages of a sorted id list, each with the range of ids [first, next page's first) it covers. */
-const rangePages = (sorted: string[], size: number) =>
-  pages(sorted, size).map((ids, k, all) => ({ ids, part: { from: ids[0]!, to: all[k + 1]?.[0] ?? null } }));

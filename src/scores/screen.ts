@@ -13,11 +13,17 @@ import type { ScoringSettings } from "./settings.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-/** The customer ids, in order, whose score as of `asOf` may differ from their last stored one. */
-export async function customersToRescore(
+/**
+ * The customer ids, in order and a page of `size` at a time, whose score as of `asOf` may
+ * differ from their last stored one. Read from a cursor: after a bulk load every customer is
+ * screened in, and a million ids held at once (with their row objects) took the first pass
+ * over the process's memory budget.
+ */
+export async function* customersToRescore(
   sql: Sql,
   input: { workspaceId: string; asOf: Date; rules: readonly ActiveRule[]; settings: ScoringSettings },
-): Promise<string[]> {
+  size = 1_000,
+): AsyncGenerator<string[]> {
   const { workspaceId, asOf, rules, settings } = input;
   const counted = rules.filter((r) => r.definition.mode !== "off");
   // Each rule is evaluated once per customer, as column r<i>: it counts when it applies to
@@ -38,7 +44,7 @@ export async function customersToRescore(
     { key: "model@0", when: sql`(model_points > 0)` },
   ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const signature = sql`concat_ws(',', ${join(sql, entries.map((e) => sql`case when ${e.when} then ${e.key}::text end`), sql`, `)})`;
-  const rows = await sql<{ customer_id: string }[]>`
+  const rows = sql`
     select customer_id from (
       select f.customer_id, date_trunc('milliseconds', f.watermark) as watermark, ${modelPoints} as model_points,
         last.score as last_score, last.signature as last_signature, last.watermark as last_watermark ${flags}
@@ -52,8 +58,8 @@ export async function customersToRescore(
       or last_watermark is distinct from watermark
       or last_signature is distinct from ${signature}
       or last_score is distinct from least(100, ${rulePoints} + model_points)
-    order by customer_id`;
-  return rows.map((r) => r.customer_id);
+    order by customer_id`.values();
+  for await (const page of rows.cursor(size)) yield page.map((r) => r[0] as string);
 }
 
 function join(sql: Sql, parts: postgres.PendingQuery<postgres.Row[]>[], separator: postgres.PendingQuery<postgres.Row[]>) {

@@ -74,7 +74,10 @@ describe("the daily pass's screen", () => {
             ctx.setNow(later);
             await setModel(ws.id, ids, customers.map((c) => c[2]));
             const rules = await loadActiveRules(ctx, ws.id);
-            const screened = await customersToRescore(ctx.database.sql, { workspaceId: ws.id, asOf: later, rules, settings: scoringSettingsOf(settings) });
+            const screened: string[] = [];
+            for await (const page of customersToRescore(ctx.database.sql, { workspaceId: ws.id, asOf: later, rules, settings: scoringSettingsOf(settings) }, 2)) {
+              screened.push(...page);
+            }
             const scored = await scoreCustomers(ctx, { workspaceId: ws.id, customerIds: ids, rules, asOf: later });
             const changed = scored.filter((s) => s.scoreId !== null).map((s) => s.customerId).sort();
             expect(screened.filter((id) => ids.includes(id)).sort()).toEqual(changed);
