@@ -24,11 +24,19 @@ export async function resolveIdentities(
   const values = [...unique.values()].map((r) => r.value);
   const newIds = [...unique.values()].map(customerIdForNewIdentity);
 
+  // Identifier by identifier through the primary key (the offset keeps each a lookup): as a
+  // join, the planner, believing a growing workspace small, hashed every identity of the
+  // workspace per flush (1.08 M index tuples read for 7,270 lookups in an ingest run of 8 s).
+  // Reads the customer of each row of `n` (kind, value).
+  const known = () => sql`
+    cross join lateral (
+      select i.customer_id from customer_identities i
+      where i.workspace_id = ${workspaceId} and i.kind = n.kind and i.value = n.value offset 0
+    ) i`;
   const lookup = () => sql<{ kind: string; value: string; customer_id: string }[]>`
-    select i.kind, i.value, i.customer_id
-    from customer_identities i
-    join unnest(${kinds}::text[], ${values}::text[]) as n(kind, value) on n.kind = i.kind and n.value = i.value
-    where i.workspace_id = ${workspaceId}`;
+    select n.kind, n.value, i.customer_id
+    from unnest(${kinds}::text[], ${values}::text[]) as n(kind, value)
+    ${known()}`;
   // The common case: every identifier is known, one plain lookup.
   let rows = await lookup();
   if (rows.length < unique.size) rows = await createMissing();
@@ -47,11 +55,7 @@ export async function resolveIdentities(
   function createMissing() {
     return sql<{ kind: string; value: string; customer_id: string }[]>`
     with n as (select * from unnest(${kinds}::text[], ${values}::text[], ${newIds}::text[]) as n(kind, value, id)),
-    existing as (
-      select i.kind, i.value, i.customer_id from customer_identities i
-      join n on n.kind = i.kind and n.value = i.value
-      where i.workspace_id = ${workspaceId}
-    ),
+    existing as (select n.kind, n.value, i.customer_id from n ${known()}),
     missing as (select n.* from n where not exists (select 1 from existing e where e.kind = n.kind and e.value = n.value)),
     new_customers as (
       insert into customers (workspace_id, id) select ${workspaceId}, id from missing order by id collate "C" on conflict do nothing
