@@ -1,13 +1,13 @@
-// The ingest benchmark's HTTP clients, run in a worker thread: clients are other machines
-// in production, so their CPU must not be charged to the API's event loop. They use
+// The ingest benchmark's HTTP clients, run in a process of their own: clients are other
+// machines in production, so neither their CPU nor their memory may be charged to the API's
+// process (as a worker thread they shared its event loop's process and its resident size). They use
 // node:http with keep-alive rather than fetch: on a shared two-core machine every
 // microsecond the load generator spends is taken from the API and PostgreSQL, and fetch
 // cost about three times as much per request. Posts back the loop's figures.
 import http from "node:http";
-import { parentPort, workerData } from "node:worker_threads";
 import { loop, makeBatch, makeContentionBatch } from "./load.ts";
 
-const { url, headers, seconds, concurrency, batch, customers, prefix, contention } = workerData as {
+const { url, headers, seconds, concurrency, batch, customers, prefix, contention } = JSON.parse(process.argv[2]!) as {
   contention?: boolean;
   url: string;
   headers: Record<string, string>;
@@ -50,4 +50,7 @@ const result = await loop(seconds, concurrency, async (n) => {
   return (body.accepted ?? 0) + (contention ? (body.duplicate ?? 0) : 0);
 });
 agent.destroy();
-parentPort!.postMessage({ ...result, statuses });
+// Forked by the benchmark: the figures go back on the IPC channel, then the channel closes.
+const send = process.send?.bind(process);
+if (!send) throw new Error("run by bench/ingest.ts (forked with an IPC channel)");
+send({ ...result, statuses }, undefined, undefined, () => process.disconnect?.());

@@ -11,21 +11,20 @@ import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/log.ts";
 import { systemClock } from "../src/clock.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { loop, makeBatch, summarise, type LoadRun } from "./load.ts";
-import { benchRedisUrl, freshDatabase, machineFacts, memoryReport } from "./support.ts";
+import { benchRedisUrl, freshDatabase, machineFacts, memoryReport, rssPerStep } from "./support.ts";
 import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 
-/** The HTTP clients in a worker thread, as separate machines would be. */
+/** The HTTP clients in a process of their own, as separate machines would be. */
 function httpLoad(input: { url: string; prefix: string; seconds: number; concurrency: number; batch: number; customers: number; headers: Record<string, string>; contention?: boolean }) {
   return new Promise<LoadRun & { statuses: Record<number, number> }>((resolve, reject) => {
-    // A worker thread does not inherit tsx's loader: register it, then load the script.
-    const script = new URL("./http-load.ts", import.meta.url).href;
-    const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); })`;
-    const worker = new Worker(boot, { eval: true, workerData: input });
-    worker.once("message", (r: LoadRun & { statuses: Record<number, number> }) => resolve(r));
-    worker.once("error", reject);
-    worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`load worker exited with ${code}`))));
+    const child = fork(fileURLToPath(new URL("./http-load.ts", import.meta.url)), [JSON.stringify(input)], { execArgv: ["--import", "tsx"] });
+    let result: (LoadRun & { statuses: Record<number, number> }) | undefined;
+    child.once("message", (r) => (result = r as LoadRun & { statuses: Record<number, number> }));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 && result ? resolve(result) : reject(new Error(`load process exited with ${code}`))));
   });
 }
 
@@ -67,8 +66,14 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
     const apiRuns: LoadRun[] = [];
     const rawRuns: LoadRun[] = [];
     const ledgerRuns: LoadRun[] = [];
+    // The process's resident peak in each part: the API's slices apart from the raw inserts'
+    // (the ceiling runs in this process too; its rows are built here).
+    const rss = rssPerStep();
+    const peakIn = { apiSlices: 0, rawInsertSlices: 0, contention: 0 };
     for (let round = 0; round < rounds; round++) {
+      rss.step();
       apiRuns.push(await httpLoad({ ...load, url: `http://127.0.0.1:${port}/v1/signals`, prefix: `api${round}` }));
+      peakIn.apiSlices = Math.max(peakIn.apiSlices, rss.step());
       // The ceiling: the same rows, straight into the signals table, same concurrency.
       rawRuns.push(
         await loop(load.seconds, concurrency, async (n) => {
@@ -84,6 +89,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
           return r.count;
         }),
       );
+      peakIn.rawInsertSlices = Math.max(peakIn.rawInsertSlices, rss.step());
     }
     const api = summarise(apiRuns);
     const rawRun = summarise(rawRuns);
@@ -100,7 +106,10 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
     await new Promise<void>((r) => bareServer.close(() => r()));
     // Contention (issue 17): 20 clients, batches of 100, ~30% repeated ids racing their
     // originals, every other item a customer never seen, opposite key orders.
+    rss.step();
     const contended = await httpLoad({ ...load, seconds: Math.max(4, seconds / 2), concurrency: 20, url: `http://127.0.0.1:${port}/v1/signals`, prefix: "cont", contention: true });
+    peakIn.contention = rss.step();
+    rss.stop();
     const serverErrors = Object.entries(contended.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
     const contention = {
       ...summarise([contended]),
@@ -124,9 +133,9 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
       contention,
       goal: "API sustains at least half of the raw insert rate (ratio >= 0.5)",
-      memory: memoryReport("API + load generator (its own thread)"),
+      memory: { ...memoryReport("API + the raw insert ceiling (the HTTP clients run in a process of their own)"), peakRssMiBIn: peakIn },
       machine: await machineFacts(database),
-      notes: "API, raw insert and raw insert with the id ledger alternate in 3 slices each; HTTP clients run in a worker thread, off the API's event loop; clients, API and PostgreSQL share the machine; feature workers not running",
+      notes: "API, raw insert and raw insert with the id ledger alternate in 3 slices each; HTTP clients run in a process of their own; clients, API and PostgreSQL share the machine; feature workers not running",
     };
     return result;
   } finally {
