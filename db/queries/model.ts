@@ -152,8 +152,10 @@ async function summaryOf(query: postgres.PendingQuery<postgres.Row[]>): Promise<
     if ((r[1] as number) > 0) repeatCustomers++;
     n++;
   });
-  // Copies of the filled part, so the spare capacity is freed.
-  return { ids, x: x.slice(0, n), tx: tx.slice(0, n), T: T.slice(0, n), zbar: zbar.slice(0, n), size: n, repeatCustomers };
+  // Views of the filled part, not copies: a copy would hold the filled part twice at the
+  // moment every customer's id is held too; the spare capacity a view keeps is never more
+  // than the copy would have needed beside it.
+  return { ids, x: x.subarray(0, n), tx: tx.subarray(0, n), T: T.subarray(0, n), zbar: zbar.subarray(0, n), size: n, repeatCustomers };
 }
 
 /** Scores of customers [from, to) of a summary, columnar; the CLV part may be null. */
