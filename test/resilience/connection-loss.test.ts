@@ -51,16 +51,22 @@ describe("connection loss", () => {
     let posted = () => {};
     const signalPosted = new Promise<void>((r) => (posted = r));
     let firstPages = 0;
-    const first = drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, async (ids) => {
-      firstPages++;
-      await terminate(await lockHolder());
-      await refresh(ids);
-      await signalPosted; // so a next page would find the new request
-    });
-    const outcome = await Promise.race([
-      first.then(() => "finished", () => "failed"),
-      new Promise((r) => setTimeout(() => r("hung"), 10_000)),
-    ]);
+    let outcome: unknown;
+    // The first test leaves dead connections in the pool; a drain that fails on one before
+    // reaching its page is not the case under test, so it is started again.
+    for (let attempt = 0; attempt < 3 && firstPages === 0; attempt++) {
+      const first = drainRefreshRequests(ctx, { workspaceId: ws.id, shard }, async (ids) => {
+        firstPages++;
+        await terminate(await lockHolder());
+        await refresh(ids);
+        await signalPosted; // so a next page would find the new request
+      });
+      outcome = await Promise.race([
+        first.then(() => "finished", () => "failed"),
+        new Promise((r) => setTimeout(() => r("hung"), 10_000)),
+      ]);
+    }
+    expect(firstPages).toBe(1);
     expect(outcome).toBe("failed");
     // The pool may still hold the terminated connection: its next query fails once with
     // ECONNRESET (a request answers 503), and a client or BullMQ tries again, as here.
