@@ -87,7 +87,44 @@ function silenceVariant(long: number | null, own: number | null, fading: number 
   });
 }
 
+/**
+ * Rival buying judged as a surprise against the customer's own usual count
+ * (competitorPurchases30dSurgeChance ≤ `p`) rather than as spend half again above its usual,
+ * which a single purchase from a customer who usually buys there every month or two passes;
+ * still at least a quarter of their usual spend with us. Apps as shipped. With `wallet`, the
+ * wallet-shift rule's "twice their usual at rivals" is the same surprise.
+ */
+function surgeVariant(p: number, wallet = false): PackRule[] {
+  const surge: ConditionLeaf = { fact: "competitorPurchases30dSurgeChance", operator: "lessThanInclusive", value: p };
+  const material: ConditionLeaf = { fact: "competitorSpend30d", operator: "greaterThanInclusive", value: { fact: "spend30dUsual", factor: 0.25 } };
+  const rising: RuleConditions = {
+    any: [
+      { all: [{ fact: "competitorApps30dBaseline", operator: "equal", value: 0 }, { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 }] },
+      { all: [{ fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 }, { fact: "competitorApps30d", operator: "increasedByAtLeast", value: 1 }] },
+      { all: [material, surge] },
+    ],
+  };
+  const shipped = defaultRulePack;
+  return shipped.map((r): PackRule => {
+    const all = (r.conditions as { all?: RuleConditions[] }).all;
+    switch (r.id) {
+      case "competitor-shift":
+      case "competitor-shift-confident":
+        return { ...r, conditions: { all: [rising, ...all!.slice(1)] } };
+      case "competitor-wallet-shift":
+        return wallet ? { ...r, conditions: { all: [...all!.slice(0, 4), surge] } } : r;
+      default:
+        return r;
+    }
+  });
+}
+
 export const packVariants: Record<string, readonly PackRule[]> = {
+  shipped: defaultRulePack,
+  "rival surge 0.1": surgeVariant(0.1),
+  "rival surge 0.05": surgeVariant(0.05),
+  "rival surge 0.02": surgeVariant(0.02),
+  "rival surge 0.05 + wallet": surgeVariant(0.05, true),
   "ratios (before)": variant(ratios),
   "shortfall 0.1/0.05/0.1": variant(shortfalls(0.1, 0.05, 0.1)),
   "shortfall 0.2/0.1/0.2 (shipped)": variant(shortfalls(0.2, 0.1, 0.2)),

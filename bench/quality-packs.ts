@@ -1,6 +1,7 @@
 // Rule packs tried offline on one replay of the quality bench:
 //
-//   npx tsx bench/quality-packs.ts <seed> [customers]   (1,000 × 180 days by default; heavy: use the lock)
+//   npx tsx bench/quality-packs.ts <seed> [customers] [days] [variant name pattern]
+//   (1,000 × 180 days and every variant by default; heavy: use the lock)
 //
 // The replay runs the service with the default pack (its figures are printed as the bench
 // prints them); after each daily pass every customer's facts are scored by each variant of
@@ -23,9 +24,10 @@ import { packVariants as candidates } from "./quality-pack-variants.ts";
 const DAY = 86_400_000;
 const seed = Number(process.argv[2] ?? 1);
 const customers = Number(process.argv[3] ?? 1000);
-const days = 180;
+const days = Number(process.argv[4] ?? 180);
+const only = new RegExp(process.argv[5] ?? "");
 type State = { open: number | null; cooldown: number; coolUntil: number };
-const sims = Object.entries(candidates).map(([name, pack]) => ({
+const sims = Object.entries(candidates).filter(([name]) => only.test(name)).map(([name, pack]) => ({
   name,
   rules: pack.map((r: PackRule): ActiveRule => ({ id: r.id, version: 1, definition: r, predicate: compileRule(r.conditions) })),
   state: new Map<string, State>(),
@@ -69,7 +71,7 @@ const result = await runQualityBench({
 console.log(`service alerts (default pack at ${commit}):`);
 console.table(qualityTable(result));
 console.table(qualityArchetypeTable(result));
-const weeks = (days - 60) / 7;
+const weeks = (days - Math.min(60, Math.floor(days / 3))) / 7;
 for (const sim of sims) {
   const f = score(sim.alerts, truth, customers, weeks);
   const arch = figuresByArchetype(sim.alerts, truth, weeks) as Record<string, { falseAlerts: number }>;
@@ -79,7 +81,7 @@ for (const sim of sims) {
   console.log(`seed ${seed} ${sim.name.padEnd(28)} alerts ${f.alerts} P ${f.precision} R ${f.recall} lead ${f.medianLeadDays} /1k/wk ${f.alertsPer1000PerWeek} | ${falses}`);
 }
 writeFileSync(
-  `bench/results/quality-packs-${seed}.json`,
+  `bench/results/quality-packs-${seed}-${customers}-${days}.json`,
   JSON.stringify({ commit, service: result, variants: Object.fromEntries(sims.map((sim) => [sim.name, { figures: score(sim.alerts, truth, customers, weeks), byArchetype: figuresByArchetype(sim.alerts, truth, weeks) }])) }, null, 1),
 );
 console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -310,6 +310,9 @@ export const customerFeatures = pgTable(
     orders30dBaseline: doublePrecision("orders_30d_baseline").notNull(),
     sessions30dBaseline: doublePrecision("sessions_30d_baseline").notNull(),
     competitorSpend30dBaseline: doublePrecision("competitor_spend_30d_baseline").notNull(),
+    // Counted competitor purchases, for a rise in rival buying judged as a surprise (0030).
+    competitorPurchases30d: integer("competitor_purchases_30d").notNull().default(0),
+    competitorPurchases30dBaseline: doublePrecision("competitor_purchases_30d_baseline").notNull().default(0),
     competitorApps30dBaseline: doublePrecision("competitor_apps_30d_baseline").notNull(),
     spend30dChange: doublePrecision("spend_30d_change"),
     orders30dChange: doublePrecision("orders_30d_change"),

@@ -452,6 +452,23 @@ const featureSpecs = {
     description: `The customer's usual spend at competitors: ${per30}, in the workspace currency.`,
     phrase: { text: "usually spends {value} at competitors per 30 days" },
   },
+  competitorPurchases30d: {
+    label: "competitor purchases in the last 30 days",
+    type: "integer",
+    unit: "count",
+    window: "30d",
+    description: "Number of competitor purchases counted in the last 30 days (trusted, fresh and confident enough, as competitor spend).",
+    phrase: { text: "bought at competitors {value} times in the last 30 days", one: "bought at competitors {value} time in the last 30 days" },
+    baseline: "competitorPurchases30dBaseline",
+  },
+  competitorPurchases30dBaseline: {
+    label: "usual competitor purchases per 30 days",
+    type: "number",
+    unit: "count",
+    window: "baseline",
+    description: `The customer's usual number of competitor purchases: ${per30}.`,
+    phrase: { text: "usually buys at competitors {value} times per 30 days" },
+  },
   competitorApps30dBaseline: {
     label: "competitor apps used before the last 30 days",
     type: "number",
@@ -651,6 +668,15 @@ const shortfallSql = (count: string, n: string, t: string) => {
       then round(least(1::float8, power(p.t / (p.t + 30), p.n) * (${horner}))::numeric, 6)::float8 end
     from (select k, n, t, 30 / (t + 30) as q from (select (${count})::float8 as k, (${n})::float8 as n, (${t})::float8 as t offset 0) x) p)`;
 };
+/**
+ * P(X ≥ k) for the same X with a half event added to the usual count (n + ½: the Jeffreys
+ * prior, so a customer who never bought at rivals has a small but not zero usual rate):
+ * 1 − P(X ≤ k − 1), summed as shortfallSql, rounded to 6 decimals, as `surgeChance`. 1 for k = 0.
+ */
+const surgeSql = (count: string, n: string, t: string) =>
+  `(select case when r.k = 0 and r.t >= ${MIN_BASELINE_DAYS} and r.n is not null then 1::float8
+      when r.k >= 1 and r.k <= ${SHORTFALL_MAX_COUNT} then round((1 - ${shortfallSql("r.k - 1", "r.n + 0.5", "r.t")})::numeric, 6)::float8 end
+    from (select (${count})::float8 as k, (${n})::float8 as n, (${t})::float8 as t offset 0) r)`;
 const afterFirstOrder = `(case when ${baselineOrders} >= 1 then (${baselineOrders} - 1) / ${baselineOrders} else 0 end)`;
 
 /**
@@ -667,6 +693,7 @@ export const derivedFactColumns: readonly (readonly { column: string; sql: strin
   [
     { column: "orders_30d_shortfall_chance", sql: shortfallSql("f.orders_30d", usualCountSql("f.orders_30d_baseline", afterFirstOrder), knownDays) },
     { column: "sessions_30d_shortfall_chance", sql: shortfallSql("f.sessions_30d", usualCountSql("f.sessions_30d_baseline"), knownDays) },
+    { column: "competitor_purchases_30d_surge_chance", sql: surgeSql("f.competitor_purchases_30d", usualCountSql("f.competitor_purchases_30d_baseline"), knownDays) },
   ],
 ];
 const stageSelect = (stage: readonly { column: string; sql: string }[]) => `select f.*, ${stage.map((c) => `${c.sql} as ${c.column}`).join(", ")} from (`;
@@ -816,6 +843,19 @@ const derivedSpecs = {
     phrase: { text: "usually spends {value} at competitors per 30 days", whenNull: "has too short a history for a usual competitor spend" },
     derivedFrom: ["competitorSpend30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
   },
+  competitorPurchases30dSurgeChance: {
+    label: "chance of so many competitor purchases at the usual rate",
+    type: "number",
+    unit: "fraction",
+    window: "30d",
+    description: `How surprising the customer's competitor purchases in the last 30 days are against their own usual count (competitorPurchases30dBaseline over the days they have been a customer): the chance of seeing this many or more in 30 days if they went on buying at rivals as usual, allowing for how little a short history says (gamma-Poisson, with half a purchase added to the usual count so a customer who never bought at rivals has a small usual rate, not none). 1 with no competitor purchase; 0.02 = a 2% chance, a real rise; 0.5 = the rival purchase a customer who compares prices makes every month or two. A rise, like a fall, is a surprise rather than a ratio: one purchase against a usual of none is a 7% chance for a customer known 180 days and 24% for one known 40; three against none are under 0.1%. Empty with less than ${MIN_BASELINE_DAYS} days known, or above ${SHORTFALL_MAX_COUNT} in the last 30 days or ${SHORTFALL_MAX_USUAL} in the baseline period.`,
+    sql: "f.competitor_purchases_30d_surge_chance",
+    phrase: {
+      text: "had a {value} chance of buying at competitors this often at their usual rate[ ({competitorPurchases30d} competitor purchases in the last 30 days)]",
+      whenNull: "has too short a history to judge their competitor purchases",
+    },
+    derivedFrom: ["competitorPurchases30d", "competitorPurchases30dBaseline", "firstPurchaseAt", "lastPurchaseAt", "daysSinceLastPurchase"],
+  },
   competitorShareOfWalletUsual: {
     label: "usual share of spend at competitors",
     type: "number",
@@ -895,6 +935,13 @@ export function shortfallChance(k: number, n: number, t: number): number | null 
   for (let i = Math.floor(k); i >= 1; i--) horner = 1 + ((n + (i - 1)) / i) * q * horner;
   return Math.round(Math.min(1, Math.pow(t / (t + 30), n) * horner) * 1e6) / 1e6;
 }
+/** As `surgeSql`: P(X ≥ k) with the usual count n + ½, as 1 − shortfallChance(k − 1, n + ½, t); 1 for k = 0. */
+export function surgeChance(k: number, n: number, t: number): number | null {
+  if (!(t >= MIN_BASELINE_DAYS && k >= 0 && k <= SHORTFALL_MAX_COUNT)) return null;
+  if (k === 0) return 1;
+  const below = shortfallChance(k - 1, n + 0.5, t);
+  return below === null ? null : Math.round((1 - below) * 1e6) / 1e6;
+}
 /**
  * As `silenceChanceSql`: the chance that a customer with `gaps` gaps between purchases, nine in
  * ten of them at most `usualMaxGap` days, goes at least `days` days without buying.
@@ -936,6 +983,11 @@ export const deriveFact: Record<DerivedFactName, (read: (fact: InputFactName) =>
   silenceChance: (read) => silenceChance(read("daysSinceLastPurchase"), read("purchaseGaps"), read("usualMaxGapDays")),
   orders30dShortfallChance: (read) => shortfall(read, "orders30d", "orders30dBaseline", true),
   sessions30dShortfallChance: (read) => shortfall(read, "sessions30d", "sessions30dBaseline"),
+  competitorPurchases30dSurgeChance(read) {
+    const k = read("competitorPurchases30d");
+    const c = usualCount(read, "competitorPurchases30dBaseline");
+    return typeof k !== "number" || c === null ? null : surgeChance(k, c.sum, c.days);
+  },
   baselineDaysKnown(read) {
     return knownBaselineDays(read);
   },

@@ -57,6 +57,8 @@ export const koPhrases: Record<FactName, KoPhrase> = {
   competitorNames30d: { label: "최근 30일 이용한 경쟁사", text: "최근 30일 이용한 경쟁사: {value}" },
   competitorSpend30d: { label: "최근 30일 경쟁사 구매액", text: "최근 30일 경쟁사 구매액 {value}" },
   competitorSpend90d: { label: "최근 90일 경쟁사 구매액", text: "최근 90일 경쟁사 구매액 {value}" },
+  competitorPurchases30d: { label: "최근 30일 경쟁사 구매 횟수", text: "최근 30일 경쟁사 구매 {value}", counter: "회" },
+  competitorPurchases30dBaseline: { label: "평소 30일 경쟁사 구매 횟수", text: "평소 30일 경쟁사 구매 {value}", counter: "회" },
   competitorMinutes30d: { label: "최근 30일 경쟁사 앱 사용 시간", text: "최근 30일 경쟁사 앱 사용 시간 {value}" },
   competitorConfidence30d: { label: "최근 30일 경쟁사 데이터 신뢰도", text: "최근 30일 경쟁사 데이터 신뢰도 {value}", whenNull: "최근 30일 경쟁사 데이터 없음" },
   supportTickets30d: { label: "최근 30일 고객 문의 수", text: "최근 30일 고객 문의 {value}", counter: "건" },
@@ -106,6 +108,11 @@ export const koPhrases: Record<FactName, KoPhrase> = {
     label: "평소 주문 빈도로 이만큼 적게 주문할 확률",
     text: "평소대로라면 이만큼 적게 주문할 확률 {value}[ (최근 30일 주문 {orders30d}, 평소 {orders30dUsual})]",
     whenNull: "비교할 평소 주문 수 없음",
+  },
+  competitorPurchases30dSurgeChance: {
+    label: "평소 빈도로 경쟁사에서 이만큼 자주 구매할 확률",
+    text: "평소대로라면 경쟁사에서 이만큼 자주 구매할 확률 {value}[ (최근 30일 경쟁사 구매 {competitorPurchases30d})]",
+    whenNull: "경쟁사 구매를 판단하기에는 이력 부족",
   },
   sessions30dShortfallChance: {
     label: "평소 방문 빈도로 이만큼 적게 방문할 확률",

@@ -151,6 +151,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
             and s.p_end > ${scope.asOf}::timestamptz - interval '30 days'), '{}') as competitor_names_30d,
           coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days'), 0) as competitor_spend_30d,
           coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '90 days'), 0) as competitor_spend_90d,
+          count(*) filter (where s.type = 'competitor_purchase' and s.counts and s.age <= interval '30 days')::int as competitor_purchases_30d,
           -- How sure the providers are of the competitor evidence counted in the last 30 days.
           avg(coalesce(s.confidence, 1)) filter (where s.type in ('competitor_app_usage', 'competitor_purchase') and s.counts
             and s.p_end > ${scope.asOf}::timestamptz - interval '30 days') as competitor_confidence_30d,
@@ -168,6 +169,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
           coalesce(sum(s.amount) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as spend_30d_baseline,
           count(distinct s.order_id) filter (where s.type = 'purchase' and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as orders_30d_baseline,
           coalesce(sum(s.amount) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days'), 0) / 6 as competitor_spend_30d_baseline,
+          count(*) filter (where s.type = 'competitor_purchase' and s.counts and s.age > interval '30 days' and s.age <= interval '210 days')::float8 / 6 as competitor_purchases_30d_baseline,
           count(distinct (s.competitor, s.app)) filter (where s.type = 'competitor_app_usage' and s.counts
             and s.p_end <= ${scope.asOf}::timestamptz - interval '30 days' and s.p_end > ${scope.asOf}::timestamptz - interval '210 days')::float8 as competitor_apps_30d_baseline,
           min(s.next_edge) as next_edge,
@@ -276,6 +278,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       a.support_tickets_30d, a.high_severity_tickets_30d, a.negative_tickets_30d, a.campaign_clicks_30d, a.unsubscribed,
       a.spend_30d_baseline, a.orders_30d_baseline, a.sessions_30d_baseline,
       a.competitor_spend_30d_baseline, a.competitor_apps_30d_baseline,
+      a.competitor_purchases_30d, a.competitor_purchases_30d_baseline,
       (a.spend_30d - a.spend_30d_baseline) / nullif(a.spend_30d_baseline, 0) as spend_30d_change,
       (a.orders_30d - a.orders_30d_baseline) / nullif(a.orders_30d_baseline, 0) as orders_30d_change,
       (a.sessions_30d - a.sessions_30d_baseline) / nullif(a.sessions_30d_baseline, 0) as sessions_30d_change,
@@ -321,6 +324,7 @@ const featureColumns = [
   "negative_tickets_30d", "campaign_clicks_30d", "unsubscribed", "spend_30d_baseline", "orders_30d_baseline",
   "sessions_30d_baseline", "competitor_spend_30d_baseline", "competitor_apps_30d_baseline", "spend_30d_change",
   "orders_30d_change", "sessions_30d_change", "competitor_spend_30d_change",
+  "competitor_purchases_30d", "competitor_purchases_30d_baseline",
 ] as const;
 
 /**

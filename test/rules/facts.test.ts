@@ -33,7 +33,7 @@ describe("fact catalogue", () => {
     expect(new Set(factCatalogue.map((f) => f.name)).size).toBe(factCatalogue.length);
   });
 
-  test("links the five baselines", () => {
+  test("links the six baselines", () => {
     const baselines = Object.fromEntries(factCatalogue.filter((f) => f.baseline).map((f) => [f.name, f.baseline]));
     expect(baselines).toEqual({
       spend30d: "spend30dBaseline",
@@ -41,6 +41,7 @@ describe("fact catalogue", () => {
       sessions30d: "sessions30dBaseline",
       competitorSpend30d: "competitorSpend30dBaseline",
       competitorApps30d: "competitorApps30dBaseline",
+      competitorPurchases30d: "competitorPurchases30dBaseline",
     });
   });
 
