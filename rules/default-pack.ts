@@ -18,8 +18,10 @@
 //   rate known from a short history surprises less). One 30-day window against a ratio fires on
 //   ordinary months of customers who buy a few times a month; a 1-in-5 (or 1-in-10) shortfall
 //   does not, while a real fall from a high rate still shows.
-// - Competitor evidence counts as a shift, never as presence: rival use or spend new or rising
-//   against the customer's own usual AND their own buying or visiting falling; or rivals taking a
+// - Competitor evidence counts as a shift, never as presence: rival use or buying new or rising
+//   against the customer's own usual (a rise judged as a surprise too: rival purchases more
+//   frequent than a 1-in-10 chance at their own usual rival rate) AND their own buying or
+//   visiting falling; or rivals taking a
 //   larger share of their wallet than usual while they spend less with us. A customer who
 //   compares prices at rivals and keeps buying scores nothing for it.
 // - Early, while the customer is still with us: the shift rules look at the 30 days in which
@@ -44,24 +46,23 @@ const atMost = (fact: string, usual: string, factor: number): ConditionLeaf => (
 /** `fact` at least `factor` × another fact. */
 const atLeast = (fact: string, other: string, factor: number): ConditionLeaf => ({ fact, operator: "greaterThanInclusive", value: { fact: other, factor } });
 
+/** At most a 1-in-10 chance that a customer buying at rivals as usual would buy there this often in 30 days. */
+const RIVAL_SURGE_CHANCE = 0.1;
+
 /**
- * Rival use or spend that matters, new or rising: a customer with no rival apps and no usual
- * rival spend now using 2+ rival apps or spending at rivals a quarter of what they usually spend
- * with us; or rival apps doubling to 2+; or rival spend of a quarter of their usual with us,
- * half again above their usual at rivals.
+ * Rival use or buying that matters, new or rising: 2+ rival apps from none before, or rival
+ * apps doubling to 2+; or rival purchases more frequent than chance explains at the
+ * customer's own usual rival rate (`competitorPurchases30dSurgeChance`, a 1-in-10 rise), worth
+ * at least a quarter of what they usually spend with us. A rise is a surprise, not a ratio, as
+ * a fall is: the one rival purchase that a customer who compares prices makes every month or
+ * two passes "half again above their usual spend there" often, and this test rarely.
  */
 const rivalRising: RuleConditions = {
   any: [
     {
       all: [
         { fact: "competitorApps30dBaseline", operator: "equal", value: 0 },
-        { not: { fact: "competitorSpend30dUsual", operator: "greaterThan", value: 0 } },
-        {
-          any: [
-            { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 },
-            { all: [{ fact: "competitorSpend30d", operator: "greaterThan", value: 0 }, atLeast("competitorSpend30d", "spend30dUsual", 0.25)] },
-          ],
-        },
+        { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 },
       ],
     },
     {
@@ -71,7 +72,10 @@ const rivalRising: RuleConditions = {
       ],
     },
     {
-      all: [atLeast("competitorSpend30d", "spend30dUsual", 0.25), { fact: "competitorSpend30d", operator: "greaterThan", value: { fact: "competitorSpend30dUsual", factor: 1.5 } }],
+      all: [
+        atLeast("competitorSpend30d", "spend30dUsual", 0.25),
+        { fact: "competitorPurchases30dSurgeChance", operator: "lessThanInclusive", value: RIVAL_SURGE_CHANCE },
+      ],
     },
   ],
 };
@@ -121,7 +125,7 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "competitor-shift",
     name: "경쟁사로 옮겨 가는 중 / Shifting to competitors",
     description:
-      "Rival use or spend is new or rising against the customer's own usual (2+ rival apps, or rival spend of at least a quarter of what they usually spend with us) while their own orders or sessions fell further than chance explains (at most a 1-in-5 chance at their usual rate), and they still buy from us. A customer who compares prices at rivals as they always have, or whose month dips as months do, does not match.",
+      "Rival use or buying is new or rising against the customer's own usual (2+ rival apps new or doubled, or more rival purchases than a 1-in-10 chance at their usual rival rate, worth at least a quarter of what they usually spend with us) while their own orders or sessions fell further than chance explains (at most a 1-in-5 chance at their usual rate), and they still buy from us. A customer who compares prices at rivals as they always have, or whose month dips as months do, does not match.",
     conditions: { all: [rivalRising, ownFalling, stillBuying] },
     points: 25,
     ...anyTierTask,

@@ -170,17 +170,36 @@ describe("default rule pack", () => {
     expect(matches("vip-long-silence", { ...facts, purchaseGaps: 1 })).toBe(false);
   });
 
-  test("competitor-shift matches rising competitor spend with own orders falling beyond chance, in any tier", () => {
-    const facts: FactValues = { ...known(5), tier: "Bronze", competitorSpend30d: 60_000, competitorSpend30dBaseline: 30_000, spend30d: 0, spend30dBaseline: 60_000, orders30d: 0, orders30dBaseline: 3 };
+  test("competitor-shift matches rival buying rising beyond chance with own orders falling beyond chance, in any tier", () => {
+    // 3 rival purchases in 30 days against 1 in 180 days: under a 1% chance at their usual rival rate.
+    const facts: FactValues = {
+      ...known(5), tier: "Bronze", competitorSpend30d: 60_000, competitorSpend30dBaseline: 30_000, competitorPurchases30d: 3, competitorPurchases30dBaseline: 1 / 6,
+      spend30d: 0, spend30dBaseline: 60_000, orders30d: 0, orders30dBaseline: 3,
+    };
     expect(matches("competitor-shift", facts)).toBe(true);
     // Two orders against a usual 3: a month like many (44% at their rate), whatever rivals get.
     expect(matches("competitor-shift", { ...facts, orders30d: 2, spend30d: 40_000 })).toBe(false);
   });
 
-  test("competitor-shift counts new competitor spend of at least a quarter of their usual with us", () => {
-    const facts: FactValues = { ...known(5), tier: "Silver", competitorSpend30d: 40_000, competitorSpend30dBaseline: 0, spend30d: 0, spend30dBaseline: 50_000, orders30d: 0, orders30dBaseline: 3 };
+  test("competitor-shift counts new rival buying worth at least a quarter of their usual spend with us", () => {
+    // 2 rival purchases against none in 180 days: a 1% chance.
+    const facts: FactValues = {
+      ...known(5), tier: "Silver", competitorSpend30d: 40_000, competitorSpend30dBaseline: 0, competitorPurchases30d: 2, competitorPurchases30dBaseline: 0,
+      spend30d: 0, spend30dBaseline: 50_000, orders30d: 0, orders30dBaseline: 3,
+    };
     expect(matches("competitor-shift", facts)).toBe(true);
     expect(matches("competitor-shift", { ...facts, competitorSpend30d: 5_000 })).toBe(false);
+  });
+
+  test("competitor-shift does not count the one rival purchase a price comparer makes every month or two, even in a thin month of their own", () => {
+    // 4 rival purchases in 180 days; one now, for more than their usual rival spend: a 50% chance.
+    const facts: FactValues = {
+      ...known(5), tier: "Gold", competitorSpend30d: 40_000, competitorSpend30dBaseline: 20_000, competitorPurchases30d: 1, competitorPurchases30dBaseline: 4 / 6,
+      spend30d: 0, spend30dBaseline: 50_000, orders30d: 0, orders30dBaseline: 3,
+    };
+    expect(matches("competitor-shift", facts)).toBe(false);
+    // Three in the month are a rise.
+    expect(matches("competitor-shift", { ...facts, competitorPurchases30d: 3, competitorSpend30d: 120_000 })).toBe(true);
   });
 
   test("vip-bad-support matches a VIP with a high-severity and a negative ticket, not a Silver customer", () => {
