@@ -119,8 +119,35 @@ function surgeVariant(p: number, wallet = false): PackRule[] {
   });
 }
 
+/** The pack before commit dbb4210: rival spend rising as a ratio (half again above its usual, or new), not as a surprise. */
+function spendRatioVariant(): PackRule[] {
+  const atLeast = (fact: string, other: string, factor: number): ConditionLeaf => ({ fact, operator: "greaterThanInclusive", value: { fact: other, factor } });
+  const rising: RuleConditions = {
+    any: [
+      {
+        all: [
+          { fact: "competitorApps30dBaseline", operator: "equal", value: 0 },
+          { not: { fact: "competitorSpend30dUsual", operator: "greaterThan", value: 0 } },
+          {
+            any: [
+              { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 },
+              { all: [{ fact: "competitorSpend30d", operator: "greaterThan", value: 0 }, atLeast("competitorSpend30d", "spend30dUsual", 0.25)] },
+            ],
+          },
+        ],
+      },
+      { all: [{ fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 }, { fact: "competitorApps30d", operator: "increasedByAtLeast", value: 1 }] },
+      { all: [atLeast("competitorSpend30d", "spend30dUsual", 0.25), { fact: "competitorSpend30d", operator: "greaterThan", value: { fact: "competitorSpend30dUsual", factor: 1.5 } }] },
+    ],
+  };
+  return defaultRulePack.map((r): PackRule =>
+    r.id === "competitor-shift" || r.id === "competitor-shift-confident" ? { ...r, conditions: { all: [rising, ...(r.conditions as { all: RuleConditions[] }).all.slice(1)] } } : r,
+  );
+}
+
 export const packVariants: Record<string, readonly PackRule[]> = {
   shipped: defaultRulePack,
+  "rival spend ratio (before dbb4210)": spendRatioVariant(),
   "rival surge 0.1": surgeVariant(0.1),
   "rival surge 0.05": surgeVariant(0.05),
   "rival surge 0.02": surgeVariant(0.02),
