@@ -20,8 +20,9 @@
 //   purchase, the share now silent beyond their usual longest gap, against that share among all;
 // - burst: the customer's orders in days 31–90 before now against their usual rate.
 //
-// And one rule of alerting rather than of facts: an alert from own-buying rules alone is not
-// opened again while the customer has not bought since their last alert (the same silence).
+// And one rule of alerting rather than of facts: an alert is not opened again while the customer
+// has not bought since their last alert (the same silence) and no rule matches beyond those of
+// the last alert (or, narrower, when own-buying rules alone match).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runQualityBench } from "./quality.ts";
 import { compileRule } from "../rules/compile-js.ts";
@@ -111,22 +112,23 @@ const isTrue = (i: number, t: number) => {
 };
 
 /** The pack's alerts, offline, with `drop(c)` rules taken out of a candidate; `sameSilence` as in the header. */
-function replay(drop: (c: Candidate) => readonly string[] = () => [], sameSilence = false) {
-  const state = new Map<number, { open: number | null; cooldown: number; until: number; last: number | null }>();
+function replay(drop: (c: Candidate) => readonly string[] = () => [], sameSilence: "no" | "own buying" | "same rules" = "no") {
+  const state = new Map<number, { open: number | null; cooldown: number; until: number; last: number | null; lastRules: string[] }>();
   const alerts: { i: number; t: number; rules: string[] }[] = [];
   for (const c of [...candidates].sort((a, b) => a.t - b.t)) {
     const off = drop(c);
     const rules = c.rules.filter((r) => !off.includes(r));
     const points = rules.reduce((s, r) => s + rule.get(r)!.points, 0) + c.model;
     const high = rules.some((r) => rule.get(r)!.severity === "high");
-    const s = state.get(c.i) ?? { open: null, cooldown: 0, until: -Infinity, last: null };
+    const s = state.get(c.i) ?? { open: null, cooldown: 0, until: -Infinity, last: null, lastRules: [] };
     if (s.open !== null && c.t >= s.open + 28) (s.until = s.open + 28 + s.cooldown), (s.open = null);
     if (points >= defaultScoringSettings.alertThreshold || high) {
       const cooldown = Math.max(7, ...rules.map((r) => rule.get(r)!.cooldownDays));
       if (s.open !== null) s.cooldown = Math.max(s.cooldown, cooldown);
       else if (c.t >= s.until) {
-        const same = sameSilence && s.last !== null && rules.every((r) => OWN_BUYING.includes(r)) && !purchaseDays[c.i]!.some((d) => d > s.last! && d < c.t);
-        if (!same) Object.assign(s, { open: c.t, cooldown, last: c.t }), alerts.push({ i: c.i, t: c.t, rules });
+        const known = sameSilence === "own buying" ? OWN_BUYING : s.lastRules;
+        const same = sameSilence !== "no" && s.last !== null && rules.every((r) => known.includes(r)) && !purchaseDays[c.i]!.some((d) => d > s.last! && d < c.t);
+        if (!same) Object.assign(s, { open: c.t, cooldown, last: c.t, lastRules: rules }), alerts.push({ i: c.i, t: c.t, rules });
       }
     }
     state.set(c.i, s);
@@ -268,5 +270,6 @@ for (const s of statistics) {
     console.log(`  seasonal at ${s.seasonalAbove ? "≥" : "≤"} ${line}:`, JSON.stringify({ ...r.figures, falseAlerts: undefined }));
   }
 }
-console.log("\nthe same silence does not alert twice:", JSON.stringify(replay(() => [], true).figures));
+console.log("\nthe same silence does not alert twice (own-buying rules alone):", JSON.stringify(replay(() => [], "own buying").figures));
+console.log("the same silence does not alert twice (no rule beyond the last alert's):", JSON.stringify(replay(() => [], "same rules").figures));
 process.exit(0);
