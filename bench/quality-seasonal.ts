@@ -245,6 +245,13 @@ function burst(i: number, t: number) {
   return usual <= 0 ? NaN : ds.filter((d) => d <= t - 30 && d > t - 90).length / 2 / usual;
 }
 
+{
+  // How deep the workspace's seasons are: the busy weeks' median buyers over the quiet weeks' (whole history).
+  const m = median(weeklyBuyers.slice(0, -1));
+  const busy = weeklyBuyers.slice(0, -1).filter((x) => x >= 1.15 * m);
+  const quiet = weeklyBuyers.slice(0, -1).filter((x) => x < 1.15 * m);
+  console.log(`\nseason depth: ${busy.length} busy weeks of ${busy.length + quiet.length}, their median buyers ${median(busy)} against ${median(quiet)} (× ${(median(busy) / median(quiet)).toFixed(2)})`);
+}
 const statistics: { name: string; value: (i: number, t: number) => number; seasonalAbove: boolean; lines: number[] }[] = [
   { name: "shared silence (26 weeks)", value: (i, t) => sharedSilence(i, t, "past26"), seasonalAbove: true, lines: [2, 3] },
   { name: "shared silence (neighbours)", value: (i, t) => sharedSilence(i, t, "neighbours"), seasonalAbove: true, lines: [2, 3] },
