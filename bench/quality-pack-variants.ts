@@ -87,35 +87,27 @@ function silenceVariant(long: number | null, own: number | null, fading: number 
   });
 }
 
+/** `conditions` with every leaf on `fact` given `value`. */
+function withLeafValue(conditions: RuleConditions, fact: string, value: number): RuleConditions {
+  if ("all" in conditions) return { all: conditions.all.map((c) => withLeafValue(c, fact, value)) };
+  if ("any" in conditions) return { any: conditions.any.map((c) => withLeafValue(c, fact, value)) };
+  if ("not" in conditions) return { not: withLeafValue(conditions.not, fact, value) };
+  return conditions.fact === fact ? { ...conditions, value } : conditions;
+}
+
 /**
- * Rival buying judged as a surprise against the customer's own usual count
- * (competitorPurchases30dSurgeChance ≤ `p`) rather than as spend half again above its usual,
- * which a single purchase from a customer who usually buys there every month or two passes;
- * still at least a quarter of their usual spend with us. Apps as shipped. With `wallet`, the
- * wallet-shift rule's "twice their usual at rivals" is the same surprise.
+ * The shipped pack with rival buying rising at another surprise line (its
+ * competitorPurchases30dSurgeChance ≤ `p`, 0.1 as shipped). With `wallet`, the wallet-shift
+ * rule's "twice their usual at rivals" becomes the same surprise.
  */
 function surgeVariant(p: number, wallet = false): PackRule[] {
-  const surge: ConditionLeaf = { fact: "competitorPurchases30dSurgeChance", operator: "lessThanInclusive", value: p };
-  const material: ConditionLeaf = { fact: "competitorSpend30d", operator: "greaterThanInclusive", value: { fact: "spend30dUsual", factor: 0.25 } };
-  const rising: RuleConditions = {
-    any: [
-      { all: [{ fact: "competitorApps30dBaseline", operator: "equal", value: 0 }, { fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 }] },
-      { all: [{ fact: "competitorApps30d", operator: "greaterThanInclusive", value: 2 }, { fact: "competitorApps30d", operator: "increasedByAtLeast", value: 1 }] },
-      { all: [material, surge] },
-    ],
-  };
-  const shipped = defaultRulePack;
-  return shipped.map((r): PackRule => {
-    const all = (r.conditions as { all?: RuleConditions[] }).all;
-    switch (r.id) {
-      case "competitor-shift":
-      case "competitor-shift-confident":
-        return { ...r, conditions: { all: [rising, ...all!.slice(1)] } };
-      case "competitor-wallet-shift":
-        return wallet ? { ...r, conditions: { all: [...all!.slice(0, 4), surge] } } : r;
-      default:
-        return r;
+  const surge = "competitorPurchases30dSurgeChance";
+  return defaultRulePack.map((r): PackRule => {
+    if (r.id === "competitor-wallet-shift" && wallet) {
+      const all = (r.conditions as { all: RuleConditions[] }).all;
+      return { ...r, conditions: { all: [...all.slice(0, 4), { fact: surge, operator: "lessThanInclusive", value: p }] } };
     }
+    return { ...r, conditions: withLeafValue(r.conditions, surge, p) };
   });
 }
 
@@ -148,7 +140,6 @@ function spendRatioVariant(): PackRule[] {
 export const packVariants: Record<string, readonly PackRule[]> = {
   shipped: defaultRulePack,
   "rival spend ratio (before dbb4210)": spendRatioVariant(),
-  "rival surge 0.1": surgeVariant(0.1),
   "rival surge 0.05": surgeVariant(0.05),
   "rival surge 0.02": surgeVariant(0.02),
   "rival surge 0.05 + wallet": surgeVariant(0.05, true),

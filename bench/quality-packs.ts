@@ -71,7 +71,7 @@ const result = await runQualityBench({
 console.log(`service alerts (default pack at ${commit}):`);
 console.table(qualityTable(result));
 console.table(qualityArchetypeTable(result));
-const weeks = (days - Math.min(60, Math.floor(days / 3))) / 7;
+const weeks = (days - result.sizes.warmupDays) / 7;
 for (const sim of sims) {
   const f = score(sim.alerts, truth, customers, weeks);
   const arch = figuresByArchetype(sim.alerts, truth, weeks) as Record<string, { falseAlerts: number }>;

@@ -30,7 +30,7 @@ import { defaultRulePack } from "../rules/default-pack.ts";
 import { loadFacts } from "../src/scores/score-customers.ts";
 import { computeScore, type ActiveRule } from "../src/scores/compute.ts";
 import { defaultScoringSettings } from "../src/scores/settings.ts";
-import { loadGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
+import { DEFAULT_START, loadGroundTruth, simulate, type GroundTruth } from "../src/simulator/index.ts";
 
 const DAY = 86_400_000;
 const seed = Number(process.argv[2] ?? 1);
@@ -46,7 +46,8 @@ async function capture(): Promise<Capture> {
   const rules: ActiveRule[] = defaultRulePack.map((r) => ({ id: r.id, version: 1, definition: r, predicate: compileRule(r.conditions) }));
   let truth: GroundTruth[] = [];
   let ids: string[] = [];
-  let start = 0;
+  // Days are counted from the simulation's first day (runQualityBench simulates from the default start).
+  const start = DEFAULT_START.getTime();
   const passes: Pass[] = [];
   const candidates: Candidate[] = [];
   await runQualityBench({
@@ -58,7 +59,6 @@ async function capture(): Promise<Capture> {
       if (truth.length === 0) {
         truth = await loadGroundTruth(deps.database.sql, workspaceId);
         ids = truth.map((x) => x.customerId);
-        start = at.getTime() - Math.min(60, Math.floor(days / 3)) * DAY;
       }
       const index = new Map(ids.map((id, i) => [id, i]));
       const t = Math.round((at.getTime() - start) / DAY);
@@ -250,7 +250,8 @@ function burst(i: number, t: number) {
   const m = median(weeklyBuyers.slice(0, -1));
   const busy = weeklyBuyers.slice(0, -1).filter((x) => x >= 1.15 * m);
   const quiet = weeklyBuyers.slice(0, -1).filter((x) => x < 1.15 * m);
-  console.log(`\nseason depth: ${busy.length} busy weeks of ${busy.length + quiet.length}, their median buyers ${median(busy)} against ${median(quiet)} (× ${(median(busy) / median(quiet)).toFixed(2)})`);
+  console.log(`\nthe brand's seasons (day of year ± half-width): ${sim.brand.seasons.map((x) => `${x.centreDayOfYear} ± ${x.halfWidthDays}`).join(", ")}`);
+  console.log(`season depth: ${busy.length} busy weeks of ${busy.length + quiet.length}, their median buyers ${median(busy)} against ${median(quiet)} (× ${(median(busy) / median(quiet)).toFixed(2)})`);
 }
 const statistics: { name: string; value: (i: number, t: number) => number; seasonalAbove: boolean; lines: number[] }[] = [
   { name: "shared silence (26 weeks)", value: (i, t) => sharedSilence(i, t, "past26"), seasonalAbove: true, lines: [2, 3] },
