@@ -295,13 +295,17 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
  * [its first, the next page's first) it covers. Read from a cursor, so a first pass over a
  * million customers never holds their ids at once.
  */
-export async function* dueCustomerPages(sql: Sql, input: { workspaceId: string; asOf: Date }, size: number): AsyncGenerator<{ ids: string[]; part: IdRange }> {
+export async function* dueCustomerPages(
+  sql: Sql,
+  input: { workspaceId: string; asOf: Date; part?: IdRange },
+  size: number,
+): AsyncGenerator<{ ids: string[]; part: IdRange }> {
   const rows = sql`
     select customer_id as id from customer_features
-    where workspace_id = ${input.workspaceId} and next_change_at <= ${input.asOf}::timestamptz
+    where workspace_id = ${input.workspaceId} and next_change_at <= ${input.asOf}::timestamptz ${idRangeSql(sql, "customer_id", input.part)}
     union
     select c.id from customers c
-    where c.workspace_id = ${input.workspaceId} and c.merged_into is null
+    where c.workspace_id = ${input.workspaceId} and c.merged_into is null ${idRangeSql(sql, "c.id", input.part)}
       and not exists (select 1 from customer_features f where f.workspace_id = c.workspace_id and f.customer_id = c.id)
     order by id`.values();
   // A page is handed on when the next one's first id, its range's end, is known.
@@ -311,7 +315,34 @@ export async function* dueCustomerPages(sql: Sql, input: { workspaceId: string; 
     if (held) yield { ids: held, part: { from: held[0]!, to: ids[0]! } };
     held = ids;
   }
-  if (held && held.length > 0) yield { ids: held, part: { from: held[0]!, to: null } };
+  if (held && held.length > 0) yield { ids: held, part: { from: held[0]!, to: input.part?.to ?? null } };
+}
+
+/**
+ * The workspace's customers split into `parts` ranges of ids of about equal size, in order:
+ * each range's statements run beside the others' (one statement uses one PostgreSQL core).
+ * Any split gives the same results; the split only balances the work. Cut at quantiles of
+ * every customer id up to 100,000 customers (features or not: a first pass has none yet), of a
+ * 1% sample of the table's pages beyond. One open
+ * range below `splitFrom` customers (a split saves little there).
+ */
+export async function customerIdRanges(sql: Sql, input: { workspaceId: string; parts: number; splitFrom?: number }): Promise<IdRange[]> {
+  const whole: IdRange[] = [{ from: null, to: null }];
+  if (input.parts <= 1) return whole;
+  const exactUpTo = 100_000;
+  const [{ n }] = (await sql`
+    select count(*)::int as n from (select 1 from customers where workspace_id = ${input.workspaceId} limit ${exactUpTo}) c`) as unknown as [{ n: number }];
+  if (n < (input.splitFrom ?? 20_000)) return whole;
+  const source = n < exactUpTo ? sql`customers` : sql`customers tablesample system (1)`;
+  const quantiles = Array.from({ length: input.parts - 1 }, (_, i) => (i + 1) / input.parts);
+  const bounds = await sql<{ id: string | null }[]>`
+    select percentile_disc(q) within group (order by customer_id) as id
+    from (select id as customer_id from ${source} where workspace_id = ${input.workspaceId}) s, unnest(${quantiles}::float8[]) q
+    group by q order by q`;
+  // In the database's order (its collation, not JavaScript's), repeats dropped.
+  const cuts = bounds.map((b) => b.id).filter((id, i, all): id is string => id !== null && id !== all[i - 1]);
+  if (cuts.length === 0) return whole;
+  return [null, ...cuts].map((from, i) => ({ from, to: cuts[i] ?? null }));
 }
 
 const featureColumns = [

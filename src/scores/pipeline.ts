@@ -1,6 +1,6 @@
 // What happens to a customer when their picture may have changed: features, then tier
 // (promotion at once), then score and alert. Also the scheduled, workspace-wide pass.
-import { dueCustomerPages, upsertFeatures } from "../../db/queries/features.ts";
+import { customerIdRanges, dueCustomerPages, upsertFeatures, type IdRange } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
 import { scoreWorkspaceWithLatestFit } from "../model-fits/fit-workspace-model.ts";
@@ -54,7 +54,8 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
 /**
  * The daily pass, as of one moment (a redelivered job passes the same one): silence counts,
  * since recency grows without signals. Set-based throughout, and paged so that no step holds
- * every customer's id (a first pass after a bulk load of a million must fit a worker's memory):
+ * every customer's id (a first pass after a bulk load of a million must fit a worker's memory),
+ * and split into RESCORE_PARALLELISM ranges of ids run side by side (customerIdRanges):
  * - features: recomputed only for customers a signal's window edge has reached since
  *   (next_change_at), a page of them per statement, RESCORE_PARALLELISM side by side; the
  *   rest hold. Each page's tiers follow its features at once: customers whose features
@@ -64,7 +65,10 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
  *   and picks those whose score or reasons would change; only they are scored in JS and
  *   stored, a page at a time as the statement's cursor hands them on.
  */
-export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string; asOf?: Date; pageSize?: number; scorePageSize?: number }) {
+export async function rescoreWorkspace(
+  deps: Deps,
+  input: { workspaceId: string; asOf?: Date; pageSize?: number; scorePageSize?: number; splitFrom?: number },
+) {
   const started = performance.now();
   const asOf = input.asOf ?? deps.clock();
   const { workspaceId } = input;
@@ -88,14 +92,26 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   // pass after a bulk load (every customer scored) at 382 MiB resident, pages of 1,000 at 257.
   const scorePageSize = input.scorePageSize ?? 1_000;
   let featuresRecomputed = 0;
+  // The workspace in `of` ranges of ids, each range's statements beside the others': the
+  // lists of due customers and the screen are one statement each, on one core, with the
+  // rest of the machine waiting for their first page. Small workspaces are one range.
+  const ranges = await customerIdRanges(sql, { workspaceId, parts: of, splitFrom: input.splitFrom });
+  const perRange = async (fn: (range: IdRange, runners: number) => Promise<unknown>) => {
+    // Every range finishes (or fails) before the phase ends: no statement outlives the pass.
+    const settled = await Promise.allSettled(ranges.map((range) => fn(range, Math.max(1, Math.round(of / ranges.length)))));
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  };
   // A page of the sorted list is a range of ids too, which bounds its scan of customers;
   // and its sorts fit in memory whatever the workspace's size.
   await timed("featuresMs", () =>
-    inParallelFrom(dueCustomerPages(sql, { workspaceId, asOf }, pageSize), of, async ({ ids, part }) => {
-      const written = await upsertFeatures(sql, { workspaceId, asOf, customerIds: ids, part }, settings);
-      featuresRecomputed += written.length;
-      await timed("tiersMs", () => promoteTiers(deps, { workspaceId, customerIds: written, asOf, part }));
-    }),
+    perRange((range, runners) =>
+      inParallelFrom(dueCustomerPages(sql, { workspaceId, asOf, part: range }, pageSize), runners, async ({ ids, part }) => {
+        const written = await upsertFeatures(sql, { workspaceId, asOf, customerIds: ids, part }, settings);
+        featuresRecomputed += written.length;
+        await timed("tiersMs", () => promoteTiers(deps, { workspaceId, customerIds: written, asOf, part }));
+      }),
+    ),
   );
   // Model values age too: the churn probability rises with silence.
   await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of }));
@@ -106,12 +122,14 @@ export async function rescoreWorkspace(deps: Deps, input: { workspaceId: string;
   // is the rest.
   const screenStarted = performance.now();
   let scoringStarted: number | null = null;
-  const screened = customersToRescore(sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings) }, scorePageSize);
-  await inParallelFrom(screened, of, async (customerIds) => {
-    scoringStarted ??= performance.now();
-    screenedIn += customerIds.length;
-    const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
-    alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+  await perRange((part, runners) => {
+    const screened = customersToRescore(sql, { workspaceId, asOf, rules, settings: scoringSettingsOf(settings), part }, scorePageSize);
+    return inParallelFrom(screened, runners, async (customerIds) => {
+      scoringStarted ??= performance.now();
+      screenedIn += customerIds.length;
+      const scored = await scoreCustomers(deps, { workspaceId, customerIds, rules, asOf });
+      alerts += scored.filter((s) => s.scoreId !== null && s.result.alerts).length;
+    });
   });
   const ended = performance.now();
   phases.screenMs = Math.round((scoringStarted ?? ended) - screenStarted);

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type postgres from "postgres";
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
-import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
+import { daysSinceLastPurchaseSql, idRangeSql, type IdRange } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
 import { countOpenedAlerts } from "../metrics/record.ts";
 import { requestDrain } from "../outbox/drain.ts";
@@ -42,14 +42,14 @@ type FactRow = Record<string, unknown> & {
  * reads — and their last score (last); or, with `customerIds`, those customers alone, each
  * looked up by its keys (a page of ids joined to whole tables was planned as a scan of each
  * table per page, its cost growing with the workspace). The screen reads the workspace
- * whole. Days since the last purchase and the derived fact columns the rules' SQL reads
+ * whole, or a range of its ids (`part`). Days since the last purchase and the derived fact columns the rules' SQL reads
  * (withDerivedFactColumns) are computed once per customer.
  */
-export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[] }) => {
+export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[]; part?: IdRange }) => {
   const ws = input.workspaceId;
   const features = sql`
     select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
-    from customer_features f where f.workspace_id = ${ws}`;
+    from customer_features f where f.workspace_id = ${ws} ${idRangeSql(sql, "f.customer_id", input.part)}`;
   if (input.customerIds) {
     return sql`
   (select distinct id from unnest(${input.customerIds as string[]}::text[]) as u(id)) page

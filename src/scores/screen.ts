@@ -6,6 +6,7 @@
 // on to the JavaScript scorer, which writes the reasons. On an ordinary day that is a small
 // share of the workspace, so the pass costs one statement plus the few that changed.
 import type postgres from "postgres";
+import type { IdRange } from "../../db/queries/features.ts";
 import { ruleFragment } from "../rules-service/rule-sql.ts";
 import type { ActiveRule } from "../rules-service/active-rules.ts";
 import { customersWithFacts } from "./score-customers.ts";
@@ -15,16 +16,16 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 
 /**
  * The customer ids, in order and a page of `size` at a time, whose score as of `asOf` may
- * differ from their last stored one. Read from a cursor: after a bulk load every customer is
+ * differ from their last stored one (of the customers in `part`, a range of ids, when given). Read from a cursor: after a bulk load every customer is
  * screened in, and a million ids held at once (with their row objects) took the first pass
  * over the process's memory budget.
  */
 export async function* customersToRescore(
   sql: Sql,
-  input: { workspaceId: string; asOf: Date; rules: readonly ActiveRule[]; settings: ScoringSettings },
+  input: { workspaceId: string; asOf: Date; rules: readonly ActiveRule[]; settings: ScoringSettings; part?: IdRange },
   size = 1_000,
 ): AsyncGenerator<string[]> {
-  const { workspaceId, asOf, rules, settings } = input;
+  const { workspaceId, asOf, rules, settings, part } = input;
   const counted = rules.filter((r) => r.definition.mode !== "off");
   // Each rule is evaluated once per customer, as column r<i>: it counts when it applies to
   // the customer's tier and its conditions hold.
@@ -48,7 +49,7 @@ export async function* customersToRescore(
     select customer_id from (
       select f.customer_id, date_trunc('milliseconds', f.watermark) as watermark, ${modelPoints} as model_points,
         last.score as last_score, last.signature as last_signature, last.watermark as last_watermark ${flags}
-      from ${customersWithFacts(sql, { workspaceId, asOf })}
+      from ${customersWithFacts(sql, { workspaceId, asOf, part })}
       -- Each rule once per customer: pulled up, its column would be pasted (and evaluated)
       -- wherever the signature and the score below read it.
       offset 0

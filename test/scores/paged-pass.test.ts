@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { inParallelFrom } from "../../src/parallel.ts";
 import { rescoreWorkspace } from "../../src/scores/pipeline.ts";
+import { customerIdRanges } from "../../db/queries/features.ts";
 import { useTestContext, type TestWorkspace } from "../support/context.ts";
 import { daysAgo, signal } from "../support/factories.ts";
 import { defection, goldHistory, pushSignals } from "./support.ts";
@@ -92,5 +93,20 @@ describe("the daily pass in pages", () => {
     expect(one).toMatchObject({ customers: 9, featuresRecomputed: 9, screenedIn: 9 });
     expect(one.alerts).toBeGreaterThan(0);
     expect(await stored(paged)).toEqual(await stored(whole));
+  });
+
+  it("stores the same with the workspace split into ranges of ids run side by side as with one range", async () => {
+    const [whole, split] = [await ctx.workspace(), await ctx.workspace()];
+    await history(whole);
+    await history(split);
+    const ranges = await customerIdRanges(ctx.database.sql, { workspaceId: split.id, parts: 3, splitFrom: 1 });
+    expect(ranges).toHaveLength(3);
+    expect(ranges[0]!.from).toBeNull();
+    expect(ranges[2]!.to).toBeNull();
+    const one = await rescoreWorkspace(ctx, { workspaceId: whole.id });
+    const threeAtOnce = { database: ctx.database, jobs: ctx.jobs, log: ctx.log, clock: ctx.clock, config: { ...ctx.config, RESCORE_PARALLELISM: 3 } };
+    const three = await rescoreWorkspace(threeAtOnce, { workspaceId: split.id, splitFrom: 1, pageSize: 2 });
+    expect(three).toMatchObject({ customers: 9, featuresRecomputed: 9, screenedIn: 9, alerts: one.alerts });
+    expect(await stored(split)).toEqual(await stored(whole));
   });
 });
