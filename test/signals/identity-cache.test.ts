@@ -49,4 +49,25 @@ describe("the identity cache", () => {
     expect(cachedIdentities(ctx.database)).toEqual({ workspaces: 0, identities: 0 });
     expect(await push(deps, a.id, ["a-1"])).toEqual(first);
   });
+
+  it("stores a flush of cached and unseen identities each on its customer, creating only the unseen ones", async () => {
+    const deps = withCacheSize(100);
+    const a = await ctx.workspace();
+    await push(deps, a.id, ["a-1", "a-2"]);
+    const repeated = signal.session("a-1", daysAgo(2));
+    await ingestSignals(deps, { workspaceId: a.id, items: [repeated] });
+    // Cached, unseen (another kind of identifier: its customer id is not its value), cached,
+    // a repeat of a stored signal, unseen again.
+    const items = [
+      signal.session("a-2", daysAgo(1)),
+      signal.session("ios-9", daysAgo(1), { identityKind: "device_id" }),
+      signal.session("a-1", daysAgo(1)),
+      repeated,
+      signal.session("a-3", daysAgo(1)),
+    ];
+    const result = await ingestSignals(deps, { workspaceId: a.id, items });
+    expect(result.results.map((r) => (r.status === "accepted" ? r.customerId : r.status))).toEqual(["a-2", "device_id:ios-9", "a-1", "duplicate", "a-3"]);
+    const customers = await ctx.database.sql`select id from customers where workspace_id = ${a.id} order by id`;
+    expect(customers.map((c) => c.id)).toEqual(["a-1", "a-2", "a-3", "device_id:ios-9"]);
+  });
 });
