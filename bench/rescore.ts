@@ -9,6 +9,7 @@ import type { Deps } from "../src/deps.ts";
 import { createLogger } from "../src/log.ts";
 import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
 import { rescoreWorkspace } from "../src/scores/pipeline.ts";
+import { maintainSignalPartitions } from "../src/signals/partitions.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { connectDatabase, type Database } from "../db/client.ts";
 import { spawn } from "node:child_process";
@@ -16,7 +17,7 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { freshDatabase, machineFacts, peakRssMiB, PROCESS_RSS_BUDGET_MIB, rssPerStep, SERVICE_HEAP_MIB } from "./support.ts";
 
-export async function runRescoreBench(opts: { customers?: number } = {}) {
+export async function runRescoreBench(opts: { customers?: number; partitioned?: boolean } = {}) {
   const n = opts.customers ?? 200_000;
   const { database, drop } = await freshDatabase("rescore");
   try {
@@ -24,7 +25,12 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
     const ws = workspace.id;
     const t0 = performance.now();
     await loadSyntheticCustomers(database, ws, n);
-    await database.sql`analyze`;
+    // A live service's hourly maintenance moves a backfill's months out of the default
+    // partition: each month's partition is one more index each customer's features read.
+    const partitions = opts.partitioned ? await partitionByMonth(database) : null;
+    // The moved rows' dead copies are what autovacuum would clear on a live service.
+    if (partitions) await database.sql`vacuum analyze`;
+    else await database.sql`analyze`;
     const loadMs = performance.now() - t0;
     const [{ count: signalCount }] = (await database.sql`select count(*)::int as count from signals`) as unknown as [{ count: number }];
     // The fit and the passes run in a process of their own under the worker's heap cap, as a
@@ -34,7 +40,7 @@ export async function runRescoreBench(opts: { customers?: number } = {}) {
     const { first, second, week } = steps;
     return {
       name: "rescore",
-      sizes: { customers: n, signals: signalCount },
+      sizes: { customers: n, signals: signalCount, monthlyPartitions: partitions?.created.length ?? 0 },
       loadSeconds: +(loadMs / 1000).toFixed(1),
       modelFit: steps.fitStatus,
       modelFitSeconds: +(steps.fitMs / 1000).toFixed(1),
@@ -135,6 +141,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && pro
   const steps = await runSteps(process.argv[2]!, process.argv[3]!);
   process.stdout.write(`\n${JSON.stringify(steps)}\n`);
   process.exit(0);
+}
+
+async function partitionByMonth(database: Database) {
+  const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: "{rwbench}" });
+  try {
+    const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
+    return await maintainSignalPartitions(deps);
+  } finally {
+    await jobs.close();
+  }
 }
 
 export async function loadSyntheticCustomers(database: Database, ws: string, n: number): Promise<void> {

@@ -219,8 +219,6 @@ export const signals = pgTable(
     // through signalIds.
     primaryKey({ columns: [t.workspaceId, t.id, t.occurredAt] }),
     index("signals_customer_time_idx").on(t.workspaceId, t.customerId, t.occurredAt),
-    // A refresh reads sessions and the other signals apart (db/queries/features.ts).
-    index("signals_customer_time_not_session_idx").on(t.workspaceId, t.customerId, t.occurredAt).where(sql`${t.type} <> 'session'`),
   ],
 );
 
