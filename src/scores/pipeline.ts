@@ -57,12 +57,12 @@ export async function refreshRequestedCustomers(deps: Deps, input: { workspaceId
  * every customer's id (a first pass after a bulk load of a million must fit a worker's memory),
  * and split into RESCORE_PARALLELISM ranges of ids run side by side (customerIdRanges):
  * - features: recomputed only for customers a signal's window edge has reached since
- *   (next_change_at), a page of them per statement, RESCORE_PARALLELISM side by side; the
+ *   (next_change_at), a page of them per statement, each range's pages in turn; the
  *   rest hold. Each page's tiers follow its features at once: customers whose features
  *   changed may be promoted (aging alone only ever lowers the composite);
  * - model values: aged from their stored summaries (re-summarised for new purchases);
- * - scores: one statement evaluates every live and shadow rule in SQL for every customer
- *   and picks those whose score or reasons would change; only they are scored in JS and
+ * - scores: one statement per range evaluates every live and shadow rule in SQL for each of
+ *   its customers and picks those whose score or reasons would change; only they are scored in JS and
  *   stored, a page at a time as the statement's cursor hands them on.
  */
 export async function rescoreWorkspace(
