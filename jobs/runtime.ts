@@ -70,6 +70,27 @@ export class JobQueues {
     return q;
   }
 
+  /**
+   * Registers a recurring job, as BullMQ's upsertJobScheduler does, from any number of
+   * scheduler processes. Two starting at once may both create the schedule's next iteration,
+   * and the later one fails with "job ID already exists" (seen in the scale-out spec; BullMQ
+   * issue #3085): the schedule is in place then. The upsert is tried again a moment later
+   * (so a changed schedule still wins) and, colliding again, left as the other process made it.
+   */
+  async upsertSchedule(queue: QueueName, ...args: [...Parameters<AnyQueue["upsertJobScheduler"]>, shard?: number]): Promise<void> {
+    const [id, repeat, template, shard] = args;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.queue(queue, shard ?? 0).upsertJobScheduler(id, repeat, template);
+        return;
+      } catch (err) {
+        if (!(err instanceof Error && /job ID already exists/i.test(err.message))) throw err;
+        if (attempt >= 3) return;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+      }
+    }
+  }
+
   async add<K extends JobKey>(key: K, payload: JobPayload<K>, opts: JobsOptions = {}): Promise<void> {
     const def = jobDefinitions[key];
     const data = def.payload.parse(payload);

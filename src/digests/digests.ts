@@ -36,7 +36,7 @@ export async function scheduleDigest(deps: Deps, m: Pick<Manager, "workspace_id"
     await queue.removeJobScheduler(id);
     return;
   }
-  await queue.upsertJobScheduler(id, { pattern, tz: m.timezone }, { name: "send-digest", data: { workspaceId: m.workspace_id, managerId: m.id } });
+  await deps.jobs.upsertSchedule("digests", id, { pattern, tz: m.timezone }, { name: "send-digest", data: { workspaceId: m.workspace_id, managerId: m.id } }, shard);
 }
 
 /** At scheduler start: every manager's scheduler, so a lost Redis loses no schedule. */
