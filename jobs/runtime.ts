@@ -26,6 +26,8 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { count: 5000, age: 7 * 86400 },
 };
 
+type SchedulerArgs = Parameters<AnyQueue["upsertJobScheduler"]>;
+
 export class JobQueues {
   private readonly queues = new Map<string, AnyQueue>();
   private readonly workers: AnyWorker[] = [];
@@ -74,14 +76,13 @@ export class JobQueues {
    * Registers a recurring job, as BullMQ's upsertJobScheduler does, from any number of
    * scheduler processes. Two starting at once may both create the schedule's next iteration,
    * and the later one fails with "job ID already exists" (seen in the scale-out spec; BullMQ
-   * issue #3085): the schedule is in place then. The upsert is tried again a moment later
+   * issue #3085 reports such races between instances): the schedule is in place then. The upsert is tried again a moment later
    * (so a changed schedule still wins) and, colliding again, left as the other process made it.
    */
-  async upsertSchedule(queue: QueueName, ...args: [...Parameters<AnyQueue["upsertJobScheduler"]>, shard?: number]): Promise<void> {
-    const [id, repeat, template, shard] = args;
+  async upsertSchedule(queue: QueueName, id: SchedulerArgs[0], repeat: SchedulerArgs[1], template: SchedulerArgs[2], shard = 0): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.queue(queue, shard ?? 0).upsertJobScheduler(id, repeat, template);
+        await this.queue(queue, shard).upsertJobScheduler(id, repeat, template);
         return;
       } catch (err) {
         if (!(err instanceof Error && /job ID already exists/i.test(err.message))) throw err;
