@@ -42,8 +42,8 @@ type FactRow = Record<string, unknown> & {
  * reads — and their last score (last); or, with `customerIds`, those customers alone, each
  * looked up by its keys (a page of ids joined to whole tables was planned as a scan of each
  * table per page, its cost growing with the workspace). The screen reads the workspace
- * whole, or a range of its ids (`part`). Days since the last purchase and the derived fact columns the rules' SQL reads
- * (withDerivedFactColumns) are computed once per customer.
+ * whole, or a range of its ids (`part`). Days since the last purchase and the derived fact
+ * columns the rules' SQL reads (withDerivedFactColumns) are computed once per customer.
  */
 export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[]; part?: IdRange }) => {
   const ws = input.workspaceId;

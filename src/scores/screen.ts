@@ -16,9 +16,10 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 
 /**
  * The customer ids, in order and a page of `size` at a time, whose score as of `asOf` may
- * differ from their last stored one (of the customers in `part`, a range of ids, when given). Read from a cursor: after a bulk load every customer is
- * screened in, and a million ids held at once (with their row objects) took the first pass
- * over the process's memory budget.
+ * differ from their last stored one (of the customers in `part`, a range of ids, when
+ * given). Read from a cursor: after a bulk load every customer is screened in, and a million
+ * ids held at once (with their row objects) took the first pass over the process's memory
+ * budget.
  */
 export async function* customersToRescore(
   sql: Sql,
