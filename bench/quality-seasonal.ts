@@ -16,6 +16,10 @@
 // - calendar: weeks whose distinct buyers are at least 1.15 × the median week are busy; the
 //   chance of no purchase through the silence at the customer's own busy-week and quiet-week
 //   rates (each shrunk toward their overall rate with the weight of 2 weeks);
+// - calendar over flat: that chance over the chance at the customer's one overall weekly rate
+//   (how much more the workspace's calendar explains the silence than the customer's rhythm does);
+// - calendar Bayes factor: the same two models compared on every week since the first purchase
+//   week (bought or not), uniform priors on the rates, so the extra rate must earn its place;
 // - peers: of the customers with 4+ gaps who bought in the 4 weeks up to this customer's last
 //   purchase, the share now silent beyond their usual longest gap, against that share among all;
 // - burst: the customer's orders in days 31–90 before now against their usual rate.
@@ -191,7 +195,7 @@ const weeklyBuyers = (() => {
   for (const ds of purchaseDays) for (const w of new Set(ds.map((d) => Math.floor(d / 7)))) v[w]++;
   return v as number[];
 })();
-function calendarChance(i: number, t: number) {
+function calendarChance(i: number, t: number, how: "chance" | "ratio" = "chance") {
   const now = Math.floor(t / 7);
   const busy = memo(`b${now}`, () => {
     const past = weeklyBuyers.slice(0, now);
@@ -212,7 +216,40 @@ function calendarChance(i: number, t: number) {
   }
   const overall = (n.busy + n.quiet) / Math.max(1, known.busy + known.quiet);
   const rate = (k: "busy" | "quiet") => Math.min(0.999, (n[k] + 2 * overall) / (known[k] + 2));
-  return (1 - rate("busy")) ** silent.busy * (1 - rate("quiet")) ** silent.quiet;
+  const calendar = (1 - rate("busy")) ** silent.busy * (1 - rate("quiet")) ** silent.quiet;
+  return how === "chance" ? calendar : calendar / (1 - Math.min(0.999, overall)) ** (silent.busy + silent.quiet);
+}
+/** ln Γ, Lanczos (g = 7, n = 9): enough for Beta functions of week counts. */
+function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let k = 1; k < 9; k++) a += c[k]! / (x + k);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+const lnBeta = (a: number, b: number) => lnGamma(a) + lnGamma(b) - lnGamma(a + b);
+/**
+ * The Bayes factor of "the customer buys at one rate in the workspace's busy weeks and another
+ * in its quiet ones" over "at one rate", from each week since their first purchase week (bought
+ * in it or not, the silence included), uniform priors on the rates: the extra rate must earn its
+ * place, so a short or even history gives about 1 or less.
+ */
+function calendarBayesFactor(i: number, t: number) {
+  const now = Math.floor(t / 7);
+  const busy = memo(`b${now}`, () => {
+    const past = weeklyBuyers.slice(0, now);
+    const m = median(past);
+    return past.map((x) => x >= 1.15 * m);
+  });
+  const ds = purchaseDays[i]!.filter((d) => d < t);
+  if (ds.length < 2) return NaN;
+  const first = Math.floor(Math.min(...ds) / 7);
+  const bought = new Set(ds.map((d) => Math.floor(d / 7)));
+  const n = { busy: 0, quiet: 0 }, f = { busy: 0, quiet: 0 };
+  for (let w = first + 1; w < now; w++) (bought.has(w) ? n : f)[busy[w] ? "busy" : "quiet"]++;
+  return Math.exp(lnBeta(1 + n.busy, 1 + f.busy) + lnBeta(1 + n.quiet, 1 + f.quiet) - lnBeta(1 + n.busy + n.quiet, 1 + f.busy + f.quiet));
 }
 function peersSilent(i: number, t: number) {
   const p = passAt.get(t)!;
@@ -256,7 +293,9 @@ function burst(i: number, t: number) {
 const statistics: { name: string; value: (i: number, t: number) => number; seasonalAbove: boolean; lines: number[] }[] = [
   { name: "shared silence (26 weeks)", value: (i, t) => sharedSilence(i, t, "past26"), seasonalAbove: true, lines: [2, 3] },
   { name: "shared silence (neighbours)", value: (i, t) => sharedSilence(i, t, "neighbours"), seasonalAbove: true, lines: [2, 3] },
-  { name: "calendar chance of the silence", value: calendarChance, seasonalAbove: true, lines: [0.01, 0.05] },
+  { name: "calendar chance of the silence", value: (i, t) => calendarChance(i, t), seasonalAbove: true, lines: [0.01, 0.05] },
+  { name: "calendar over flat: the chance at busy/quiet rates over the chance at the customer's one rate", value: (i, t) => calendarChance(i, t, "ratio"), seasonalAbove: true, lines: [2, 3, 5] },
+  { name: "calendar Bayes factor: busy/quiet rates over one rate, every week since the first", value: calendarBayesFactor, seasonalAbove: true, lines: [3, 10, 30] },
   { name: "peers silent since the same weeks", value: peersSilent, seasonalAbove: true, lines: [1.25, 1.5] },
   { name: "burst before the silence", value: burst, seasonalAbove: true, lines: [1.1, 1.5] },
 ];
@@ -277,6 +316,10 @@ for (const s of statistics) {
     });
     console.log(`  seasonal at ${s.seasonalAbove ? "≥" : "≤"} ${line}:`, JSON.stringify({ ...r.figures, falseAlerts: undefined }));
   }
+}
+for (const line of [3, 10]) {
+  const r = replay((c) => (c.rules.some((x) => OWN_BUYING.includes(x)) && calendarBayesFactor(c.i, c.t) >= line ? OWN_BUYING : []));
+  console.log(`all three own-buying rules dropped where the calendar Bayes factor ≥ ${line}:`, JSON.stringify({ ...r.figures, falseAlerts: undefined }));
 }
 console.log("\nthe same silence does not alert twice (own-buying rules alone):", JSON.stringify(replay(() => [], "own buying").figures));
 console.log("the same silence does not alert twice (no rule beyond the last alert's):", JSON.stringify(replay(() => [], "same rules").figures));
