@@ -31,6 +31,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runQualityBench } from "./quality.ts";
 import { compileRule } from "../rules/compile-js.ts";
 import { defaultRulePack } from "../rules/default-pack.ts";
+import { betaln } from "../src/model/special.ts";
 import { loadFacts } from "../src/scores/score-customers.ts";
 import { computeScore, type ActiveRule } from "../src/scores/compute.ts";
 import { defaultScoringSettings } from "../src/scores/settings.ts";
@@ -195,13 +196,16 @@ const weeklyBuyers = (() => {
   for (const ds of purchaseDays) for (const w of new Set(ds.map((d) => Math.floor(d / 7)))) v[w]++;
   return v as number[];
 })();
-function calendarChance(i: number, t: number, how: "chance" | "ratio" = "chance") {
-  const now = Math.floor(t / 7);
-  const busy = memo(`b${now}`, () => {
+/** Weeks before `now` with at least 1.15 × the median week's distinct buyers. */
+const busyWeeks = (now: number) =>
+  memo(`b${now}`, () => {
     const past = weeklyBuyers.slice(0, now);
     const m = median(past);
     return past.map((x) => x >= 1.15 * m);
   });
+function calendarChance(i: number, t: number, how: "chance" | "ratio" = "chance") {
+  const now = Math.floor(t / 7);
+  const busy = busyWeeks(now);
   const ds = purchaseDays[i]!.filter((d) => d < t).sort((a, b) => a - b);
   if (ds.length < 2) return NaN;
   const first = Math.floor(ds[0]! / 7);
@@ -219,17 +223,6 @@ function calendarChance(i: number, t: number, how: "chance" | "ratio" = "chance"
   const calendar = (1 - rate("busy")) ** silent.busy * (1 - rate("quiet")) ** silent.quiet;
   return how === "chance" ? calendar : calendar / (1 - Math.min(0.999, overall)) ** (silent.busy + silent.quiet);
 }
-/** ln Γ, Lanczos (g = 7, n = 9): enough for Beta functions of week counts. */
-function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  x -= 1;
-  let a = c[0]!;
-  const t = x + 7.5;
-  for (let k = 1; k < 9; k++) a += c[k]! / (x + k);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
-const lnBeta = (a: number, b: number) => lnGamma(a) + lnGamma(b) - lnGamma(a + b);
 /**
  * The Bayes factor of "the customer buys at one rate in the workspace's busy weeks and another
  * in its quiet ones" over "at one rate", from each week since their first purchase week (bought
@@ -238,18 +231,14 @@ const lnBeta = (a: number, b: number) => lnGamma(a) + lnGamma(b) - lnGamma(a + b
  */
 function calendarBayesFactor(i: number, t: number) {
   const now = Math.floor(t / 7);
-  const busy = memo(`b${now}`, () => {
-    const past = weeklyBuyers.slice(0, now);
-    const m = median(past);
-    return past.map((x) => x >= 1.15 * m);
-  });
+  const busy = busyWeeks(now);
   const ds = purchaseDays[i]!.filter((d) => d < t);
   if (ds.length < 2) return NaN;
   const first = Math.floor(Math.min(...ds) / 7);
   const bought = new Set(ds.map((d) => Math.floor(d / 7)));
   const n = { busy: 0, quiet: 0 }, f = { busy: 0, quiet: 0 };
   for (let w = first + 1; w < now; w++) (bought.has(w) ? n : f)[busy[w] ? "busy" : "quiet"]++;
-  return Math.exp(lnBeta(1 + n.busy, 1 + f.busy) + lnBeta(1 + n.quiet, 1 + f.quiet) - lnBeta(1 + n.busy + n.quiet, 1 + f.busy + f.quiet));
+  return Math.exp(betaln(1 + n.busy, 1 + f.busy) + betaln(1 + n.quiet, 1 + f.quiet) - betaln(1 + n.busy + n.quiet, 1 + f.busy + f.quiet));
 }
 function peersSilent(i: number, t: number) {
   const p = passAt.get(t)!;
