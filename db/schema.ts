@@ -240,6 +240,25 @@ export const signalIds = pgTable(
 );
 
 /**
+ * The workspace's calendar: distinct buyers per week (Monday to Sunday, UTC), counted by the
+ * daily pass from its customers' purchase weeks (db/queries/calendar.ts), over a sample of
+ * CALENDAR_SAMPLE customers in a larger workspace. Its busy weeks, at least BUSY_WEEK_RATIO ×
+ * the median week, are what a seasonal buyer's silence is compared with. Weeks with no buyer
+ * have no row.
+ */
+export const workspaceWeeks = pgTable(
+  "workspace_weeks",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    week: date("week", { mode: "string" }).notNull(),
+    buyers: integer("buyers").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.week] })],
+);
+
+/**
  * Rolling-window aggregates of a customer's signals as of `asOf`. Column names are the
  * rule facts (camelCase in the API, snake_case here). `*Baseline` columns are the same
  * measure per 30 days over the 180 days before the last 30, the customer's own normal;
@@ -279,6 +298,9 @@ export const customerFeatures = pgTable(
     purchaseGaps: integer("purchase_gaps").notNull().default(0),
     purchaseGapP90Days: doublePrecision("purchase_gap_p90_days"),
     usualMaxGapDays: doublePrecision("usual_max_gap_days"),
+    // The weeks (Mondays, UTC) the customer bought in, ascending: their side of the seasonal
+    // Bayes factor, and what the workspace's calendar (workspace_weeks) is counted from (0032).
+    purchaseWeeks: date("purchase_weeks", { mode: "string" }).array(),
 
     sessions7d: integer("sessions_7d").notNull(),
     sessions30d: integer("sessions_30d").notNull(),

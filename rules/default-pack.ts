@@ -168,12 +168,13 @@ export const defaultRulePack: readonly PackRule[] = [
     id: "vip-long-silence",
     name: "평소 최장 구매 간격을 넘긴 VIP / VIP silent beyond their usual longest gap",
     description:
-      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 4 gaps of their own (as many as the shrinkage weighs the workspace's spread): with fewer, their usual longest gap is mostly a guess.",
+      "A Gold-or-better customer has gone without buying a quarter longer than the longest gap usual for them (the 90th percentile of their own gaps, shrunk toward the workspace's for customers with few). Judged against their own gaps, so a seasonal buyer's regular gap between seasons is not silence. Needs at least 4 gaps of their own (as many as the shrinkage weighs the workspace's spread): with fewer, their usual longest gap is mostly a guess. Not when the silence is the brand's off-season: a customer whose weeks follow the workspace's busy and quiet weeks (seasonal Bayes factor of at least 3, substantial evidence) is between seasons; an unknown factor (no calendar yet) leaves the rule as it was.",
     conditions: {
       all: [
         vip,
         { fact: "gapSilenceRatio", operator: "greaterThan", value: 1.25 },
         { fact: "purchaseGaps", operator: "greaterThanInclusive", value: 4 },
+        { not: { fact: "seasonalSilenceBayesFactor", operator: "greaterThanInclusive", value: 3 } },
       ],
     },
     tiers: vipTiers,

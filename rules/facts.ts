@@ -68,14 +68,20 @@ type Spec = {
   phrase: FactPhrase;
 };
 
-const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "nextChangeAt", "updatedAt"] as const;
+// Columns that are not facts: bookkeeping, and purchase_weeks (a list of dates, what the
+// seasonal Bayes factor is computed from).
+const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "nextChangeAt", "updatedAt", "purchaseWeeks"] as const;
 /**
- * Facts read from `f`: customer_features plus days_since_last_purchase, which is not stored
- * (it grows daily) and is computed as of the moment being evaluated by whoever builds `f`.
+ * Facts read from `f`: customer_features plus columns computed as of the moment being
+ * evaluated by whoever builds `f`, not stored because they change with the moment alone:
+ * days_since_last_purchase (it grows daily) and seasonal_silence_bayes_factor (the silence
+ * and the workspace's calendar grow weekly; db/queries/calendar.ts).
  */
-type FeatureColumn = Exclude<keyof typeof customerFeatures.$inferSelect, (typeof bookkeeping)[number]> | "daysSinceLastPurchase";
+type ComputedColumn = "daysSinceLastPurchase" | "seasonalSilenceBayesFactor";
+type FeatureColumn = Exclude<keyof typeof customerFeatures.$inferSelect, (typeof bookkeeping)[number]> | ComputedColumn;
 const computedColumns: Partial<Record<FeatureColumn, { name: string; notNull: boolean }>> = {
   daysSinceLastPurchase: { name: "days_since_last_purchase", notNull: false },
+  seasonalSilenceBayesFactor: { name: "seasonal_silence_bayes_factor", notNull: false },
 };
 type FeatureSpec = Spec & { baseline?: FeatureColumn };
 
@@ -240,6 +246,18 @@ const featureSpecs = {
     description:
       "How long the customer usually goes without buying at most: the 90th percentile of their own gaps between purchase days, shrunk toward their mean gap times the workspace's usual spread of gaps (weight of 4 gaps), so one or two gaps say little and many say nearly everything. Empty with purchases on fewer than two days.",
     phrase: { text: "usually goes at most {value} between purchases", whenNull: "has too few purchases for a usual longest gap" },
+  },
+  seasonalSilenceBayesFactor: {
+    label: "seasonal Bayes factor of the silence",
+    type: "number",
+    unit: "ratio",
+    window: "current",
+    description:
+      "Whether the customer's silence is the brand's off-season: how much better their weeks are explained by two weekly buying rates, one in the workspace's busy weeks and one in its quiet weeks, than by one steady rate (a Bayes factor, uniform priors on the rates), over every complete week since their first purchase week, the silence included. Busy weeks have at least 1.15 × the median week's distinct buyers, counted by the daily pass. Above 3 = substantial evidence that they buy with the season (their silence falls in the quiet weeks they always skip); about 1 or below = one steady rhythm, so the silence is theirs. 1 in a workspace without seasons. Computed only for customers with purchases on two or more days who are silent beyond their usual longest gap (usualMaxGapDays); empty for the rest, and until the workspace has 8 complete weeks of calendar. Capped at 1,000,000; rounded to 3 decimals.",
+    phrase: {
+      text: "is explained {value} better by the brand's busy and quiet weeks than by one steady rhythm",
+      whenNull: "has no seasonal comparison for their silence",
+    },
   },
   sessions7d: {
     label: "sessions in the last 7 days",
@@ -1057,7 +1075,7 @@ function entry(name: string, spec: Spec, rest: Omit<FactDefinition, keyof Spec |
 /** The catalogue, in a stable order, as plain JSON-able data. */
 export const factCatalogue: readonly FactDefinition[] = [
   ...Object.entries(featureSpecs).map(([name, spec]) => {
-    const column = computedColumns[name as FeatureColumn] ?? columns[name as Exclude<FeatureColumn, "daysSinceLastPurchase">];
+    const column = computedColumns[name as FeatureColumn] ?? columns[name as Exclude<FeatureColumn, ComputedColumn>];
     return entry(name, spec, {
       sql: `f.${column.name}`,
       nullable: !column.notNull,

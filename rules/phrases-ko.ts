@@ -94,6 +94,11 @@ export const koPhrases: Record<FactName, KoPhrase> = {
     text: "{daysSinceLastPurchase}째 구매 없음, 평소 최장 구매 간격[ {usualMaxGapDays}]의 {value}",
     whenNull: "비교할 평소 최장 구매 간격 없음",
   },
+  seasonalSilenceBayesFactor: {
+    label: "공백의 계절성 베이즈 인자",
+    text: "한결같은 구매 리듬보다 성수기·비수기 구매로 {value} 더 잘 설명됨",
+    whenNull: "공백의 계절성을 비교할 자료 없음",
+  },
   silenceChance: {
     label: "평소 구매 리듬으로 이만큼 오래 구매하지 않을 확률",
     text: "평소 리듬대로라면 이만큼 오래 구매하지 않을 확률 {value}[ ({daysSinceLastPurchase}째 구매 없음, 평소 최장 구매 간격 {usualMaxGapDays})]",

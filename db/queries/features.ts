@@ -277,6 +277,7 @@ export function featuresSelect(sql: Sql, scope: FeatureScope, settings: Workspac
       (extract(epoch from ${scope.asOf}::timestamptz - a.last_purchase_at) / 86400)::float8 as days_since_last_purchase,
       case when a.purchase_days >= 2 then extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / (a.purchase_days - 1) end as purchase_interval_days,
       coalesce(a.gap_n, 0) as purchase_gaps, a.gap_p90 as purchase_gap_p90_days,
+      array(select distinct date_trunc('week', d)::date from unnest(a.purchase_day_list) d order by 1) as purchase_weeks,
       -- The usual longest gap: the customer's own 90th percentile, shrunk toward their mean gap
       -- times the workspace's spread (see GAP_SHRINKAGE).
       (a.gap_n * a.gap_p90 + ${GAP_SHRINKAGE}::float8 * extract(epoch from a.last_purchase_at - a.first_purchase_at) / 86400 / a.gap_n * wg.spread)
@@ -370,7 +371,7 @@ export async function customerIdRanges(sql: Sql, input: { workspaceId: string; p
 const featureColumns = [
   "as_of", "watermark", "spend_30d", "spend_90d", "spend_180d", "orders_30d", "orders_90d", "orders_180d",
   "aov_30d", "aov_90d", "aov_180d", "refunds_90d", "orders_total", "spend_total", "first_purchase_at",
-  "last_purchase_at", "purchase_interval_days", "purchase_gaps", "purchase_gap_p90_days", "usual_max_gap_days", "next_change_at", "sessions_7d", "sessions_30d",
+  "last_purchase_at", "purchase_interval_days", "purchase_gaps", "purchase_gap_p90_days", "usual_max_gap_days", "purchase_weeks", "next_change_at", "sessions_7d", "sessions_30d",
   "active_days_7d", "active_days_30d", "category_repeat_max_180d", "top_category_180d", "competitor_apps_30d",
   "competitor_apps_90d", "competitor_app_names_30d", "competitor_names_30d", "competitor_spend_30d",
   "competitor_spend_90d", "competitor_minutes_30d", "competitor_confidence_30d", "support_tickets_30d", "high_severity_tickets_30d",

@@ -19,6 +19,7 @@
 //   yet the outcome is unknown and reported as null.
 // - Signals are read as stored today: late-arriving signals about the past count.
 import type postgres from "postgres";
+import { seasonalSilenceJoinSql } from "../../db/queries/calendar.ts";
 import { featuresSelect } from "../../db/queries/features.ts";
 import { tierNames } from "../../db/scoring-schema.ts";
 import { compileRuleToSql, type CompiledSql, type RuleDefinition } from "../../rules/index.ts";
@@ -124,7 +125,8 @@ async function evaluateAt(
   return sql<DateRow[]>`
     with f0 as (${featuresSelect(sql, { workspaceId: ws, asOf: input.asOf }, input.settings)}),
     f1 as (
-      select f.*, ${tierScoreSql(sql, tiers, input.asOf)} as recomputed_score from f0 f
+      select f.*, ${tierScoreSql(sql, tiers, input.asOf)} as recomputed_score, seasonal.seasonal_silence_bayes_factor
+      from f0 f ${seasonalSilenceJoinSql(sql, { workspaceId: ws, asOf: input.asOf })}
       where exists (
         select 1 from signals s where s.workspace_id = ${ws} and s.customer_id = f.customer_id and s.occurred_at <= ${asOf}::timestamptz)
     ),

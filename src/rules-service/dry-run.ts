@@ -1,6 +1,7 @@
 // A rule — a draft or a stored version — evaluated for one customer as the scorer would:
 // current features (refreshed first), the stored tier and the model's values, with the
 // trace and the sentences an alert would carry. Writes nothing but the features.
+import { seasonalSilenceJoinSql } from "../../db/queries/calendar.ts";
 import { daysSinceLastPurchaseSql } from "../../db/queries/features.ts";
 import { compileRule, explainTrace, factCatalogue, ruleAppliesToTier } from "../../rules/index.ts";
 import { resolveCustomerId } from "../customers/customers.ts";
@@ -25,9 +26,10 @@ export async function dryRunRule(deps: Deps, input: { workspaceId: string } & Dr
   const { settings } = await getWorkspace(deps.database.db, workspaceId);
   const sql = deps.database.sql;
   const [row] = await sql<Record<string, unknown>[]>`
-    select f.*, ${daysSinceLastPurchaseSql(sql, asOf)} as days_since_last_purchase, t.tier, t.tier_score,
+    select f.*, ${daysSinceLastPurchaseSql(sql, asOf)} as days_since_last_purchase, seasonal.seasonal_silence_bayes_factor, t.tier, t.tier_score,
       m.churn_probability, m.clv, m.value_at_risk, m.p_alive, m.expected_purchases_90d, m.risk_probability, m.risk_alert_threshold, m.scored_at as model_scored_at
     from customer_features f
+    ${seasonalSilenceJoinSql(sql, { workspaceId, asOf })}
     left join customer_tiers t on t.workspace_id = f.workspace_id and t.customer_id = f.customer_id
     left join customer_model_scores m on m.workspace_id = f.workspace_id and m.customer_id = f.customer_id
     where f.workspace_id = ${workspaceId} and f.customer_id = ${customerId}`;

@@ -1,5 +1,6 @@
 // What happens to a customer when their picture may have changed: features, then tier
 // (promotion at once), then score and alert. Also the scheduled, workspace-wide pass.
+import { refreshWorkspaceWeeks } from "../../db/queries/calendar.ts";
 import { customerIdRanges, dueCustomerPages, upsertFeatures, type IdRange } from "../../db/queries/features.ts";
 import type { Deps } from "../deps.ts";
 import { drainRefreshRequests, refreshFeatures } from "../features/refresh.ts";
@@ -113,6 +114,9 @@ export async function rescoreWorkspace(
       }),
     ),
   );
+  // The workspace's calendar, recounted from the purchase weeks just computed: the screen and
+  // every score after it judge a silence against the busy weeks it gives.
+  await timed("featuresMs", () => refreshWorkspaceWeeks(sql, workspaceId));
   // Model values age too: the churn probability rises with silence.
   await timed("modelMs", () => scoreWorkspaceWithLatestFit(deps, { workspaceId, asOf, parallelism: of }));
   const rules = await loadActiveRules(deps, workspaceId);

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type postgres from "postgres";
 import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
+import { seasonalSilenceJoinSql } from "../../db/queries/calendar.ts";
 import { daysSinceLastPurchaseSql, idRangeSql, type IdRange } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
 import { countOpenedAlerts } from "../metrics/record.ts";
@@ -48,8 +49,9 @@ type FactRow = Record<string, unknown> & {
 export const customersWithFacts = (sql: Sql, input: { workspaceId: string; asOf: Date; customerIds?: readonly string[]; part?: IdRange }) => {
   const ws = input.workspaceId;
   const features = sql`
-    select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase
-    from customer_features f where f.workspace_id = ${ws} ${idRangeSql(sql, "f.customer_id", input.part)}`;
+    select f.*, ${daysSinceLastPurchaseSql(sql, input.asOf)} as days_since_last_purchase, seasonal.seasonal_silence_bayes_factor
+    from customer_features f ${seasonalSilenceJoinSql(sql, input)}
+    where f.workspace_id = ${ws} ${idRangeSql(sql, "f.customer_id", input.part)}`;
   if (input.customerIds) {
     return sql`
   (select distinct id from unnest(${input.customerIds as string[]}::text[]) as u(id)) page

@@ -117,7 +117,8 @@ function agree(sqlValue: unknown, refValue: unknown): boolean {
   if (sqlValue === null || refValue === null) return sqlValue === refValue;
   if (sqlValue instanceof Date && refValue instanceof Date) return sqlValue.getTime() === refValue.getTime();
   if (Array.isArray(sqlValue) && Array.isArray(refValue)) {
-    const [a, b] = [[...sqlValue].sort(), [...refValue].sort()];
+    const plain = (xs: unknown[]) => xs.map((x) => (x instanceof Date ? x.getTime() : x)).sort();
+    const [a, b] = [plain(sqlValue), plain(refValue)];
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
   const [a, b] = [num(sqlValue), num(refValue)];

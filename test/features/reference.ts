@@ -22,7 +22,7 @@ export type StoredSignal = SignalRow & { competitor: string | null };
 export type ReferenceSettings = Pick<WorkspaceSettings, "trustedProviders" | "freshnessDays" | "minConfidence">;
 
 /** A feature row keyed as featuresSelect's columns. */
-export type ReferenceRow = Record<string, Date | number | string | boolean | string[] | null>;
+export type ReferenceRow = Record<string, Date | number | string | boolean | string[] | Date[] | null>;
 
 export const DAY_MS = 86_400_000;
 const EXTERNAL = new Set(["competitor_app_usage", "competitor_purchase"]);
@@ -109,6 +109,10 @@ export function referenceFeatures(signals: readonly StoredSignal[], asOf: Date, 
   const first = minOf(purchases.map(t));
   const last = maxOf(purchases.map(t));
   const purchaseDays = days(purchases).sort((a, b) => a - b);
+  // The weeks bought in: their Mondays (UTC), as date_trunc('week') gives them.
+  const purchaseWeeks = distinct(purchaseDays.map((d) => d - ((new Date(d).getUTCDay() + 6) % 7) * DAY_MS))
+    .sort((a, b) => a - b)
+    .map((w) => new Date(w));
 
   // Gaps between purchase days, in days, and their 90th percentile: an actual gap (percentile_disc).
   const gaps = purchaseDays.slice(1).map((d, i) => (d - purchaseDays[i]!) / DAY_MS);
@@ -177,6 +181,7 @@ export function referenceFeatures(signals: readonly StoredSignal[], asOf: Date, 
     purchase_gaps: gapN ?? 0,
     purchase_gap_p90_days: gapP90,
     usual_max_gap_days: usualMaxGap,
+    purchase_weeks: purchaseWeeks,
     sessions_7d: sessions.filter(within(7)).length,
     sessions_30d: sessions30,
     active_days_7d: distinct([...days(purchases.filter(within(7))), ...days(sessions.filter(within(7)))]).length,

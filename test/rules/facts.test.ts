@@ -4,7 +4,8 @@ import { customerFeatures } from "../../db/schema.ts";
 import { factCatalogue, factsByName, phraseFacts } from "../../rules/facts.ts";
 import { tierNames } from "../../rules/vocabulary.ts";
 
-const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "nextChangeAt", "updatedAt"];
+// purchaseWeeks is not a fact: a list of dates the seasonal Bayes factor is computed from.
+const bookkeeping = ["workspaceId", "customerId", "asOf", "watermark", "nextChangeAt", "updatedAt", "purchaseWeeks"];
 const columns = Object.entries(getTableColumns(customerFeatures)).filter(([name]) => !bookkeeping.includes(name));
 
 describe("fact catalogue", () => {
@@ -12,12 +13,17 @@ describe("fact catalogue", () => {
     for (const [name, column] of columns) {
       expect(factsByName.get(name)?.sql, name).toBe(`f.${column.name}`);
     }
-    expect(factCatalogue.filter((f) => f.source === "features")).toHaveLength(columns.length + 1);
+    expect(factCatalogue.filter((f) => f.source === "features")).toHaveLength(columns.length + 2);
   });
 
   test("reads days since the last purchase from f, computed as of the moment evaluated rather than stored", () => {
     expect(columns.map(([name]) => name)).not.toContain("daysSinceLastPurchase");
     expect(factsByName.get("daysSinceLastPurchase")).toMatchObject({ sql: "f.days_since_last_purchase", type: "number", nullable: true, source: "features" });
+  });
+
+  test("reads the seasonal Bayes factor from f, computed as of the moment evaluated rather than stored", () => {
+    expect(columns.map(([name]) => name)).not.toContain("seasonalSilenceBayesFactor");
+    expect(factsByName.get("seasonalSilenceBayesFactor")).toMatchObject({ sql: "f.seasonal_silence_bayes_factor", type: "number", nullable: true, source: "features" });
   });
 
   test("types feature facts as their columns are typed, and nullable as they are", () => {
