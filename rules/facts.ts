@@ -255,7 +255,7 @@ const featureSpecs = {
     description:
       "Whether the customer's silence is the brand's off-season: how much better their weeks are explained by two weekly buying rates, one in the workspace's busy weeks and one in its quiet weeks, than by one steady rate (a Bayes factor, uniform priors on the rates), over every complete week since their first purchase week, the silence included. Busy weeks have at least 1.15 × the median week's distinct buyers, counted by the daily pass. Above 3 = substantial evidence that they buy with the season (their silence falls in the quiet weeks they always skip); about 1 or below = one steady rhythm, so the silence is theirs. 1 in a workspace without seasons. Computed only for customers with purchases on two or more days who are silent beyond their usual longest gap (usualMaxGapDays); empty for the rest, and until the workspace has 8 complete weeks of calendar. Capped at 1,000,000; rounded to 3 decimals.",
     phrase: {
-      text: "is explained {value} better by the brand's busy and quiet weeks than by one steady rhythm",
+      text: "has a seasonal Bayes factor of {value} (the brand's busy and quiet weeks against one steady rhythm)",
       whenNull: "has no seasonal comparison for their silence",
     },
   },

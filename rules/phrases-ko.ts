@@ -96,7 +96,7 @@ export const koPhrases: Record<FactName, KoPhrase> = {
   },
   seasonalSilenceBayesFactor: {
     label: "공백의 계절성 베이즈 인자",
-    text: "한결같은 구매 리듬보다 성수기·비수기 구매로 {value} 더 잘 설명됨",
+    text: "계절성 베이즈 인자 {value} (성수기·비수기 두 리듬 대 한결같은 한 리듬)",
     whenNull: "공백의 계절성을 비교할 자료 없음",
   },
   silenceChance: {

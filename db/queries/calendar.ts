@@ -30,16 +30,16 @@ export const BAYES_FACTOR_CAP = 1_000_000;
  * busy weeks are a ratio to the median week, which a sample keeps): at a million customers a
  * full count would read every feature row daily.
  */
-export async function refreshWorkspaceWeeks(sql: Sql, workspaceId: string): Promise<{ weeks: number; sampled: boolean }> {
+export async function refreshWorkspaceWeeks(sql: Sql, workspaceId: string, sample = CALENDAR_SAMPLE): Promise<{ weeks: number; sampled: boolean }> {
   const [counted] = await sql<{ n: number }[]>`
-    select count(*)::int as n from (select 1 from customer_features where workspace_id = ${workspaceId} limit ${CALENDAR_SAMPLE + 1}) x`;
+    select count(*)::int as n from (select 1 from customer_features where workspace_id = ${workspaceId} limit ${sample + 1}) x`;
   let source = sql`customer_features f`;
-  const sampled = counted!.n > CALENDAR_SAMPLE;
+  const sampled = counted!.n > sample;
   if (sampled) {
     const [all] = await sql<{ total: number }[]>`select count(*)::int as total from customer_features where workspace_id = ${workspaceId}`;
     // SYSTEM picks whole blocks: about `percent` of the workspace's rows wherever they lie.
     // Repeatable, so two passes over the same table count the same weeks.
-    const percent = Math.min(100, (100 * CALENDAR_SAMPLE) / all!.total);
+    const percent = Math.min(100, (100 * sample) / all!.total);
     source = sql`customer_features f tablesample system (${percent}) repeatable (0)`;
   }
   const rows = await sql`

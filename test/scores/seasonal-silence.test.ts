@@ -14,7 +14,8 @@ import { defaultRulePack } from "../../rules/default-pack.ts";
 import type { ConditionNode } from "../../rules/conditions.ts";
 import { rescoreWorkspace } from "../../src/scores/pipeline.ts";
 import { loadFacts } from "../../src/scores/score-customers.ts";
-import { DEFAULT_NOW, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { DEFAULT_NOW, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
+import { draft } from "../rules-service/support.ts";
 import { daysAgo, signal } from "../support/factories.ts";
 
 const ctx = useTestContext();
@@ -85,6 +86,21 @@ describe("the workspace calendar", () => {
     ]);
   });
 
+  it("counts a larger workspace from a repeatable sample of its customers", async () => {
+    const ws = await ctx.workspace();
+    await push(ws, Array.from({ length: 30 }, (_, i) => weekly(`c-${i}`, 60, 4)).flat());
+    await rescoreWorkspace(ctx, { workspaceId: ws.id });
+    const weeks = () => ctx.database.sql`select week, buyers from workspace_weeks where workspace_id = ${ws.id} order by week`;
+    const full = await weeks();
+    expect(Math.max(...full.map((w) => w.buyers as number))).toBe(30);
+    const first = await refreshWorkspaceWeeks(ctx.database.sql, ws.id, 10);
+    const sampledOnce = await weeks();
+    expect(first.sampled).toBe(true);
+    expect(sampledOnce.every((w) => (w.buyers as number) <= 30)).toBe(true);
+    await refreshWorkspaceWeeks(ctx.database.sql, ws.id, 10);
+    expect(await weeks()).toEqual(sampledOnce);
+  });
+
   it("finds busy weeks among the complete weeks before the moment's week, a week without buyers counting as none", async () => {
     const ws = await ctx.workspace();
     // Ten weeks from Monday 2026-09-07: 10 buyers a week, 20 in the third and fourth, none in
@@ -112,7 +128,8 @@ describe("silence in the off-season", () => {
   const conditions = silence.conditions as { all: ConditionNode[] };
   const withoutTier: ConditionNode = { all: conditions.all.filter((c) => !("fact" in c && c.fact === "tier")) };
 
-  it("keeps the silence rule from a seasonal buyer between seasons, and fires it on a steady buyer gone quiet", async () => {
+  /** A brand with a season, a seasonal buyer in their first off-season and a steady buyer gone quiet, after a daily pass. */
+  const seasonalBrand = async () => {
     const ws = await ctx.workspace();
     // The brand's season: days 200 to 150 ago, and the year before. A crowd buys weekly in
     // season only; four regulars buy weekly all year round.
@@ -124,6 +141,11 @@ describe("silence in the off-season", () => {
     const leaver = weekly("leaver", 570, 42);
     await push(ws, [...crowd, ...regulars, ...seasonal, ...leaver]);
     await rescoreWorkspace(ctx, { workspaceId: ws.id, asOf: DEFAULT_NOW });
+    return ws;
+  };
+
+  it("keeps the silence rule from a seasonal buyer between seasons, and fires it on a steady buyer gone quiet", async () => {
+    const ws = await seasonalBrand();
 
     const loaded = await loadFacts(ctx, { workspaceId: ws.id, customerIds: ["seasonal", "leaver"], asOf: DEFAULT_NOW });
     const [s, l] = ["seasonal", "leaver"].map((id) => loaded.find((c) => c.customerId === id));
@@ -134,6 +156,20 @@ describe("silence in the off-season", () => {
     // Silence alone would have fired on both: the calendar is what spares the seasonal buyer.
     const silenceOnly: ConditionNode = { all: conditions.all.filter((c) => "fact" in c && c.fact !== "tier") };
     expect(compileRule(silenceOnly)(s!.facts).matched).toBe(true);
+  });
+
+  it("reads the same factor in a backtest's SQL as in a dry run", async () => {
+    ctx.setNow(DEFAULT_NOW);
+    const ws = await seasonalBrand();
+    const rule = draft({ conditions: { all: [{ fact: "seasonalSilenceBayesFactor", operator: "greaterThanInclusive", value: 3 }] } });
+    const backtest = await readJson(await ctx.request("/v1/rules/backtest", { key: ws.keys.marketer, json: { asOf: DEFAULT_NOW.toISOString(), rule } }));
+    // The crowd are seasonal buyers between seasons too.
+    const seasonalBuyers = [...Array.from({ length: 10 }, (_, i) => `crowd-${i}`), "seasonal"].sort();
+    expect(backtest.dates[0].flaggedCustomers.map((c: { customerId: string }) => c.customerId).sort()).toEqual(seasonalBuyers);
+    for (const [id, matched] of [["seasonal", true], ["leaver", false]] as const) {
+      const run = await readJson(await ctx.request("/v1/rules/dry-run", { key: ws.keys.marketer, json: { rule, customerId: id } }));
+      expect(run.matched, id).toBe(matched);
+    }
   });
 
   it("leaves the factor empty, and the rule as it was, for a customer within their usual longest gap", async () => {
