@@ -59,15 +59,18 @@ export function startWorkers(deps: Deps, jobs: JobQueues): { close(): Promise<vo
 
 /** Recurring work, registered idempotently: every scheduler process may call this. */
 export async function registerSchedules(deps: Deps, jobs: JobQueues): Promise<void> {
-  await jobs.upsertSchedule("maintenance", "sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
-  await jobs.upsertSchedule("maintenance", "vacuum-tables", { every: deps.config.VACUUM_EVERY_MS }, { name: "vacuum-tables", data: {} });
-  await jobs.upsertSchedule("scoring", "rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
-  await jobs.upsertSchedule("maintenance", "fit-all-models", { pattern: deps.config.MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
-  await jobs.upsertSchedule("outbox", "drain-outbox", { every: deps.config.OUTBOX_DRAIN_EVERY_MS }, { name: "drain-outbox", data: {} });
+  const upsert = async (...args: Parameters<JobQueues["upsertSchedule"]>) => {
+    if (!(await jobs.upsertSchedule(...args))) deps.log.info("schedule left as another scheduler process made it", { queue: args[0], scheduler: args[1] });
+  };
+  await upsert("maintenance", "sweep-stale-features", { every: 60_000 }, { name: "sweep-stale-features", data: {} });
+  await upsert("maintenance", "vacuum-tables", { every: deps.config.VACUUM_EVERY_MS }, { name: "vacuum-tables", data: {} });
+  await upsert("scoring", "rescore-all", { pattern: deps.config.RESCORE_SCHEDULE, tz: "UTC" }, { name: "rescore-all", data: {} });
+  await upsert("maintenance", "fit-all-models", { pattern: deps.config.MODEL_FIT_SCHEDULE, tz: "UTC" }, { name: "fit-all-models", data: {} });
+  await upsert("outbox", "drain-outbox", { every: deps.config.OUTBOX_DRAIN_EVERY_MS }, { name: "drain-outbox", data: {} });
   await syncDigestSchedules(deps);
-  await jobs.upsertSchedule("actions", "sweep-actions", { every: deps.config.ACTIONS_SWEEP_EVERY_MS }, { name: "sweep-actions", data: {} });
-  await jobs.upsertSchedule("maintenance", "enforce-all-evidence-retention", { pattern: deps.config.RETENTION_SCHEDULE, tz: "UTC" }, { name: "enforce-all-evidence-retention", data: {} });
+  await upsert("actions", "sweep-actions", { every: deps.config.ACTIONS_SWEEP_EVERY_MS }, { name: "sweep-actions", data: {} });
+  await upsert("maintenance", "enforce-all-evidence-retention", { pattern: deps.config.RETENTION_SCHEDULE, tz: "UTC" }, { name: "enforce-all-evidence-retention", data: {} });
   // Hourly: cheap when there is nothing to do, and a month's partition exists long before it starts.
-  await jobs.upsertSchedule("maintenance", "maintain-signal-partitions", { every: 3_600_000 }, { name: "maintain-signal-partitions", data: {} });
-  await jobs.upsertSchedule("scoring", "reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
+  await upsert("maintenance", "maintain-signal-partitions", { every: 3_600_000 }, { name: "maintain-signal-partitions", data: {} });
+  await upsert("scoring", "reevaluate-all-tiers", { pattern: deps.config.TIER_SCHEDULE, tz: "UTC" }, { name: "reevaluate-all-tiers", data: {} });
 }

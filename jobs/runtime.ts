@@ -77,16 +77,17 @@ export class JobQueues {
    * scheduler processes. Two starting at once may both create the schedule's next iteration,
    * and the later one fails with "job ID already exists" (seen in the scale-out spec; BullMQ
    * issue #3085 reports such races between instances): the schedule is in place then. The upsert is tried again a moment later
-   * (so a changed schedule still wins) and, colliding again, left as the other process made it.
+   * (so a changed schedule still wins) and, colliding again, left as the other process made it:
+   * false then, for the caller to log.
    */
-  async upsertSchedule(queue: QueueName, id: SchedulerArgs[0], repeat: SchedulerArgs[1], template: SchedulerArgs[2], shard = 0): Promise<void> {
+  async upsertSchedule(queue: QueueName, id: SchedulerArgs[0], repeat: SchedulerArgs[1], template: SchedulerArgs[2], shard = 0): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.queue(queue, shard).upsertJobScheduler(id, repeat, template);
-        return;
+        return true;
       } catch (err) {
         if (!(err instanceof Error && /job ID already exists/i.test(err.message))) throw err;
-        if (attempt >= 3) return;
+        if (attempt >= 3) return false;
         await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
       }
     }

@@ -36,7 +36,8 @@ export async function scheduleDigest(deps: Deps, m: Pick<Manager, "workspace_id"
     await queue.removeJobScheduler(id);
     return;
   }
-  await deps.jobs.upsertSchedule("digests", id, { pattern, tz: m.timezone }, { name: "send-digest", data: { workspaceId: m.workspace_id, managerId: m.id } }, shard);
+  const upserted = await deps.jobs.upsertSchedule("digests", id, { pattern, tz: m.timezone }, { name: "send-digest", data: { workspaceId: m.workspace_id, managerId: m.id } }, shard);
+  if (!upserted) deps.log.info("digest schedule left as another scheduler process made it", { workspaceId: m.workspace_id, managerId: m.id });
 }
 
 /** At scheduler start: every manager's scheduler, so a lost Redis loses no schedule. */
