@@ -91,7 +91,7 @@ const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
  * ln Γ(x) for x ≥ 1 (PostgreSQL has no lgamma): Stirling's series at z = x + 6, where its
  * next term is below 3e−11, brought back by Γ(x) = Γ(x + 6) / (x (x + 1) … (x + 5)).
  */
-export const lnGammaSql = (x: string) => {
+const lnGammaSql = (x: string) => {
   const z = `(${x} + 6)`;
   return `((${z} - 0.5) * ln(${z}) - ${z} + ${HALF_LN_2PI}::float8 + 1 / (12 * ${z}) - 1 / (360 * power(${z}, 3)) + 1 / (1260 * power(${z}, 5)) - 1 / (1680 * power(${z}, 7))
     - ln((${x}) * (${x} + 1) * (${x} + 2) * (${x} + 3) * (${x} + 4) * (${x} + 5)))`;
