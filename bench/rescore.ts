@@ -101,10 +101,17 @@ async function runStepsInWorkerProcess(url: string, workspaceId: string): Promis
 }
 
 /** The fit, the first pass, the pass a day on and a week of passes, each step's RSS peak sampled. */
+/** A worker's dependencies over the bench's database, its jobs on the PostgreSQL backend. */
+function benchDeps(database: Database): Deps {
+  const url = database.url;
+  const jobs = new JobQueues({ backend: { kind: "postgres", url }, prefix: "{rwbench}" });
+  return { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: url, RESCORE_PARALLELISM: process.env.RESCORE_PARALLELISM }), log: createLogger("warn"), clock: systemClock };
+}
+
 async function runSteps(url: string, workspaceId: string): Promise<Steps> {
   const database = connectDatabase(url, { max: 40 });
-  const jobs = new JobQueues({ backend: { kind: "postgres", url }, prefix: "{rwbench}" });
-  const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: url, RESCORE_PARALLELISM: process.env.RESCORE_PARALLELISM }), log: createLogger("warn"), clock: systemClock };
+  const deps = benchDeps(database);
+  const { jobs } = deps;
   const rss = rssPerStep();
   try {
     const peakIn: Record<string, number> = { start: rss.step() };
@@ -144,12 +151,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && pro
 }
 
 async function partitionByMonth(database: Database) {
-  const jobs = new JobQueues({ backend: { kind: "postgres", url: database.url }, prefix: "{rwbench}" });
+  const deps = benchDeps(database);
   try {
-    const deps: Deps = { database, jobs, config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }), log: createLogger("warn"), clock: systemClock };
     return await maintainSignalPartitions(deps);
   } finally {
-    await jobs.close();
+    await deps.jobs.close();
   }
 }
 
