@@ -1,7 +1,9 @@
 import type { SignalRow } from "../../db/signal-row.ts";
 import { and, eq, sql as dsql } from "drizzle-orm";
 import { z } from "zod";
+import type postgres from "postgres";
 import type { DbOrTx } from "../../db/client.ts";
+import { seasonalSilenceJoinSql } from "../../db/queries/calendar.ts";
 import { customerTiers } from "../../db/scoring-schema.ts";
 import { customerFeatures, customerIdentities, customers, identityKinds, signals, signalTypes } from "../../db/schema.ts";
 import type { Deps } from "../deps.ts";
@@ -101,12 +103,17 @@ export async function upsertCustomer(
       return [{ path, message: `${identity.kind} ${identity.value} belongs to customer ${owner.customerId}; merge the two customers instead` }];
     });
     if (errors.length > 0) throw new AppError("conflict", "an identity belongs to another customer", errors);
-    return getCustomerProfile(tx, input.workspaceId, input.customerId, deps.clock());
+    return getCustomerProfile({ db: tx, sql: deps.database.sql }, input.workspaceId, input.customerId, deps.clock());
   });
 }
 
-/** The profile as of `now`: days since the last purchase is computed for that moment. */
-export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrIdentity: string, now: Date = new Date()) {
+/**
+ * The profile as of `now`: days since the last purchase and the seasonal Bayes factor are
+ * computed for that moment, as rules read them. `db` may be a transaction; the factor is read
+ * through `sql` (postgres.js, where its SQL is written), from the committed features.
+ */
+export async function getCustomerProfile(reader: { db: DbOrTx; sql: postgres.Sql }, workspaceId: string, idOrIdentity: string, now: Date = new Date()) {
+  const { db } = reader;
   const id = await resolveCustomerId(db, workspaceId, idOrIdentity);
   const [customer] = await db
     .select()
@@ -133,7 +140,14 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
     .where(and(eq(signals.workspaceId, workspaceId), eq(signals.customerId, id)));
   const lastSignalAt = newest?.at ?? customer.lastSignalAt;
   const { workspaceId: _w, mergedInto: _m, ...profile } = customer;
-  const { workspaceId: _fw, customerId: _fc, ...featureValues } = features ?? {};
+  // Purchase weeks are what the seasonal factor is computed from, not a feature to show.
+  const { workspaceId: _fw, customerId: _fc, purchaseWeeks: _pw, ...featureValues } = features ?? {};
+  const [seasonal] = features
+    ? await reader.sql<{ factor: number | null }[]>`
+        select seasonal.seasonal_silence_bayes_factor as factor
+        from customer_features f ${seasonalSilenceJoinSql(reader.sql, { workspaceId, asOf: now })}
+        where f.workspace_id = ${workspaceId} and f.customer_id = ${id}`
+    : [];
   return {
     ...profile,
     lastSignalAt,
@@ -143,6 +157,7 @@ export async function getCustomerProfile(db: DbOrTx, workspaceId: string, idOrId
       ? {
           ...featureValues,
           daysSinceLastPurchase: features.lastPurchaseAt ? (now.getTime() - features.lastPurchaseAt.getTime()) / 86_400_000 : null,
+          seasonalSilenceBayesFactor: seasonal?.factor ?? null,
         }
       : null,
     featuresStale: !features || (lastSignalAt !== null && (features.watermark ?? new Date(0)) < lastSignalAt),
@@ -235,5 +250,5 @@ export async function mergeCustomers(deps: Deps, input: { workspaceId: string; t
     await requestRefresh(tx, ws, [target], deps.clock());
   });
   await enqueueRefresh(deps, ws).catch((err: unknown) => deps.log.warn("refresh not queued after merge; the sweep will pick it up", { err }));
-  return getCustomerProfile(deps.database.db, ws, target, deps.clock());
+  return getCustomerProfile(deps.database, ws, target, deps.clock());
 }

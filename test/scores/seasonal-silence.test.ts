@@ -158,6 +158,16 @@ describe("silence in the off-season", () => {
     expect(compileRule(silenceOnly)(s!.facts).matched).toBe(true);
   });
 
+  it("shows the factor on the customer's profile, as the rules read it", async () => {
+    ctx.setNow(DEFAULT_NOW);
+    const ws = await seasonalBrand();
+    const profile = await readJson(await ctx.request("/v1/customers/seasonal", { key: ws.keys.manager }));
+    const [facts] = await loadFacts(ctx, { workspaceId: ws.id, customerIds: ["seasonal"], asOf: DEFAULT_NOW });
+    expect(profile.features.seasonalSilenceBayesFactor).toBeGreaterThanOrEqual(3);
+    expect(profile.features.seasonalSilenceBayesFactor).toBe(facts!.facts.seasonalSilenceBayesFactor);
+    expect(profile.features).not.toHaveProperty("purchaseWeeks");
+  });
+
   it("reads the same factor in a backtest's SQL as in a dry run", async () => {
     ctx.setNow(DEFAULT_NOW);
     const ws = await seasonalBrand();

@@ -13,7 +13,7 @@ const own: [string, "money" | "num", string?, string?][] = [
   ["spend30d", "money", "spend30dBaseline", "spend30dChange"],
   ["orders30d", "num", "orders30dBaseline", "orders30dChange"],
   ["sessions30d", "num", "sessions30dBaseline", "sessions30dChange"],
-  ["spend180d", "money"], ["orders180d", "num"], ["aov90d", "money"], ["daysSinceLastPurchase", "num"], ["purchaseIntervalDays", "num"], ["activeDays30d", "num"], ["supportTickets30d", "num"], ["refunds90d", "money"],
+  ["spend180d", "money"], ["orders180d", "num"], ["aov90d", "money"], ["daysSinceLastPurchase", "num"], ["purchaseIntervalDays", "num"], ["seasonalSilenceBayesFactor", "num"], ["activeDays30d", "num"], ["supportTickets30d", "num"], ["refunds90d", "money"],
 ];
 const rival: [string, "money" | "num", string?, string?][] = [
   ["competitorSpend30d", "money", "competitorSpend30dBaseline", "competitorSpend30dChange"],

@@ -346,7 +346,7 @@ export const dailyCommands: Command[] = [
       if (!customerId) throw new UsageError("give the customer id: customers show <customer id> --workspace <id>");
       const workspaceId = required(values, "workspace");
       await withRuntime(out, async (rt) => {
-        const c = await getCustomerProfile(rt.database.db, workspaceId, customerId, rt.clock());
+        const c = await getCustomerProfile(rt.database, workspaceId, customerId, rt.clock());
         const f = c.features;
         out.print(
           [

@@ -125,7 +125,7 @@ export function registerCustomerRoutes(app: App) {
     }),
     async (c) => {
       const deps = c.get("deps");
-      const result = await getCustomerProfile(deps.database.db, c.get("principal").workspaceId, c.req.valid("param").customerId, deps.clock());
+      const result = await getCustomerProfile(deps.database, c.get("principal").workspaceId, c.req.valid("param").customerId, deps.clock());
       return c.json(result, 200);
     },
   );
