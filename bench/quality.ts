@@ -228,6 +228,7 @@ async function learnedModelReport(database: Database, workspaceId: string) {
     validationDate: v.report?.dates.validation ?? null,
     auc: v.report?.validation.auc ?? null,
     aucWithoutCompetitorInputs: v.report?.withoutCompetitorInputs?.auc ?? null,
+    withRivalEvidence: v.report?.withRivalEvidence ?? null,
     purchaseModelAuc: v.report?.purchaseModel.auc ?? null,
     ece: v.report?.validation.ece ?? null,
     message: v.message,
@@ -235,7 +236,11 @@ async function learnedModelReport(database: Database, workspaceId: string) {
   const last = versions.filter((v) => v.auc !== null).at(-1) ?? null;
   return {
     versions,
-    latest: last && { ...last, competitorGain: last.aucWithoutCompetitorInputs === null ? null : +(last.auc! - last.aucWithoutCompetitorInputs).toFixed(4) },
+    latest: last && {
+      ...last,
+      competitorGain: last.aucWithoutCompetitorInputs === null ? null : +(last.auc! - last.aucWithoutCompetitorInputs).toFixed(4),
+      competitorGainWithRivalEvidence: last.withRivalEvidence ? +(last.withRivalEvidence.auc - last.withRivalEvidence.aucWithoutCompetitorInputs).toFixed(4) : null,
+    },
   };
 }
 

@@ -37,6 +37,8 @@ export type RiskModelReportJson = {
   purchaseModel: ProbabilityReportJson;
   /** The learned model without its competitor inputs, on the same rows (what competitor evidence adds). */
   withoutCompetitorInputs: ProbabilityReportJson | null;
+  /** Both models' AUC on the validation rows with any competitor evidence (absent before it was reported; null with too few rows). */
+  withRivalEvidence?: { rows: number; auc: number; aucWithoutCompetitorInputs: number } | null;
   /** The version that was live before, judged on the same rows (null when there was none). */
   previousLive: { id: string; version: number; auc: number } | null;
   converged: boolean;

@@ -116,6 +116,16 @@ describe("the learned risk model on a workspace", () => {
     expect(v.coefficients.competitorSpend30d).toBeGreaterThan(0);
   });
 
+  it("reports what competitor inputs add among the customers with any rival evidence, where they can add anything", async () => {
+    const body = await readJson(await ctx.request("/v1/model", { key: ws.keys.manager }));
+    const { withRivalEvidence } = body.riskModel.versions[0].report;
+    expect(withRivalEvidence.rows).toBeGreaterThanOrEqual(20);
+    for (const auc of [withRivalEvidence.auc, withRivalEvidence.aucWithoutCompetitorInputs]) {
+      expect(auc).toBeGreaterThan(0.5);
+      expect(auc).toBeLessThanOrEqual(1);
+    }
+  });
+
   it("sets its alert line from the workspace's alert budget (5 per 1,000 customers a week unless set), kept with the version and shown by GET /v1/model", async () => {
     const body = await readJson(await ctx.request("/v1/model", { key: ws.keys.manager }));
     const [v] = body.riskModel.versions;

@@ -42,6 +42,11 @@ const riskModelVersion = z
         validation: probabilityReport,
         purchaseModel: probabilityReport,
         withoutCompetitorInputs: z.union([probabilityReport, z.null()]),
+        withRivalEvidence: z
+          .object({ rows: z.number().int(), auc: z.number(), aucWithoutCompetitorInputs: z.number() })
+          .nullable()
+          .optional()
+          .meta({ description: "Both models on the validation rows with any competitor evidence, where it can add anything; null with too few rows of either outcome" }),
         previousLive: z.object({ id: z.string(), version: z.number().int(), auc: z.number() }).nullable(),
         converged: z.boolean(),
         iterations: z.number().int(),

@@ -19,6 +19,7 @@ import {
   takeRows,
   type Matrix,
   type ProbabilityReport,
+  type RiskModelParams,
   type RiskTrainingSet,
 } from "../../model/risk/index.ts";
 import { modelSettingsOf } from "../../workspaces/settings.ts";
@@ -113,7 +114,9 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
   const learned = fitOnSplit(set, split, { l2: L2 });
   // What the competitor evidence adds: the same fit without those inputs.
   const ownOnly = riskInputs.filter((i) => i.group !== "competitor");
-  const withoutCompetitors = fitOnSplit(trainingSet(rows, period, ownOnly), split, { l2: L2 }).report.validation;
+  const ownSet = trainingSet(rows, period, ownOnly);
+  const ownFit = fitOnSplit(ownSet, split, { l2: L2 });
+  const withoutCompetitors = ownFit.report.validation;
   const validationY = Uint8Array.from(split.validation, (r) => set.y[r]!);
   const previous = await liveRiskVersion(sql, workspaceId);
   const previousAuc = previous ? previousOnValidation(previous.params, rows, split.validation, validationY) : null;
@@ -129,6 +132,7 @@ export async function fitWorkspaceRiskModel(deps: Deps, input: { workspaceId: st
     validation: round(validation),
     purchaseModel: round(purchase),
     withoutCompetitorInputs: round(withoutCompetitors),
+    withRivalEvidence: rivalEvidenceAuc({ set, ownSet, learned: learned.params, own: ownFit.params, validation: split.validation }),
     previousLive: previous && previousAuc !== null ? { id: previous.id, version: previous.version, auc: previousAuc } : null,
     converged: learned.report.converged,
     iterations: learned.report.iterations,
@@ -209,6 +213,26 @@ function previousOnValidation(params: RiskModelParamsJson, rows: TrainingRow[], 
   } catch {
     return null;
   }
+}
+
+/**
+ * The two models on the validation rows with any competitor evidence (rival app use or spend,
+ * now or usual): over all rows most customers have none and recency ranks nearly everyone (an
+ * AUC near 0.95 leaves a competitor input little to add), so what rival evidence adds is read
+ * where there is some. Null with fewer than RISK_MIN_EACH_OUTCOME rows of either outcome.
+ */
+function rivalEvidenceAuc(input: { set: RiskTrainingSet; ownSet: RiskTrainingSet; learned: RiskModelParams; own: RiskModelParams; validation: number[] }) {
+  const { set, ownSet } = input;
+  const competitorColumns = set.inputs.flatMap((name, j) => (riskInputs.find((i) => i.name === name)?.group === "competitor" ? [j] : []));
+  const rows = input.validation.filter((r) => competitorColumns.some((j) => set.X.data[r * set.X.cols + j] !== 0));
+  const y = Uint8Array.from(rows, (r) => set.y[r]!);
+  const quiet = y.reduce((n, v) => n + v, 0);
+  if (quiet < RISK_MIN_EACH_OUTCOME || rows.length - quiet < RISK_MIN_EACH_OUTCOME) return null;
+  return {
+    rows: rows.length,
+    auc: r4(rocAuc(predictRiskMatrix(input.learned, takeRows(set.X, rows)), y)),
+    aucWithoutCompetitorInputs: r4(rocAuc(predictRiskMatrix(input.own, takeRows(ownSet.X, rows)), y)),
+  };
 }
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
