@@ -116,7 +116,7 @@ export const seasonalBayesFactorSql = `round(exp(least(round((${lnBetaSql("k.n_b
  * first purchase week and before the week of `asOf`, the weeks they bought in (n) and not (f),
  * busy and quiet apart. Empty without a calendar (see busyWeeksSql). Each level is fenced
  * by `offset 0`: pulled up, the counts' subqueries were pasted into every one of the factor's
- * many references to them and run per reference (10 ms a customer instead of tens of µs).
+ * many references to them and run once per reference (hundreds of subplans per customer).
  */
 export const seasonalSilenceJoinSql = (sql: Sql, input: { workspaceId: string; asOf: Date }) => {
   const now = weekOfSql(sql, input.asOf);
