@@ -27,7 +27,7 @@ import { getWorkspace } from "../../workspaces/workspaces.ts";
 import { fitParams } from "../score-summary.ts";
 import { alertLineForBudget, customerCounts, DEFAULT_ALERT_BUDGET_PER_1K_PER_WEEK, type AlertLine } from "./alert-budget.ts";
 import { applyRiskModel, liveRiskVersion, toRiskParams } from "./apply-risk-model.ts";
-import { riskInputs, type RiskInput } from "./inputs.ts";
+import { riskInputByName, riskInputs, type RiskInput } from "./inputs.ts";
 import { sampleCustomers, trainingDates, trainingRowsAt, type TrainingRow } from "./training-set.ts";
 
 /** Customers sampled for training: plenty for ~26 coefficients, and a fit of seconds at any size. */
@@ -223,7 +223,7 @@ function previousOnValidation(params: RiskModelParamsJson, rows: TrainingRow[], 
  */
 function rivalEvidenceAuc(input: { set: RiskTrainingSet; ownSet: RiskTrainingSet; learned: RiskModelParams; own: RiskModelParams; validation: number[] }) {
   const { set, ownSet } = input;
-  const competitorColumns = set.inputs.flatMap((name, j) => (riskInputs.find((i) => i.name === name)?.group === "competitor" ? [j] : []));
+  const competitorColumns = set.inputs.flatMap((name, j) => (riskInputByName.get(name)?.group === "competitor" ? [j] : []));
   const rows = input.validation.filter((r) => competitorColumns.some((j) => set.X.data[r * set.X.cols + j] !== 0));
   const y = Uint8Array.from(rows, (r) => set.y[r]!);
   const quiet = y.reduce((n, v) => n + v, 0);
