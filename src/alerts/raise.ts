@@ -11,8 +11,11 @@ import { canonicalJson } from "../rules-service/rules.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 
 export type AlertCandidate = { customerId: string; scoreId: number; tier: Tier | null; valueAtRisk: number | null; result: ScoreResult };
-/** unchanged: the alert's score, severity, rules and reasons are as they were; no event is written. */
-export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | "unchanged" | "cooling_down"; alertId: string | null };
+/**
+ * unchanged: the alert's score, severity, rules and reasons are as they were; no event is written.
+ * same_episode: the customer's last alert is resolved and they have not bought since it opened.
+ */
+export type RaiseOutcome = { customerId: string; action: "opened" | "updated" | "unchanged" | "cooling_down" | "same_episode"; alertId: string | null };
 
 /** Deterministic per alert: held out when its hash falls under the largest share its rules ask for. */
 function isHeldOut(alertId: string, result: ScoreResult, percent: Readonly<Record<string, number>>): boolean {
@@ -30,7 +33,14 @@ const versionsOf = (r: ScoreResult) => r.reasons.filter((x) => x.ruleId !== "mod
  */
 export async function raiseAlerts(
   tx: postgres.TransactionSql,
-  input: { workspaceId: string; candidates: readonly AlertCandidate[]; now: Date; holdoutPercent?: Readonly<Record<string, number>> },
+  input: {
+    workspaceId: string;
+    candidates: readonly AlertCandidate[];
+    now: Date;
+    holdoutPercent?: Readonly<Record<string, number>>;
+    /** One alert per risk episode (the scoring setting); true unless given. */
+    oneAlertPerEpisode?: boolean;
+  },
 ): Promise<RaiseOutcome[]> {
   const ws = input.workspaceId;
   if (input.candidates.length === 0) return [];
@@ -52,6 +62,27 @@ export async function raiseAlerts(
         where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved' and cooldown_until > ${now}`
     ).map((r) => r.customer_id),
   );
+  // A risk episode runs from an alert until the customer buys again. Within it, a resolved
+  // alert stays the episode's alert: a customer who left keeps matching (silence lengthens,
+  // rival use goes on) and would be alerted again every cooldown for the same departure.
+  // Only a more severe match is news. Judged by the latest resolved alert and the purchase
+  // the features last saw.
+  const episodeSeverity =
+    input.oneAlertPerEpisode === false
+      ? new Map<string, Severity>()
+      : new Map(
+          (
+            await tx<{ customer_id: string; severity: Severity }[]>`
+              select l.customer_id, l.severity
+              from (
+                select distinct on (customer_id) customer_id, severity, opened_at from alerts
+                where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved'
+                order by customer_id, opened_at desc
+              ) l
+              left join customer_features f on f.workspace_id = ${ws} and f.customer_id = l.customer_id
+              where f.last_purchase_at is null or f.last_purchase_at <= l.opened_at`
+          ).map((r) => [r.customer_id, r.severity]),
+        );
 
   const decided: RaiseOutcome[] = [];
   const opened: Record<string, unknown>[] = [];
@@ -62,6 +93,11 @@ export async function raiseAlerts(
     const was = active.get(c.customerId);
     if (!was && cooling.has(c.customerId)) {
       decided.push({ customerId: c.customerId, action: "cooling_down", alertId: null });
+      continue;
+    }
+    const episode = was ? undefined : episodeSeverity.get(c.customerId);
+    if (episode !== undefined && severities.indexOf(c.result.severity) <= severities.indexOf(episode)) {
+      decided.push({ customerId: c.customerId, action: "same_episode", alertId: null });
       continue;
     }
     const ruleVersions = versionsOf(c.result);

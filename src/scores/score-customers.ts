@@ -190,7 +190,13 @@ export async function scoreCustomers(
         ? [{ customerId: c.customerId, scoreId, tier: c.tier, valueAtRisk: c.model?.valueAtRisk ?? null, result: c.result }]
         : [];
     });
-    const raised = await raiseAlerts(tx, { workspaceId: input.workspaceId, candidates, now, holdoutPercent: scoring.alertHoldout });
+    const raised = await raiseAlerts(tx, {
+      workspaceId: input.workspaceId,
+      candidates,
+      now,
+      holdoutPercent: scoring.alertHoldout,
+      oneAlertPerEpisode: scoring.oneAlertPerEpisode,
+    });
     return { scoreIdOf, raised };
   });
   // Committed: have the alerts' actions carried out now rather than at the next scheduled drain.

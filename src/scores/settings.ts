@@ -14,6 +14,12 @@ export const scoringSettingsSchema = z
      * still tracked — so acting can be compared with not acting.
      */
     alertHoldout: z.record(z.string().min(1).max(100), z.number().min(0).max(100)),
+    /**
+     * One alert per risk episode: once a customer's alert is resolved, another opens only
+     * after they have bought again since it opened, or when a match is more severe than it
+     * was. Off, a new alert may open as soon as the rules' cooldown ends.
+     */
+    oneAlertPerEpisode: z.boolean(),
   })
   .meta({ id: "ScoringSettings" });
 export type ScoringSettings = z.infer<typeof scoringSettingsSchema>;
@@ -23,6 +29,7 @@ export const defaultScoringSettings: ScoringSettings = {
   alertOnSeverity: "high",
   modelWeight: 20,
   alertHoldout: {},
+  oneAlertPerEpisode: true,
 };
 export const scoringSettingsOf = (settings: { scoring?: Partial<ScoringSettings> }): ScoringSettings => ({
   ...defaultScoringSettings,

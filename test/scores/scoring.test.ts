@@ -90,7 +90,9 @@ describe("scores and alerts", () => {
     const later = async (days: number) => {
       ctx.setNow(new Date(DEFAULT_NOW.getTime() + days * 86_400_000));
       try {
-        await pushSignals(ctx, ws, [signal.competitorPurchase("vip", new Date(ctx.clock().getTime() - 3_600_000).toISOString(), { data: { amount: 10_000 } })]);
+        // The customer bought again (a new risk episode), and still buys at rivals.
+        const at = new Date(ctx.clock().getTime() - 3_600_000).toISOString();
+        await pushSignals(ctx, ws, [signal.purchase("vip", at, { data: { amount: 20_000 } }), signal.competitorPurchase("vip", at, { data: { amount: 10_000 } })]);
         await refreshCustomers(ctx, { workspaceId: ws.id, customerIds: ["vip"] });
       } finally {
         ctx.setNow(DEFAULT_NOW);

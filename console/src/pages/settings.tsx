@@ -57,13 +57,14 @@ export default function Settings({ session }: PageProps) {
           </>
         )} />
       <SettingsForm id="s-scoring" title={t("settings.scoring")} admin={admin} onSaved={ws.reload}
-        initial={{ alertThreshold: s.scoring.alertThreshold, alertOnSeverity: s.scoring.alertOnSeverity as string, modelWeight: s.scoring.modelWeight, alertHoldout: s.scoring.alertHoldout as Record<string, number> }}
+        initial={{ alertThreshold: s.scoring.alertThreshold, alertOnSeverity: s.scoring.alertOnSeverity as string, modelWeight: s.scoring.modelWeight, alertHoldout: s.scoring.alertHoldout as Record<string, number>, oneAlertPerEpisode: s.scoring.oneAlertPerEpisode as boolean }}
         toPatch={(v) => ({
           scoring: {
             alertThreshold: v.alertThreshold,
             alertOnSeverity: v.alertOnSeverity,
             modelWeight: v.modelWeight,
             alertHoldout: Object.fromEntries(Object.entries(v.alertHoldout).filter(([, p]) => p > 0)),
+            oneAlertPerEpisode: v.oneAlertPerEpisode,
           },
         })}
         render={(v, set, err) => (
@@ -77,6 +78,9 @@ export default function Settings({ session }: PageProps) {
               </Field>
               <Field label={t("settings.modelWeight")} error={err("scoring.modelWeight")} hint={dflt("scoring.modelWeight")}><input type="number" min={0} max={100} value={v.modelWeight} onInput={(e) => set({ ...v, modelWeight: Number((e.target as HTMLInputElement).value) })} /></Field>
             </div>
+            <label class="check"><input type="checkbox" checked={v.oneAlertPerEpisode} onChange={(e) => set({ ...v, oneAlertPerEpisode: (e.target as HTMLInputElement).checked })} /> {t("settings.oneAlertPerEpisode")}</label>
+            <p class="hint">{t("settings.oneAlertPerEpisodeHelp")}{dflt("scoring.oneAlertPerEpisode") && ` (${dflt("scoring.oneAlertPerEpisode")})`}</p>
+            {err("scoring.oneAlertPerEpisode") && <p class="field-error" role="alert">{err("scoring.oneAlertPerEpisode")}</p>}
             {/* Per rule, the share of its alerts held out from actions, to compare acting with not acting. */}
             <h3>{t("settings.alertHoldout")}</h3>
             <p class="hint">{t("settings.alertHoldoutHelp")}{dflt("scoring.alertHoldout") && ` (${dflt("scoring.alertHoldout")})`}</p>
