@@ -81,7 +81,7 @@ export type Capture = {
   values: Float64Array[];
   truth: GroundTruth[];
   /** The service's own alerts (the default pack), and its figures as the bench reports them. */
-  serviceAlerts: { customerId: string; at: number }[];
+  serviceAlerts: { customerId: string; at: number; severity?: string; rules?: string[] }[];
   service: Awaited<ReturnType<typeof runQualityBench>>;
 };
 
@@ -127,9 +127,9 @@ export async function captureRun(seed: number, customers: number, days: number):
       values.push(out);
       // The service's alerts so far (the last pass's read is the run's).
       serviceAlerts = (
-        await deps.database.sql<{ customer_id: string; opened_at: Date }[]>`
-          select customer_id, opened_at from alerts where workspace_id = ${workspaceId} order by opened_at`
-      ).map((r) => ({ customerId: r.customer_id, at: r.opened_at.getTime() }));
+        await deps.database.sql<{ customer_id: string; opened_at: Date; severity: string; rule_versions: string[] }[]>`
+          select customer_id, opened_at, severity, rule_versions from alerts where workspace_id = ${workspaceId} order by opened_at`
+      ).map((r) => ({ customerId: r.customer_id, at: r.opened_at.getTime(), severity: r.severity, rules: r.rule_versions }));
     },
   });
   return { seed, customers, days, customerIds: ids, at, values, truth, serviceAlerts, service };

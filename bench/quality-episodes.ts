@@ -1,0 +1,76 @@
+// Which of the service's alerts one alert per risk episode would not have opened, on captured
+// replays of code without it (bench/quality-capture.ts):
+//
+//   npx tsx bench/quality-episodes.ts <seed> [customers] [days]
+//
+// An alert is "in the same episode" when the customer has not bought since the previous
+// alert kept for them opened (their last purchase as the capture saw it on the alert's day),
+// and it is no more severe than that alert. Offline and approximate: an alert not opened
+// would have left the customer free for another a little sooner; the service's own run
+// (`npm run bench -- quality`) is the measure. Prints what is dropped, by archetype and by
+// whether the bench counts it right, and the figures with and without it.
+import { loadCapture, CAPTURED_FACTS } from "./quality-capture.ts";
+import { isTruePositive } from "./quality-report.ts";
+import { severities } from "../db/scoring-schema.ts";
+
+const seed = Number(process.argv[2] ?? 1);
+const customers = Number(process.argv[3] ?? 2000);
+const days = Number(process.argv[4] ?? 365);
+const capture = loadCapture(seed, customers, days);
+if (!capture) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
+
+const F = CAPTURED_FACTS.length;
+const lastPurchase = CAPTURED_FACTS.indexOf("lastPurchaseAt");
+const index = new Map(capture.customerIds.map((id, i) => [id, i]));
+const truth = new Map(capture.truth.map((t) => [t.customerId, t]));
+/** The customer's last purchase as of the last daily pass at or before `at`. */
+function lastPurchaseAt(customerId: string, at: number) {
+  let d = capture!.at.length - 1;
+  while (d >= 0 && capture!.at[d]! > at) d--;
+  return d < 0 ? NaN : capture!.values[d]![index.get(customerId)! * F + lastPurchase]!;
+}
+const rank = (s: string | undefined) => (s === undefined ? -1 : severities.indexOf(s as (typeof severities)[number]));
+
+function episodes(withEscalation: boolean) {
+  const previous = new Map<string, { at: number; severity: string | undefined }>();
+  const kept: typeof capture.serviceAlerts = [];
+  const dropped: typeof capture.serviceAlerts = [];
+  for (const a of capture!.serviceAlerts) {
+    const before = previous.get(a.customerId);
+    const bought = before === undefined || lastPurchaseAt(a.customerId, a.at) > before.at;
+    const escalates = withEscalation && before !== undefined && rank(a.severity) > rank(before.severity);
+    if (!bought && !escalates) {
+      dropped.push(a);
+      continue;
+    }
+    previous.set(a.customerId, { at: a.at, severity: a.severity });
+    kept.push(a);
+  }
+  return { kept, dropped };
+}
+
+const leavers = capture.truth.filter((t) => t.defected).length;
+function figures(alerts: typeof capture.serviceAlerts) {
+  const right = alerts.filter((a) => isTruePositive(a, truth.get(a.customerId)));
+  const caught = new Set(right.map((a) => a.customerId)).size;
+  return { alerts: alerts.length, precision: +(right.length / alerts.length).toFixed(3), recall: +(caught / leavers).toFixed(3) };
+}
+function byArchetype(alerts: typeof capture.serviceAlerts) {
+  const out: Record<string, { right: number; wrong: number }> = {};
+  for (const a of alerts) {
+    const t = truth.get(a.customerId)!;
+    const row = (out[t.archetype] ??= { right: 0, wrong: 0 });
+    if (isTruePositive(a, t)) row.right++;
+    else row.wrong++;
+  }
+  return out;
+}
+
+const hasSeverity = capture.serviceAlerts.every((a) => a.severity !== undefined);
+console.log(`seed ${seed}, ${customers} × ${days}: the service's alerts`, figures(capture.serviceAlerts));
+for (const withEscalation of hasSeverity ? [true, false] : [false]) {
+  const { kept, dropped } = episodes(withEscalation);
+  console.log(withEscalation ? "one alert per episode, a more severe match alerts again:" : "one alert per episode (no severity exception):", figures(kept));
+  console.table(byArchetype(dropped));
+}
+if (!hasSeverity) console.log("(this capture predates severities in captures: the severity exception is not evaluated)");
