@@ -14,7 +14,12 @@ import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loop, makeBatch, summarise, type LoadRun } from "./load.ts";
-import { benchRedisUrl, freshDatabase, machineFacts, memoryReport, rssPerStep } from "./support.ts";
+import { benchRedisUrl, cpuMeter, freshDatabase, machineFacts, memoryReport, rssPerStep } from "./support.ts";
+
+const perSignal = (used: { nodeMs: number; postgresMs: number | null }, signals: number) => ({
+  node: +((used.nodeMs * 1000) / signals).toFixed(1),
+  postgres: used.postgresMs === null ? null : +((used.postgresMs * 1000) / signals).toFixed(1),
+});
 import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 
 /** The HTTP clients in a process of their own, as separate machines would be. */
@@ -70,17 +75,29 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
     // (the ceiling runs in this process too; its rows are built here).
     const rss = rssPerStep();
     const peakIn = { apiSlices: 0, rawInsertSlices: 0, contention: 0 };
+    // Where each path's time goes: CPU per signal in this process (the API's in its slices,
+    // the raw insert's client in its own) and in PostgreSQL's backends.
+    const cpu = cpuMeter(database);
+    const cpuIn = { api: { nodeMs: 0, postgresMs: 0 as number | null }, rawInsert: { nodeMs: 0, postgresMs: 0 as number | null } };
+    const addCpu = (to: { nodeMs: number; postgresMs: number | null }, used: { nodeMs: number; postgresMs: number | null }) => {
+      to.nodeMs += used.nodeMs;
+      to.postgresMs = to.postgresMs === null || used.postgresMs === null ? null : to.postgresMs + used.postgresMs;
+    };
     for (let round = 0; round < rounds; round++) {
       rss.step();
+      await cpu.start();
       apiRuns.push(await httpLoad({ ...load, url: `http://127.0.0.1:${port}/v1/signals`, prefix: `api${round}` }));
+      addCpu(cpuIn.api, await cpu.stop());
       peakIn.apiSlices = Math.max(peakIn.apiSlices, rss.step());
       // The ceiling: the same rows, straight into the signals table, same concurrency.
+      await cpu.start();
       rawRuns.push(
         await loop(load.seconds, concurrency, async (n) => {
           const r = await database.sql`insert into signals ${database.sql(rawRows(raw.id, `raw${round}`, n))} on conflict do nothing`;
           return r.count;
         }),
       );
+      addCpu(cpuIn.rawInsert, await cpu.stop());
       // The same raw insert with each id also written to the idempotency ledger (signal_ids):
       // what the ledger alone costs, measured beside the raw insert.
       ledgerRuns.push(
@@ -129,6 +146,11 @@ export async function runIngestBench(opts: IngestBenchOptions = {}) {
       rawInsertWithLedger: ledgerRun,
       ledgerRatio: +(ledgerRun.perSecond / rawRun.perSecond).toFixed(2),
       ledgerRatioPerRound: ledgerRuns.map((l, k) => +(l.signals / l.seconds / (rawRuns[k]!.signals / rawRuns[k]!.seconds)).toFixed(2)),
+      cpuMicrosecondsPerSignal: {
+        api: perSignal(cpuIn.api, api.signals),
+        rawInsert: perSignal(cpuIn.rawInsert, rawRun.signals),
+        note: "node: this process (the API in its slices; the raw insert's client in its own); postgres: the backends serving the bench's database, from /proc (null when the server is elsewhere). The HTTP clients' process is not counted",
+      },
       rawHttp,
       ratioToRawHttp: +(api.perSecond / rawHttp.perSecond).toFixed(2),
       contention,

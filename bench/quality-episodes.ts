@@ -16,18 +16,19 @@ import { severities } from "../db/scoring-schema.ts";
 const seed = Number(process.argv[2] ?? 1);
 const customers = Number(process.argv[3] ?? 2000);
 const days = Number(process.argv[4] ?? 365);
-const capture = loadCapture(seed, customers, days);
-if (!capture) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
+const loaded = loadCapture(seed, customers, days);
+if (!loaded) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
 
+const capture = loaded;
 const F = CAPTURED_FACTS.length;
 const lastPurchase = CAPTURED_FACTS.indexOf("lastPurchaseAt");
 const index = new Map(capture.customerIds.map((id, i) => [id, i]));
 const truth = new Map(capture.truth.map((t) => [t.customerId, t]));
 /** The customer's last purchase as of the last daily pass at or before `at`. */
 function lastPurchaseAt(customerId: string, at: number) {
-  let d = capture!.at.length - 1;
-  while (d >= 0 && capture!.at[d]! > at) d--;
-  return d < 0 ? NaN : capture!.values[d]![index.get(customerId)! * F + lastPurchase]!;
+  let d = capture.at.length - 1;
+  while (d >= 0 && capture.at[d]! > at) d--;
+  return d < 0 ? NaN : capture.values[d]![index.get(customerId)! * F + lastPurchase]!;
 }
 const rank = (s: string | undefined) => (s === undefined ? -1 : severities.indexOf(s as (typeof severities)[number]));
 
@@ -35,7 +36,7 @@ function episodes(withEscalation: boolean) {
   const previous = new Map<string, { at: number; severity: string | undefined }>();
   const kept: typeof capture.serviceAlerts = [];
   const dropped: typeof capture.serviceAlerts = [];
-  for (const a of capture!.serviceAlerts) {
+  for (const a of capture.serviceAlerts) {
     const before = previous.get(a.customerId);
     const bought = before === undefined || lastPurchaseAt(a.customerId, a.at) > before.at;
     const escalates = withEscalation && before !== undefined && rank(a.severity) > rank(before.severity);

@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a fresh database on the configured server, and the facts of
 // the machine a figure was measured on.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { getHeapStatistics } from "node:v8";
@@ -46,6 +47,44 @@ export async function machineFacts(database?: Database) {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * CPU time spent by this process and by the PostgreSQL backends serving `database`, between
+ * `start()` and `stop()`, in milliseconds. The backends are read from /proc, so `postgresMs`
+ * is null when the server is not on this machine; PostgreSQL's shared background processes
+ * (WAL writer, checkpointer) are not counted.
+ */
+export function cpuMeter(database: Database) {
+  const backendTicks = async () => {
+    const ticks = new Map<number, number>();
+    const pids = await database.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`;
+    for (const { pid } of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks.set(pid, Number(fields[11]) + Number(fields[12])); // utime + stime
+      } catch {}
+    }
+    return ticks;
+  };
+  // Linux's USER_HZ is 100 on every architecture Node runs on.
+  const TICK_MS = 10;
+  let node = process.cpuUsage();
+  let before = new Map<number, number>();
+  return {
+    async start() {
+      before = await backendTicks();
+      node = process.cpuUsage();
+    },
+    async stop(): Promise<{ nodeMs: number; postgresMs: number | null }> {
+      const used = process.cpuUsage(node);
+      const after = await backendTicks();
+      let ticks = 0;
+      for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+      return { nodeMs: (used.user + used.system) / 1000, postgresMs: after.size > 0 ? ticks * TICK_MS : null };
+    },
+  };
 }
 
 export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
