@@ -27,7 +27,7 @@ import { getWorkspace } from "../../workspaces/workspaces.ts";
 import { fitParams } from "../score-summary.ts";
 import { alertLineForBudget, customerCounts, DEFAULT_ALERT_BUDGET_PER_1K_PER_WEEK, type AlertLine } from "./alert-budget.ts";
 import { applyRiskModel, liveRiskVersion, toRiskParams } from "./apply-risk-model.ts";
-import { riskInputByName, riskInputs, type RiskInput } from "./inputs.ts";
+import { inputsOf, riskInputByName, riskInputs, type RiskInput } from "./inputs.ts";
 import { sampleCustomers, trainingDates, trainingRowsAt, type TrainingRow } from "./training-set.ts";
 
 /** Customers sampled for training: plenty for ~26 coefficients, and a fit of seconds at any size. */
@@ -203,13 +203,9 @@ function columnsOf(rows: TrainingRow[], inputs: readonly RiskInput[]): Matrix {
 
 function previousOnValidation(params: RiskModelParamsJson, rows: TrainingRow[], validation: number[], y: Uint8Array): number | null {
   try {
-    // Columns in the stored version's order.
-    const inputs = params.inputs.map((name) => {
-      const input = riskInputs.find((i) => i.name === name);
-      if (!input) throw new Error(`the stored version reads an input this release does not have: ${name}`);
-      return input;
-    });
-    return rocAuc(predictRiskMatrix(toRiskParams(params), takeRows(columnsOf(rows, inputs), validation)), y);
+    // Columns in the stored version's order; a version reading an input this release no
+    // longer has cannot be compared (inputsOf throws).
+    return rocAuc(predictRiskMatrix(toRiskParams(params), takeRows(columnsOf(rows, inputsOf(params.inputs)), validation)), y);
   } catch {
     return null;
   }
