@@ -234,6 +234,8 @@ export const alerts = pgTable(
     // One alert per customer that is not resolved.
     uniqueIndex("alerts_one_active_key").on(t.workspaceId, t.customerId).where(sql`status <> 'resolved'`),
     index("alerts_list_idx").on(t.workspaceId, t.status, t.openedAt),
+    // A customer's resolved alerts, read when another would open (cooldown, risk episode).
+    index("alerts_resolved_customer_idx").on(t.workspaceId, t.customerId, t.openedAt).where(sql`status = 'resolved'`),
   ],
 );
 

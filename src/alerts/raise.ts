@@ -6,6 +6,7 @@ import type { ScoreReason, Severity, Tier } from "../../db/scoring-schema.ts";
 import { severities } from "../../db/scoring-schema.ts";
 import { createHash } from "node:crypto";
 import type postgres from "postgres";
+import { coolingDownSql, episodeAlertsSql } from "../../db/queries/alerts.ts";
 import { newId } from "../ids.ts";
 import { canonicalJson } from "../rules-service/rules.ts";
 import type { ScoreResult } from "../scores/compute.ts";
@@ -55,34 +56,15 @@ export async function raiseAlerts(
         where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
     ).map((a) => [a.customer_id, a]),
   );
-  const cooling = new Set(
-    (
-      await tx<{ customer_id: string }[]>`
-        select distinct customer_id from alerts
-        where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved' and cooldown_until > ${now}`
-    ).map((r) => r.customer_id),
-  );
+  const cooling = new Set((await coolingDownSql(tx, { workspaceId: ws, customerIds: ids, now })).map((r) => r.customer_id));
   // A risk episode runs from an alert until the customer buys again. Within it, a resolved
   // alert stays the episode's alert: a customer who left keeps matching (silence lengthens,
   // rival use goes on) and would be alerted again every cooldown for the same departure.
   // Only a more severe match is news. Judged by the latest resolved alert and the purchase
   // the features last saw.
-  const episodeSeverity =
-    input.oneAlertPerEpisode === false
-      ? new Map<string, Severity>()
-      : new Map(
-          (
-            await tx<{ customer_id: string; severity: Severity }[]>`
-              select l.customer_id, l.severity
-              from (
-                select distinct on (customer_id) customer_id, severity, opened_at from alerts
-                where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status = 'resolved'
-                order by customer_id, opened_at desc
-              ) l
-              left join customer_features f on f.workspace_id = ${ws} and f.customer_id = l.customer_id
-              where f.last_purchase_at is null or f.last_purchase_at <= l.opened_at`
-          ).map((r) => [r.customer_id, r.severity]),
-        );
+  const episodeSeverity = new Map(
+    input.oneAlertPerEpisode === false ? [] : (await episodeAlertsSql(tx, { workspaceId: ws, customerIds: ids })).map((r) => [r.customer_id, r.severity]),
+  );
 
   const decided: RaiseOutcome[] = [];
   const opened: Record<string, unknown>[] = [];
