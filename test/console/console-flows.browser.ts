@@ -292,6 +292,18 @@ describe("console", { timeout: 90_000 }, () => {
       .toEqual({ "competitor-wallet-shift": 25 });
     await page.context().close();
   });
+
+  it("says, on a resolved alert, that its customer gets no other before buying again", async () => {
+    const { alerts } = await readJson(await ctx.request("/v1/alerts?status=open", { key: ws.keys.manager }));
+    const other = (alerts as { id: string; customerId: string }[]).find((a) => a.customerId !== CASE_CUSTOMER);
+    expect(other).toBeDefined();
+    const res = await ctx.request(`/v1/alerts/${other!.id}/transitions`, { key: ws.keys.manager, json: { action: "resolve" } });
+    expect(res.status).toBe(200);
+    const page = await signedIn(browser, server.baseUrl, ws.keys.manager);
+    await page.goto(`/console/alerts/${encodeURIComponent(other!.id)}`);
+    await page.getByText(/gets no new alert until they buy again|다시 구매하기 전까지 새 알림이 열리지 않습니다/).waitFor();
+    await page.context().close();
+  });
 });
 
 async function caseAlert() {

@@ -4,7 +4,7 @@ import { fmt, t, tv } from "../i18n.ts";
 import type { PageProps } from "../main.tsx";
 import { Badge, Card, ErrorBox, Loading, TierBadge, useApi } from "../ui.tsx";
 
-export default function AlertPage({ session, params }: PageProps) {
+export default function AlertPage({ session, params, workspace }: PageProps) {
   const alert = useApi(`/v1/alerts/${encodeURIComponent(params.alertId!)}`);
   if (alert.error) return <ErrorBox error={alert.error} retry={alert.reload} />;
   if (!alert.data) return <Loading />;
@@ -22,6 +22,8 @@ export default function AlertPage({ session, params }: PageProps) {
         <div><dt>{t("col.manager")}</dt><dd>{a.managerId ?? "—"}</dd></div>
         <div><dt>{t("col.label")}</dt><dd>{a.label ? <Badge kind="label" prefix="label" value={a.label} /> : "—"}</dd></div>
       </dl>
+      {/* Why no new alert follows a resolved one for a customer who has not bought since. */}
+      {a.status === "resolved" && workspace?.settings?.scoring?.oneAlertPerEpisode !== false && <p class="hint">{t("alerts.episodeHint")}</p>}
       {can.actOnAlerts(session.role) && <AlertActions ids={[a.id]} status={a.status} currentLabel={a.label} onDone={alert.reload} />}
       <Card title={t("alerts.reasons")}>
         <Reasons reasons={a.reasons} />
