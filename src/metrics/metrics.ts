@@ -94,6 +94,12 @@ export const alertsOpened = new Counter({
   labelNames: ["severity", "rule"] as const,
   registers: [registry],
 });
+export const alertsHeldBack = new Counter({
+  name: "rivalwatch_alerts_held_back_total",
+  help: "Alerts the scores asked for and that did not open: reason cooling_down (a resolved alert's rules' cooldown) or same_episode (no purchase since the customer's resolved alert).",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
 export const enrollmentsCreated = new Counter({
   name: "rivalwatch_campaign_enrollments_total",
   help: "Campaign enrollments created, by arm (treated, holdout).",

@@ -4,7 +4,7 @@ import { signalTypes } from "../../db/schema.ts";
 import type { RaiseOutcome } from "../alerts/raise.ts";
 import type { ScoreResult } from "../scores/compute.ts";
 import type { SignalBatchResult } from "../signals/schema.ts";
-import { alertsOpened, dailyPassCustomers, dailyPassDuration, dailyPassRate, signalsIngested, webhookDeliveries, webhookLatency } from "./metrics.ts";
+import { alertsHeldBack, alertsOpened, dailyPassCustomers, dailyPassDuration, dailyPassRate, signalsIngested, webhookDeliveries, webhookLatency } from "./metrics.ts";
 
 /** One increment per (type, result) present in the batch. Unparseable items count under type "unknown". */
 export function countSignals(items: readonly unknown[], results: SignalBatchResult["results"]): void {
@@ -24,8 +24,9 @@ export function countSignals(items: readonly unknown[], results: SignalBatchResu
 const knownTypes = new Set<string>(signalTypes);
 const knownType = (t: unknown) => typeof t === "string" && knownTypes.has(t);
 
-/** Alerts that were opened (not updated), by severity and each rule among their reasons. */
-export function countOpenedAlerts(raised: readonly RaiseOutcome[], evaluated: readonly { customerId: string; result: ScoreResult }[]): void {
+/** Alerts opened (not updated), by severity and each rule among their reasons; those held back, by why. */
+export function countAlertOutcomes(raised: readonly RaiseOutcome[], evaluated: readonly { customerId: string; result: ScoreResult }[]): void {
+  for (const r of raised) if (r.action === "cooling_down" || r.action === "same_episode") alertsHeldBack.inc({ reason: r.action });
   const opened = new Set(raised.filter((r) => r.action === "opened").map((r) => r.customerId));
   if (opened.size === 0) return;
   for (const c of evaluated) {

@@ -8,7 +8,7 @@ import type { ScoreReason, Tier } from "../../db/scoring-schema.ts";
 import { seasonalSilenceJoinSql } from "../../db/queries/calendar.ts";
 import { daysSinceLastPurchaseSql, idRangeSql, type IdRange } from "../../db/queries/features.ts";
 import { raiseAlerts } from "../alerts/raise.ts";
-import { countOpenedAlerts } from "../metrics/record.ts";
+import { countAlertOutcomes } from "../metrics/record.ts";
 import { requestDrain } from "../outbox/drain.ts";
 import { factValuesOf } from "../rules-service/facts.ts";
 import { withDerivedFactColumns } from "../rules-service/rule-sql.ts";
@@ -200,7 +200,7 @@ export async function scoreCustomers(
     return { scoreIdOf, raised };
   });
   // Committed: have the alerts' actions carried out now rather than at the next scheduled drain.
-  countOpenedAlerts(raised, evaluated);
+  countAlertOutcomes(raised, evaluated);
   if (raised.some((r) => r.alertId !== null)) await requestDrain(deps);
   const out: ScoredCustomer[] = evaluated.map((c) => ({ customerId: c.customerId, scoreId: scoreIdOf.get(c.customerId) ?? null, result: c.result }));
   return out;

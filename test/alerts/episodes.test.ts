@@ -2,6 +2,7 @@
 // The worked scenario: a Gold VIP alerted (high) for rival apps and rival spend; the manager
 // resolves the alert; later the rules match again.
 import { afterEach, describe, expect, it } from "vitest";
+import { alertsHeldBack } from "../../src/metrics/metrics.ts";
 import { refreshCustomers } from "../../src/scores/pipeline.ts";
 import { DEFAULT_NOW, readJson, useTestContext, type TestWorkspace } from "../support/context.ts";
 import { signal } from "../support/factories.ts";
@@ -31,13 +32,17 @@ async function later(ws: TestWorkspace, days: number, signals: (at: string) => u
 }
 
 const rivalPurchase = (amount: number) => (at: string) => [signal.competitorPurchase("vip", at, { data: { amount } })];
+const heldBack = async (reason: string) => (await alertsHeldBack.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
 const statuses = async (ws: TestWorkspace) => (await alertsOf(ctx, ws, "vip")).map((a: { status: string }) => a.status).sort();
 
 describe("one alert per risk episode", () => {
   it("opens no second alert for the same departure: past the cooldown, a customer who has not bought since gets none", async () => {
     const ws = await ctx.workspace();
     await resolvedAlert(ws);
+    const before = await heldBack("same_episode");
     await later(ws, 15, rivalPurchase(10_000)); // the rule's cooldown is 14 days
+    // Operators see what was held back, and why.
+    expect((await heldBack("same_episode")) - before).toBe(1);
     await later(ws, 45, rivalPurchase(10_000));
     expect(await statuses(ws)).toEqual(["resolved"]);
   });
