@@ -15,12 +15,13 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loop, makeBatch, summarise, type LoadRun } from "./load.ts";
 import { benchRedisUrl, cpuMeter, freshDatabase, machineFacts, memoryReport, rssPerStep } from "./support.ts";
+import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 
+/** CPU microseconds per signal from a slice total in milliseconds. */
 const perSignal = (used: { nodeMs: number; postgresMs: number | null }, signals: number) => ({
   node: +((used.nodeMs * 1000) / signals).toFixed(1),
   postgres: used.postgresMs === null ? null : +((used.postgresMs * 1000) / signals).toFixed(1),
 });
-import { insertSignalsWithIds } from "../db/queries/signal-ids.ts";
 
 /** The HTTP clients in a process of their own, as separate machines would be. */
 function httpLoad(input: { url: string; prefix: string; seconds: number; concurrency: number; batch: number; customers: number; headers: Record<string, string>; contention?: boolean }) {
