@@ -8,9 +8,11 @@
 // and it is no more severe than that alert. Offline and approximate: an alert not opened
 // would have left the customer free for another a little sooner; the service's own run
 // (`npm run bench -- quality`) is the measure. Prints what is dropped, by archetype and by
-// whether the bench counts it right, and the figures with and without it.
+// whether the bench counts it right, and the figures with and without it; first, where the
+// service's wrong alerts on leavers fall.
 import { loadCapture, CAPTURED_FACTS } from "./quality-capture.ts";
-import { isTruePositive } from "./quality-report.ts";
+import { score } from "./quality.ts";
+import { figuresByArchetype, isTruePositive } from "./quality-report.ts";
 import { severities } from "../db/scoring-schema.ts";
 
 const seed = Number(process.argv[2] ?? 1);
@@ -50,28 +52,38 @@ function episodes(withEscalation: boolean) {
   return { kept, dropped };
 }
 
-const leavers = capture.truth.filter((t) => t.defected).length;
-function figures(alerts: typeof capture.serviceAlerts) {
-  const right = alerts.filter((a) => isTruePositive(a, truth.get(a.customerId)));
-  const caught = new Set(right.map((a) => a.customerId)).size;
-  return { alerts: alerts.length, precision: +(right.length / alerts.length).toFixed(3), recall: +(caught / leavers).toFixed(3) };
-}
-function byArchetype(alerts: typeof capture.serviceAlerts) {
-  const out: Record<string, { right: number; wrong: number }> = {};
-  for (const a of alerts) {
-    const t = truth.get(a.customerId)!;
-    const row = (out[t.archetype] ??= { right: 0, wrong: 0 });
-    if (isTruePositive(a, t)) row.right++;
-    else row.wrong++;
-  }
-  return out;
-}
+const weeks = (days - capture.service.sizes.warmupDays) / 7;
+const figures = (alerts: typeof capture.serviceAlerts) => {
+  const f = score(alerts, capture.truth, customers, weeks);
+  return { alerts: f.alerts, precision: f.precision, recall: f.recall, medianLeadDays: f.medianLeadDays };
+};
+/** Per archetype with any: the alerts not opened, right and wrong. */
+const droppedByArchetype = (dropped: typeof capture.serviceAlerts) =>
+  Object.fromEntries(
+    Object.entries(figuresByArchetype(dropped, capture.truth, weeks))
+      .filter(([, f]) => f.alerts > 0)
+      .map(([a, f]) => [a, { right: f.alerts - f.falseAlerts, wrong: f.falseAlerts }]),
+  );
+
+// Where the service's wrong alerts on leavers fall: before their window or after it, and how
+// many of the late ones came to customers already alerted rightly.
+const DAY = 86_400_000;
+const wrongOnLeavers = capture.serviceAlerts.filter((a) => truth.get(a.customerId)?.defected && !isTruePositive(a, truth.get(a.customerId)));
+const late = wrongOnLeavers.filter((a) => a.at > Date.parse(truth.get(a.customerId)!.defectionAt!));
+const caughtBefore = late.filter((a) => capture.serviceAlerts.some((b) => b.customerId === a.customerId && b.at < a.at && isTruePositive(b, truth.get(b.customerId))));
+const daysAfter = late.map((a) => (a.at - Date.parse(truth.get(a.customerId)!.defectionAt!)) / DAY);
 
 const hasSeverity = capture.serviceAlerts.every((a) => a.severity !== undefined);
 console.log(`seed ${seed}, ${customers} × ${days}: the service's alerts`, figures(capture.serviceAlerts));
+console.log("their wrong alerts on leavers:", {
+  all: wrongOnLeavers.length,
+  afterLeaving: late.length,
+  afterLeavingAndAlertedRightlyBefore: caughtBefore.length,
+  daysAfterLeaving: late.length > 0 ? [Math.min(...daysAfter), Math.max(...daysAfter)].map((d) => +d.toFixed(1)) : null,
+});
 for (const withEscalation of hasSeverity ? [true, false] : [false]) {
   const { kept, dropped } = episodes(withEscalation);
   console.log(withEscalation ? "one alert per episode, a more severe match alerts again:" : "one alert per episode (no severity exception):", figures(kept));
-  console.table(byArchetype(dropped));
+  console.table(droppedByArchetype(dropped));
 }
 if (!hasSeverity) console.log("(this capture predates severities in captures: the severity exception is not evaluated)");
