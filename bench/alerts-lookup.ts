@@ -4,7 +4,7 @@
 //   npx tsx bench/alerts-lookup.ts [resolved alerts, default 300000] [candidates, default 500]
 //
 // Prints each lookup's execution time (EXPLAIN ANALYZE, best of three) and the scan it used.
-import { coolingDownSql, episodeAlertsSql } from "../db/queries/alerts.ts";
+import { resolvedAlertsSql } from "../db/queries/alerts.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
 import { freshDatabase, machineFacts } from "./support.ts";
 
@@ -24,8 +24,7 @@ try {
     from generate_series(1, ${alerts}) g`;
   const ids = Array.from({ length: candidates }, (_, i) => `c-${(i * 397 + 1) % customers}`);
   const lookups = {
-    cooldown: () => coolingDownSql(sql, { workspaceId: ws, customerIds: ids, now: new Date() }),
-    episode: () => episodeAlertsSql(sql, { workspaceId: ws, customerIds: ids }),
+    resolvedAlerts: () => resolvedAlertsSql(sql, { workspaceId: ws, customerIds: ids, now: new Date() }),
   };
   const measure = async () => {
     await sql`analyze alerts`;

@@ -6,7 +6,7 @@ import type { ScoreReason, Severity, Tier } from "../../db/scoring-schema.ts";
 import { severities } from "../../db/scoring-schema.ts";
 import { createHash } from "node:crypto";
 import type postgres from "postgres";
-import { coolingDownSql, episodeAlertsSql } from "../../db/queries/alerts.ts";
+import { resolvedAlertsSql } from "../../db/queries/alerts.ts";
 import { newId } from "../ids.ts";
 import { canonicalJson } from "../rules-service/rules.ts";
 import type { ScoreResult } from "../scores/compute.ts";
@@ -56,14 +56,15 @@ export async function raiseAlerts(
         where workspace_id = ${ws} and customer_id = any(${ids}::text[]) and status <> 'resolved'`
     ).map((a) => [a.customer_id, a]),
   );
-  const cooling = new Set((await coolingDownSql(tx, { workspaceId: ws, customerIds: ids, now })).map((r) => r.customer_id));
-  // A risk episode runs from an alert until the customer buys again. Within it, a resolved
-  // alert stays the episode's alert: a customer who left keeps matching (silence lengthens,
-  // rival use goes on) and would be alerted again every cooldown for the same departure.
-  // Only a more severe match is news. Judged by the latest resolved alert and the purchase
-  // the features last saw.
+  // Each candidate's resolved alerts: a cooldown still running, and the risk episode. An
+  // episode runs from an alert until the customer buys again. Within it, a resolved alert stays
+  // the episode's alert: a customer who left keeps matching (silence lengthens, rival use goes
+  // on) and would be alerted again every cooldown for the same departure. Only a more severe
+  // match is news.
+  const resolved = await resolvedAlertsSql(tx, { workspaceId: ws, customerIds: ids, now });
+  const cooling = new Set(resolved.filter((r) => r.cooling).map((r) => r.customer_id));
   const episodeSeverity = new Map(
-    input.oneAlertPerEpisode === false ? [] : (await episodeAlertsSql(tx, { workspaceId: ws, customerIds: ids })).map((r) => [r.customer_id, r.severity]),
+    input.oneAlertPerEpisode === false ? [] : resolved.flatMap((r) => (r.episode_severity === null ? [] : [[r.customer_id, r.episode_severity] as const])),
   );
 
   const decided: RaiseOutcome[] = [];

@@ -1,7 +1,7 @@
 // Raising an alert reads the candidates' resolved alerts (cooldown, risk episode). A year of
 // alerts must not make each page of candidates read them all.
 import { describe, expect, it } from "vitest";
-import { coolingDownSql, episodeAlertsSql } from "../../db/queries/alerts.ts";
+import { resolvedAlertsSql } from "../../db/queries/alerts.ts";
 import { useTestContext } from "../support/context.ts";
 
 const ctx = useTestContext();
@@ -9,8 +9,8 @@ const ctx = useTestContext();
 const plan = async (query: PromiseLike<unknown> & { describe?: unknown }) =>
   ((await ctx.database.sql`explain ${query as never}`) as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n");
 
-describe("the lookups of a customer's resolved alerts", () => {
-  it("read the candidates' alerts through an index, not every resolved alert of the workspace", async () => {
+describe("the lookup of the candidates' resolved alerts", () => {
+  it("reads the candidates' alerts through an index, not every resolved alert of the workspace", async () => {
     const ws = await ctx.workspace();
     const { sql } = ctx.database;
     await sql`
@@ -21,10 +21,8 @@ describe("the lookups of a customer's resolved alerts", () => {
       from generate_series(1, 50000) g`;
     await sql`analyze alerts`;
     const customerIds = Array.from({ length: 50 }, (_, i) => `c-${i * 7}`);
-    for (const query of [coolingDownSql(sql, { workspaceId: ws.id, customerIds, now: new Date() }), episodeAlertsSql(sql, { workspaceId: ws.id, customerIds })]) {
-      const text = await plan(query);
-      expect(text).toMatch(/alerts_resolved_customer_idx/);
-      expect(text).not.toMatch(/Seq Scan on alerts/);
-    }
+    const text = await plan(resolvedAlertsSql(sql, { workspaceId: ws.id, customerIds, now: new Date() }));
+    expect(text).toMatch(/alerts_resolved_customer_idx/);
+    expect(text).not.toMatch(/Seq Scan on alerts/);
   });
 });
