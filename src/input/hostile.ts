@@ -49,8 +49,7 @@ function walk(value: unknown, path: PropertyKey[], depth: number, errors: FieldE
     }
     return;
   }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+  for (const key of Object.keys(value)) {
     const why = unsafeString(key);
     if (why) errors.push({ path: formatPath([...path, sanitiseKey(key)]) || "(root)", message: `has a key that ${why}` });
     else {
