@@ -120,6 +120,8 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       to: new Date(startMs + days * DAY),
       stepDays,
       resolveAfterDays: REALERT_DAYS,
+      // No scheduler runs beside the bench: the replay vacuums as it would.
+      vacuum: true,
       // The other strategies read the state the daily pass left, as a job beside it would.
       onMoment: async (m) => {
         if (!m.jobs.includes("rescore")) return;

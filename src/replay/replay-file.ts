@@ -68,6 +68,8 @@ export async function replayFile(deps: Deps, input: ReplayFileInput) {
           for await (const page of scoreSnapshot(d, ws, at)) await writeLines(scores, page);
         },
         progress: input.onProgress,
+        // No scheduler runs beside the CLI: the replay keeps the tables vacuumed itself.
+        vacuum: true,
       });
     } finally {
       scores.end();
