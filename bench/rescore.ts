@@ -8,6 +8,7 @@ import { loadConfig } from "../src/config.ts";
 import type { Deps } from "../src/deps.ts";
 import { createLogger } from "../src/log.ts";
 import { fitWorkspaceModel } from "../src/model-fits/fit-workspace-model.ts";
+import { vacuumTables } from "../src/infra/vacuum.ts";
 import { rescoreWorkspace } from "../src/scores/pipeline.ts";
 import { maintainSignalPartitions } from "../src/signals/partitions.ts";
 import { createWorkspace } from "../src/workspaces/workspaces.ts";
@@ -17,7 +18,7 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { freshDatabase, machineFacts, peakRssMiB, PROCESS_RSS_BUDGET_MIB, rssPerStep, SERVICE_HEAP_MIB } from "./support.ts";
 
-export async function runRescoreBench(opts: { customers?: number; partitioned?: boolean } = {}) {
+export async function runRescoreBench(opts: { customers?: number; partitioned?: boolean; noVacuum?: boolean } = {}) {
   const n = opts.customers ?? 200_000;
   const { database, drop } = await freshDatabase("rescore");
   try {
@@ -36,11 +37,12 @@ export async function runRescoreBench(opts: { customers?: number; partitioned?: 
     // The fit and the passes run in a process of their own under the worker's heap cap, as a
     // worker runs them: in this one the bulk load's leftovers (176 MiB resident after loading a
     // million customers) were counted as the pipeline's memory.
-    const steps = await runStepsInWorkerProcess(database.url, ws);
+    const steps = await runStepsInWorkerProcess(database.url, ws, opts.noVacuum === true);
     const { first, second, week } = steps;
     return {
       name: "rescore",
       sizes: { customers: n, signals: signalCount, monthlyPartitions: partitions?.created.length ?? 0 },
+      betweenPasses: opts.noVacuum ? "one analyze after the first pass (--no-vacuum)" : "the scheduler's vacuum (vacuumTables), untimed",
       loadSeconds: +(loadMs / 1000).toFixed(1),
       modelFit: steps.fitStatus,
       modelFitSeconds: +(steps.fitMs / 1000).toFixed(1),
@@ -88,10 +90,10 @@ type Steps = {
 };
 
 /** Runs this file as a child under the service's heap cap; its last line of output is the steps' JSON. */
-async function runStepsInWorkerProcess(url: string, workspaceId: string): Promise<Steps> {
+async function runStepsInWorkerProcess(url: string, workspaceId: string, noVacuum: boolean): Promise<Steps> {
   const child = spawn(process.execPath, [`--max-old-space-size=${SERVICE_HEAP_MIB}`, "--import", "tsx", fileURLToPath(import.meta.url), url, workspaceId], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: process.env,
+    env: { ...process.env, RESCORE_BENCH_NO_VACUUM: noVacuum ? "1" : "0" },
   });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -124,9 +126,17 @@ async function runSteps(url: string, workspaceId: string): Promise<Steps> {
     peakIn.firstPass = rss.step();
     const alerts = Number((await database.sql`select count(*)::int as n from alerts`)[0]!.n);
     // The steady state: the next day's pass, where most customers' scores do not change.
-    // A day on, autovacuum has analysed the tables the first pass filled (features, tiers,
-    // scores went from empty to N rows); without it the planner still thinks them empty.
-    await database.sql`analyze`;
+    // In the day between two passes a live service's scheduler (src/infra/vacuum.ts, every
+    // VACUUM_EVERY_MS) or autovacuum has vacuumed what the pass before rewrote and analysed the
+    // tables it filled (features, tiers, scores went from empty to N rows); untimed, as it is
+    // not the pass's work. `--no-vacuum` (the bench before 2026-12-05): one analyze after the
+    // first pass, the week's passes back to back on the rows the ones before left dead.
+    const noVacuum = process.env.RESCORE_BENCH_NO_VACUUM === "1";
+    const betweenPasses = async (first: boolean) => {
+      if (!noVacuum) await vacuumTables(deps);
+      else if (first) await database.sql`analyze`;
+    };
+    await betweenPasses(true);
     const day = 86_400_000;
     const passOn = (days: number) => rescoreWorkspace({ ...deps, clock: () => new Date(Date.now() + days * day) }, { workspaceId });
     const second = await passOn(1);
@@ -134,7 +144,10 @@ async function runSteps(url: string, workspaceId: string): Promise<Steps> {
     // A week of daily passes: the steady state of a long-running worker, whose prepared
     // statements have each run many times on their connections.
     let week = second;
-    for (let d = 2; d <= 7; d++) week = await passOn(d);
+    for (let d = 2; d <= 7; d++) {
+      await betweenPasses(false);
+      week = await passOn(d);
+    }
     peakIn.week = rss.step(); // days 2 to 7
     return { fitStatus: fit.status, fitMs, first, second, week, alerts, peakRssMiB: peakRssMiB(), heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20), peakIn };
   } finally {

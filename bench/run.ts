@@ -19,7 +19,7 @@ import { plainBrand, type Brand } from "../src/simulator/index.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, rounds: { type: "string" }, depths: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" }, partitioned: { type: "boolean" } },
+  options: { quick: { type: "boolean" }, size: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, minutes: { type: "string" }, rounds: { type: "string" }, depths: { type: "string" }, concurrency: { type: "string" }, coverage: { type: "string" }, brand: { type: "string" }, partitioned: { type: "boolean" }, "no-vacuum": { type: "boolean" } },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
@@ -36,7 +36,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   "features-depth": () =>
     runFeaturesDepthBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), depths: values.depths?.split(",").map(Number) ?? (quick ? [10, 30] : [10, 60, 180]) }),
   // --partitioned: the loaded history moved into monthly partitions first, as the hourly maintenance does.
-  rescore: () => runRescoreBench({ customers: num(values.size) ?? (quick ? 20_000 : 200_000), partitioned: values.partitioned === true }),
+  // --no-vacuum: no vacuum between the passes (the scheduler's, a day apart on a live service), one analyze.
+  rescore: () => runRescoreBench({ customers: num(values.size) ?? (quick ? 20_000 : 200_000), partitioned: values.partitioned === true, noVacuum: values["no-vacuum"] === true }),
   // The full size is --size 50000 --days 365.
   quality: () =>
     runQualityBench({ customers: num(values.size) ?? (quick ? 500 : 2_000), days: num(values.days) ?? (quick ? 150 : 180), seed: num(values.seed) ?? 1, brand: qualityBrand() }),
