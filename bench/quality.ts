@@ -22,7 +22,7 @@
 // the slide began (onset) and 30 days after the defection; lead time = defection − alert.
 import type { Deps } from "../src/deps.ts";
 import { loadConfig } from "../src/config.ts";
-import { createLogger } from "../src/log.ts";
+import { createLogger, type Logger } from "../src/log.ts";
 import type { RiskModelReportJson } from "../db/risk-model-schema.ts";
 import { cdnowFile, evaluateModel, loadTransactions } from "../src/model/index.ts";
 import { runReplay } from "../src/replay/engine.ts";
@@ -85,19 +85,21 @@ export async function runQualityBench(opts: QualityOptions = {}) {
   const stepDays = opts.stepDays ?? 7;
   const warmupDays = opts.warmupDays ?? Math.min(60, Math.floor(days / 3));
   const log = opts.log ?? (() => {});
+  const byMonth = monthlyCosts();
   const own = opts.database ? null : await freshDatabase("quality");
   const database = opts.database ?? own!.database;
   const deps: Deps = {
     database,
     jobs: new NoQueues(),
     config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: database.url }),
-    log: createLogger("warn"),
+    log: pageLogger(createLogger("warn"), (page) => byMonth.page(page)),
     // The replay pins its own clock; nothing runs before it.
     clock: () => new Date(0),
   };
   const started = performance.now();
   try {
     const t0 = performance.now();
+    byMonth.start();
     const sim = simulate({ customers, days, seed, brand: opts.brand });
     const simulateMs = performance.now() - t0;
     const { workspace } = await createWorkspace(database.db, { name: `quality ${seed}` });
@@ -124,6 +126,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       vacuum: true,
       // The other strategies read the state the daily pass left, as a job beside it would.
       onMoment: async (m) => {
+        byMonth.moment(m.at, m.jobs.includes("modelFit"));
         if (!m.jobs.includes("rescore")) return;
         await opts.onDailyPass?.({ deps, workspaceId, at: new Date(m.at) });
         for (const [name, ids] of Object.entries(await flaggedNow(database, workspaceId, new Date(m.at)))) {
@@ -187,6 +190,8 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       },
       cdnow,
       learnedModel: await learnedModelReport(database, workspaceId),
+      // Where the replay's time goes as the history deepens (issue 17, goal 5).
+      byMonth: byMonth.report(),
       seconds: { simulate: +(simulateMs / 1000).toFixed(1), ...replay.seconds, pipeline: +(replay.seconds.total - replay.seconds.ingest).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
       memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
@@ -319,4 +324,61 @@ export function qualityTable(result: Awaited<ReturnType<typeof runQualityBench>>
       return [s, { alerts: f.alerts, precision: f.precision, recall: f.recall, "median lead (d)": f.medianLeadDays, "alerts/1k/wk": f.alertsPer1000PerWeek, "VaR caught (KRW)": f.valueAtRiskCaught, "VaR share": f.valueAtRiskCaughtShare }];
     }),
   );
+}
+
+type RefreshPage = { customers: number; featuresMs: number; tiersMs: number; modelMs: number; scoresMs: number };
+
+/** The logger with each streaming refresh page's phase times ("refresh page", debug) handed to `onPage`. */
+function pageLogger(base: Logger, onPage: (page: RefreshPage) => void): Logger {
+  return { ...base, debug: (msg, fields) => (msg === "refresh page" ? onPage(fields as RefreshPage) : base.debug(msg, fields)) };
+}
+
+/**
+ * Per month of the replayed history: customers refreshed as signals arrived and the time per
+ * customer in each phase of a refresh page, and the wall time of the moments with a model fit
+ * and of the others (the moment's own work: ingest, refresh, jobs, the bench's strategies).
+ * Pages are counted in the month of the moment being worked on (the history's in the first).
+ */
+function monthlyCosts() {
+  type Month = { customers: number; featuresMs: number; tiersMs: number; modelMs: number; scoresMs: number; momentsWithFit: number; fitMomentsMs: number; otherMomentsMs: number };
+  const months = new Map<string, Month>();
+  let current = "history";
+  let last = 0;
+  const month = (key: string) => {
+    let m = months.get(key);
+    if (!m) months.set(key, (m = { customers: 0, featuresMs: 0, tiersMs: 0, modelMs: 0, scoresMs: 0, momentsWithFit: 0, fitMomentsMs: 0, otherMomentsMs: 0 }));
+    return m;
+  };
+  return {
+    start: () => void (last = performance.now()),
+    page(p: RefreshPage) {
+      const m = month(current);
+      m.customers += p.customers;
+      m.featuresMs += p.featuresMs;
+      m.tiersMs += p.tiersMs;
+      m.modelMs += p.modelMs;
+      m.scoresMs += p.scoresMs;
+    },
+    /** A moment's work ended (`at` its clock); the next pages belong to the month it starts. */
+    moment(at: number, withFit: boolean) {
+      const now = performance.now();
+      const m = month(current);
+      if (withFit) (m.momentsWithFit++, (m.fitMomentsMs += now - last));
+      else m.otherMomentsMs += now - last;
+      last = now;
+      current = new Date(at).toISOString().slice(0, 7);
+    },
+    report: () =>
+      [...months].map(([key, m]) => {
+        const per = (ms: number) => (m.customers > 0 ? +(ms / m.customers).toFixed(3) : null);
+        return {
+          month: key,
+          customersRefreshed: m.customers,
+          refreshMsPerCustomer: { features: per(m.featuresMs), tiers: per(m.tiersMs), model: per(m.modelMs), scores: per(m.scoresMs) },
+          momentsWithFit: m.momentsWithFit,
+          secondsInMomentsWithFit: +(m.fitMomentsMs / 1000).toFixed(1),
+          secondsInOtherMoments: +(m.otherMomentsMs / 1000).toFixed(1),
+        };
+      }),
+  };
 }
