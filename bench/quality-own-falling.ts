@@ -54,6 +54,16 @@ for (const [key, combos] of [...byArchetype].sort()) {
   for (const [combo, n] of [...combos].sort((x, y) => y[1] - x[1]).slice(0, 5)) console.log(`    ${n}\t${combo}`);
 }
 
+// The alerts that carried the three competitor rules and nothing else: what the capture saw.
+const trio = "competitor-shift + competitor-shift-confident + competitor-wallet-shift";
+console.log(`alerts carrying only ${trio}: rival apps in 30 days, orders' and sessions' shortfall chances at the daily pass`);
+for (const a of c.serviceAlerts) {
+  if (rulesOf(a).sort().join(" + ") !== trio) continue;
+  const t = truth.get(a.customerId)!;
+  const f = (fact: CapturedFact) => factAt(a.customerId, a.at, fact);
+  console.log(`  ${isTruePositive(a, t) ? "right" : "wrong"} ${t.archetype}: apps ${f("competitorApps30d")}, orders ${f("orders30dShortfallChance")}, sessions ${f("sessions30dShortfallChance")}`);
+}
+
 const chiSquare4Tail = (x: number) => Math.exp(-x / 2) * (1 + x / 2);
 const variants: Record<string, (orders: number, sessions: number) => boolean> = {
   "as shipped: orders or sessions ≤ 0.2": (o, s) => o <= 0.2 || s <= 0.2,
