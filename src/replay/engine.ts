@@ -51,8 +51,9 @@ export type ReplayInput = {
    * Run the scheduler's vacuum (src/infra/vacuum.ts) every VACUUM_EVERY_MS of wall time, as the
    * scheduler does beside a live service. For replays run where no scheduler runs (the CLI, the
    * benches): without it every refreshed customer's rewritten rows and every drained refresh
-   * request stay dead for the whole replay where autovacuum is off or behind, and a refreshed
-   * customer costs more the longer the history (issue 17, goal 5).
+   * request stay dead for the whole replay where autovacuum is off or behind, and a long replay
+   * leaves its tables many times their live size. (Its time it did not change measurably:
+   * docs/performance.md, "The refresh as histories deepen".)
    */
   vacuum?: boolean;
 };
