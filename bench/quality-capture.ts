@@ -158,6 +158,30 @@ export function loadCapture(seed: number, customers: number, days: number): Capt
   return { ...meta, values };
 }
 
+/**
+ * The capture a study script names on its command line (`<seed> [customers] [days]`, 2,000 and
+ * 365 by default), or an error saying how to make it.
+ */
+export function captureFromArgs(argv: readonly string[] = process.argv.slice(2)) {
+  const seed = Number(argv[0] ?? 1);
+  const customers = Number(argv[1] ?? 2000);
+  const days = Number(argv[2] ?? 365);
+  const capture = loadCapture(seed, customers, days);
+  if (!capture) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
+  return { seed, customers, days, capture };
+}
+
+/** A customer's fact as the last daily pass at or before `at` captured it (NaN before the first). */
+export function capturedFactAt(c: Capture) {
+  const F = CAPTURED_FACTS.length;
+  const index = new Map(c.customerIds.map((id, i) => [id, i]));
+  return (customerId: string, at: number, fact: CapturedFact) => {
+    let d = c.at.length - 1;
+    while (d >= 0 && c.at[d]! > at) d--;
+    return d < 0 ? NaN : c.values[d]![index.get(customerId)! * F + CAPTURED_FACTS.indexOf(fact)]!;
+  };
+}
+
 // npx tsx bench/quality-capture.ts <seed> [customers] [days]   (heavy: through the lock)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seed = Number(process.argv[2] ?? 1);

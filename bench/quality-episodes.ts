@@ -10,28 +10,16 @@
 // (`npm run bench -- quality`) is the measure. Prints what is dropped, by archetype and by
 // whether the bench counts it right, and the figures with and without it; first, where the
 // service's wrong alerts on leavers fall.
-import { loadCapture, CAPTURED_FACTS } from "./quality-capture.ts";
+import { captureFromArgs, capturedFactAt } from "./quality-capture.ts";
 import { score } from "./quality.ts";
 import { figuresByArchetype, isTruePositive } from "./quality-report.ts";
 import { severities } from "../db/scoring-schema.ts";
 
-const seed = Number(process.argv[2] ?? 1);
-const customers = Number(process.argv[3] ?? 2000);
-const days = Number(process.argv[4] ?? 365);
-const loaded = loadCapture(seed, customers, days);
-if (!loaded) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
-
-const capture = loaded;
-const F = CAPTURED_FACTS.length;
-const lastPurchase = CAPTURED_FACTS.indexOf("lastPurchaseAt");
-const index = new Map(capture.customerIds.map((id, i) => [id, i]));
+const { seed, customers, days, capture } = captureFromArgs();
 const truth = new Map(capture.truth.map((t) => [t.customerId, t]));
+const factAt = capturedFactAt(capture);
 /** The customer's last purchase as of the last daily pass at or before `at`. */
-function lastPurchaseAt(customerId: string, at: number) {
-  let d = capture.at.length - 1;
-  while (d >= 0 && capture.at[d]! > at) d--;
-  return d < 0 ? NaN : capture.values[d]![index.get(customerId)! * F + lastPurchase]!;
-}
+const lastPurchaseAt = (customerId: string, at: number) => factAt(customerId, at, "lastPurchaseAt");
 const rank = (s: string | undefined) => (s === undefined ? -1 : severities.indexOf(s as (typeof severities)[number]));
 
 function episodes(withEscalation: boolean) {

@@ -11,28 +11,16 @@
 // high-severity rule matched. Offline and approximate: it only removes alerts (a removed one
 // would have left the customer free for another sooner), and reads the daily pass before a
 // refresh's alert. The service's own run (`npm run bench -- quality`) is the measure.
-import { loadCapture, CAPTURED_FACTS, type CapturedFact } from "./quality-capture.ts";
+import { captureFromArgs, capturedFactAt, type CapturedFact } from "./quality-capture.ts";
 import { score } from "./quality.ts";
 import { isTruePositive } from "./quality-report.ts";
 import { defaultRulePack } from "../rules/default-pack.ts";
 import { defaultScoringSettings } from "../src/scores/settings.ts";
 
-const seed = Number(process.argv[2] ?? 1);
-const customers = Number(process.argv[3] ?? 2000);
-const days = Number(process.argv[4] ?? 365);
-const capture = loadCapture(seed, customers, days);
-if (!capture) throw new Error(`no capture for seed ${seed} at ${customers} × ${days}: run npx tsx bench/quality-capture.ts ${seed} ${customers} ${days}`);
-const c = capture;
-const F = CAPTURED_FACTS.length;
-const index = new Map(c.customerIds.map((id, i) => [id, i]));
+const { seed, customers, days, capture: c } = captureFromArgs();
 const truth = new Map(c.truth.map((t) => [t.customerId, t]));
 const weeks = (days - c.service.sizes.warmupDays) / 7;
-/** A fact as the last daily pass at or before `at` captured it. */
-function factAt(customerId: string, at: number, fact: CapturedFact) {
-  let d = c.at.length - 1;
-  while (d >= 0 && c.at[d]! > at) d--;
-  return d < 0 ? NaN : c.values[d]![index.get(customerId)! * F + CAPTURED_FACTS.indexOf(fact)]!;
-}
+const factAt = capturedFactAt(c);
 const points = new Map(defaultRulePack.map((r) => [r.id, r.points]));
 const high = new Set(defaultRulePack.filter((r) => r.severity === "high").map((r) => r.id));
 const rulesOf = (a: (typeof c.serviceAlerts)[number]) => (a.rules ?? []).map((r) => r.replace(/@\d+$/, ""));
