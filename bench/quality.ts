@@ -34,6 +34,7 @@ import { freshDatabase, machineFacts, memoryReport } from "./support.ts";
 import type { Database } from "../db/client.ts";
 import { daysSinceLastPurchaseSql } from "../db/queries/features.ts";
 import type { Brand } from "../src/simulator/index.ts";
+import type { SignalInput } from "../src/signals/schema.ts";
 import { archetypeTable, figuresByArchetype, isTruePositive } from "./quality-report.ts";
 
 const DAY = 86_400_000;
@@ -99,7 +100,6 @@ export async function runQualityBench(opts: QualityOptions = {}) {
   const started = performance.now();
   try {
     const t0 = performance.now();
-    byMonth.start();
     const sim = simulate({ customers, days, seed, brand: opts.brand });
     const simulateMs = performance.now() - t0;
     const { workspace } = await createWorkspace(database.db, { name: `quality ${seed}` });
@@ -115,6 +115,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
     const flagged: Record<Exclude<Strategy, "rules" | "combined">, Alert[]> = { model: [], recency: [], rfm: [], learned: [], budget: [] };
     const lastFlag: Record<string, Map<string, number>> = { model: new Map(), recency: new Map(), rfm: new Map(), learned: new Map(), budget: new Map() };
     // The service's pipeline over the simulated history, as production would run it (src/replay).
+    byMonth.start();
     const replay = await runReplay(deps, {
       workspaceId,
       source: arraySource(sim.signals),
@@ -191,7 +192,7 @@ export async function runQualityBench(opts: QualityOptions = {}) {
       cdnow,
       learnedModel: await learnedModelReport(database, workspaceId),
       // Where the replay's time goes as the history deepens (issue 17, goal 5).
-      byMonth: byMonth.report(),
+      byMonth: byMonth.report({ signals: sim.signals, customers, from: startMs + warmupDays * DAY }),
       seconds: { simulate: +(simulateMs / 1000).toFixed(1), ...replay.seconds, pipeline: +(replay.seconds.total - replay.seconds.ingest).toFixed(1), total: +((performance.now() - started) / 1000).toFixed(1) },
       memory: memoryReport("API path + worker + simulator"),
       machine: await machineFacts(database),
@@ -368,17 +369,23 @@ function monthlyCosts() {
       last = now;
       current = new Date(at).toISOString().slice(0, 7);
     },
-    report: () =>
-      [...months].map(([key, m]) => {
+    /** Beside each month, the history's depth at its end (at the replay's start for the history's row). */
+    report(history: { signals: readonly SignalInput[]; customers: number; from: number }) {
+      const at = history.signals.map((s) => Date.parse(s.occurredAt));
+      const upTo = (end: number, purchases: boolean) => history.signals.reduce((n, s, i) => n + (at[i]! < end && (!purchases || s.type === "purchase") ? 1 : 0), 0);
+      return [...months].map(([key, m]) => {
         const per = (ms: number) => (m.customers > 0 ? +(ms / m.customers).toFixed(3) : null);
+        const end = key === "history" ? history.from : Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)), 1);
         return {
           month: key,
+          perCustomerAtEnd: { signals: +(upTo(end, false) / history.customers).toFixed(1), purchases: +(upTo(end, true) / history.customers).toFixed(1) },
           customersRefreshed: m.customers,
           refreshMsPerCustomer: { features: per(m.featuresMs), tiers: per(m.tiersMs), model: per(m.modelMs), scores: per(m.scoresMs) },
           momentsWithFit: m.momentsWithFit,
           secondsInMomentsWithFit: +(m.fitMomentsMs / 1000).toFixed(1),
           secondsInOtherMoments: +(m.otherMomentsMs / 1000).toFixed(1),
         };
-      }),
+      });
+    },
   };
 }
